@@ -1,0 +1,220 @@
+/**
+ * The five hooks of Portico's kernel: the whole contract between the kernel and its plugins.
+ *
+ * Only the kernel calls hooks (through `Kernel.detectProvider()`, `Kernel.verify()`, … in kernel.ts, which
+ * raise a typed `KernelError` when no plugin answers; `undefined` is never handed up). Plugins tap them in
+ * their `apply` through the tap-only views below. Every hook takes exactly one input object, so fields can be
+ * added without breaking plugins; an input's `signal` is aborted when the caller gives up.
+ *
+ * The hook classes are chosen by meaning:
+ * - one plugin chosen by key (verification method, DNS provider id, edge id) → `HookMap`;
+ * - first answer wins (`detectProvider`, `issueCert`) → a bail hook;
+ * - decoration of a rendered configuration (`renderRoutes`) → a waterfall.
+ */
+import { AsyncSeriesBailHook, AsyncSeriesWaterfallHook, HookMap } from 'tapable';
+import type { ExpectedRecord, RecordChange, RecordSet } from './records.ts';
+
+// ---------------------------------------------------------------------------------------------------------
+// detectProvider
+// ---------------------------------------------------------------------------------------------------------
+
+export interface DetectProviderInput {
+  /** Normalised hostname the user entered (`shop.example.com`). */
+  hostname: string;
+  /** The zone apex the hostname lives in, when known (`example.com`). */
+  zone?: string;
+  /** Authoritative nameservers of the zone, lower case, no trailing dot. */
+  nameservers: string[];
+  signal?: AbortSignal;
+}
+
+export interface ProviderDetection {
+  /** Provider id, e.g. `powerdns`, `cloudflare`; matches a DNS plugin's `applyRecords` key when one exists. */
+  provider: string;
+  displayName: string;
+  confidence: 'high' | 'medium' | 'low';
+  /** How records can be written: by API credential, by Domain Connect, or only by hand. */
+  setup: 'api' | 'domain-connect' | 'manual';
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// verify
+// ---------------------------------------------------------------------------------------------------------
+
+export interface VerifyInput {
+  /** Normalised hostname whose ownership is checked. */
+  hostname: string;
+  /** The per-domain secret token Portico generated when the domain was added. */
+  token: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Tri-state (plus mismatch) result of one ownership check:
+ * - `verified`: the proof is there;
+ * - `mismatch`: a record exists with the wrong value: permanent, not retried automatically (`found` says what);
+ * - `missing`: no such record or name: temporary, retried;
+ * - `error`: the checker itself failed (timeout, SERVFAIL, refused): temporary, and never proof of absence.
+ */
+export interface VerifyResult {
+  status: 'verified' | 'mismatch' | 'missing' | 'error';
+  /** What the check looked for. */
+  expected: ExpectedRecord[];
+  /** What it found instead (values), for `mismatch`. */
+  found?: string[];
+  /** One sentence for the user: what was seen and what to do. */
+  message: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// applyRecords
+// ---------------------------------------------------------------------------------------------------------
+
+export interface ApplyRecordsInput {
+  /** Zone apex the records belong to (`example.com`). */
+  zone: string;
+  /** Record sets that must exist afterwards with exactly these values. */
+  upsert: RecordSet[];
+  /** Record sets (name + type) that must not exist afterwards; `values` and `ttl` are ignored. */
+  remove: RecordSet[];
+  /** Decrypted provider credential for this zone, shaped by the provider's own schema. */
+  credentials?: Record<string, unknown>;
+  /** Compute and return the plan without changing anything. */
+  dryRun?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface ApplyRecordsResult {
+  /** One entry per input record set, in input order (`upsert` first, then `remove`). Applying twice → all `noop`. */
+  changes: RecordChange[];
+  /** Whether the changes were written (false for a dry run). */
+  applied: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// renderRoutes
+// ---------------------------------------------------------------------------------------------------------
+
+/** One hostname (optionally with a path prefix) routed to an upstream service. */
+export interface Route {
+  hostname: string;
+  /** Path prefix on the public side, `/` for the whole host. */
+  basePath: string;
+  upstream: { host: string; port: number; path?: string };
+  stripPath: boolean;
+  protocol: 'https' | 'http' | 'both' | 'redirect-to-https';
+}
+
+export interface RenderRoutesState {
+  edge: string;
+  routes: Route[];
+  /**
+   * The rendered configuration. `undefined` on entry; the edge plugin's tap (stage 0) renders it; later taps
+   * (positive stages) decorate it and return the new state.
+   */
+  output: unknown;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// issueCert
+// ---------------------------------------------------------------------------------------------------------
+
+export interface IssueCertInput {
+  hostnames: string[];
+  signal?: AbortSignal;
+}
+
+export type IssuedCert =
+  /** The plugin obtained a certificate itself (an ACME client). PEM strings. */
+  | { kind: 'issued'; issuer: string; certificatePem: string; privateKeyPem: string; notAfter: Date }
+  /** The certificate is obtained elsewhere (on demand at the edge, by cert-manager); `by` names who. */
+  | { kind: 'delegated'; by: string; message: string };
+
+// ---------------------------------------------------------------------------------------------------------
+// The hooks
+// ---------------------------------------------------------------------------------------------------------
+
+export interface Hooks {
+  /**
+   * Which DNS provider hosts a zone. `AsyncSeriesBailHook`: the first tap that returns a detection wins; return
+   * `undefined` to pass. Called by the kernel when a hostname is checked (`POST /v1/domains:check`, the widget).
+   *
+   * @example
+   * hooks.detectProvider.tapPromise('dns.powerdns', async ({ nameservers }) =>
+   *   nameservers.some((ns) => ns.endsWith('.pdns.example'))
+   *     ? { provider: 'powerdns', displayName: 'PowerDNS', confidence: 'high', setup: 'api' } : undefined);
+   */
+  detectProvider: AsyncSeriesBailHook<[DetectProviderInput], ProviderDetection | undefined>;
+
+  /**
+   * Ownership check by verification method (`dns-txt`, `dns-cname`, `http-file`, `dns-address`). `HookMap`
+   * keyed by method; one plugin taps a key and returns a `VerifyResult`. Called by the `domain.verify` job.
+   * The tap must not throw for DNS outcomes: a checker failure is `{ status: 'error' }`.
+   *
+   * @example
+   * hooks.verify.for('dns-txt').tapPromise('verify.dns-txt', async ({ hostname, token }) => ({
+   *   status: 'verified', expected: [{ name: `_portico-challenge.${hostname}`, type: 'TXT', value: token }], message: 'ok' }));
+   */
+  verify: HookMap<AsyncSeriesBailHook<[VerifyInput], VerifyResult | undefined>>;
+
+  /**
+   * Write record sets through a DNS provider. `HookMap` keyed by provider id (`memory`, `powerdns`, …); one
+   * plugin taps its key. Idempotent: applying the same input twice yields only `noop` changes the second time.
+   * Called by the DNS-write job.
+   *
+   * @example
+   * hooks.applyRecords.for('memory').tapPromise('dns.memory', async (input) => zones.apply(input));
+   */
+  applyRecords: HookMap<AsyncSeriesBailHook<[ApplyRecordsInput], ApplyRecordsResult | undefined>>;
+
+  /**
+   * Render the route table for one edge. `HookMap` keyed by edge id (`caddy`, `traefik`, `istio`) of
+   * `AsyncSeriesWaterfallHook`s: the edge plugin renders `output` from `routes`, decorators tap later stages and
+   * change it. The kernel raises when `output` is still `undefined` afterwards. Called by the edge-sync job.
+   *
+   * @example
+   * hooks.renderRoutes.for('caddy').tapPromise('edge.caddy', async (state) => ({ ...state, output: render(state.routes) }));
+   */
+  renderRoutes: HookMap<AsyncSeriesWaterfallHook<[RenderRoutesState]>>;
+
+  /**
+   * Obtain a TLS certificate. `AsyncSeriesBailHook`: the first issuer that answers wins (an on-demand edge
+   * answers `delegated`). Called by the certificate job.
+   *
+   * @example
+   * hooks.issueCert.tapPromise('edge.caddy', async () => ({ kind: 'delegated', by: 'edge.caddy', message: 'on demand' }));
+   */
+  issueCert: AsyncSeriesBailHook<[IssueCertInput], IssuedCert | undefined>;
+}
+
+/** Names of the five hooks, in the order of a domain's life. */
+export const HOOK_NAMES = ['detectProvider', 'verify', 'applyRecords', 'renderRoutes', 'issueCert'] as const;
+export type HookName = (typeof HOOK_NAMES)[number];
+
+/** Build a fresh set of hooks. Only the kernel does this. */
+export function createHooks(): Hooks {
+  return {
+    detectProvider: new AsyncSeriesBailHook(['input']),
+    verify: new HookMap(() => new AsyncSeriesBailHook(['input'])),
+    applyRecords: new HookMap(() => new AsyncSeriesBailHook(['input'])),
+    renderRoutes: new HookMap(() => new AsyncSeriesWaterfallHook(['state'])),
+    issueCert: new AsyncSeriesBailHook(['input']),
+  };
+}
+
+/** The tap-only view of one hook: plugins can tap, never call. */
+export type TapOnly<H> = Pick<H, Extract<keyof H, 'tap' | 'tapAsync' | 'tapPromise'>>;
+
+/** The tap-only view of a `HookMap`: `for(key)` hands out a tap-only hook. */
+export interface TapOnlyMap<H> {
+  for(key: string): TapOnly<H>;
+}
+
+/** What a plugin's `apply` receives as `hooks`. */
+export interface PluginHooks {
+  detectProvider: TapOnly<Hooks['detectProvider']>;
+  verify: TapOnlyMap<AsyncSeriesBailHook<[VerifyInput], VerifyResult | undefined>>;
+  applyRecords: TapOnlyMap<AsyncSeriesBailHook<[ApplyRecordsInput], ApplyRecordsResult | undefined>>;
+  renderRoutes: TapOnlyMap<AsyncSeriesWaterfallHook<[RenderRoutesState]>>;
+  issueCert: TapOnly<Hooks['issueCert']>;
+}

@@ -1,0 +1,94 @@
+/**
+ * The plugin contract. A plugin package default-exports the value `definePlugin()` returns:
+ *
+ * ```ts
+ * import { definePlugin, z } from '@portico/kernel';
+ * export default definePlugin({
+ *   id: 'verify.dns-txt',            // <kind>.<name>: kind is dns | verify | edge | cert | ext
+ *   version: '0.1.0',                // the package's own version
+ *   kernel: '^0.1.0',                // semver range of @portico/kernel this plugin works with
+ *   dependsOn: [],                   // ids of plugins that must be enabled too
+ *   options: z.object({ recordName: z.string().default('_portico-challenge') }),
+ *   describe: { verificationMethods: [{ method: 'dns-txt', title: 'TXT record', challenge: … }] },
+ *   apply({ hooks, services, options }) {
+ *     hooks.verify.for('dns-txt').tapPromise('verify.dns-txt', async (input) => check(input, options));
+ *   },
+ * });
+ * ```
+ *
+ * Registration (`Kernel.register`) refuses, each with its own `KernelError` code: a malformed id
+ * (`PLUGIN_ID_INVALID`), an id already registered (`PLUGIN_DUPLICATE`), a kernel range that excludes this
+ * kernel (`PLUGIN_KERNEL_INCOMPATIBLE`), a `dependsOn` id not registered before it (`PLUGIN_DEPENDENCY_MISSING`),
+ * options the schema rejects (`PLUGIN_OPTIONS_INVALID`), an `apply` slower than the limit
+ * (`PLUGIN_APPLY_TIMEOUT`), an `apply` that throws (`PLUGIN_APPLY_FAILED`), and a value that is not a plugin at
+ * all (`PLUGIN_MALFORMED`).
+ */
+import type { z } from 'zod';
+import type { PluginHooks } from './hooks.ts';
+import type { ExpectedRecord } from './records.ts';
+import type { PluginServices } from './services.ts';
+
+/** `<kind>.<name>`, lower case: `dns.powerdns`, `verify.dns-txt`, `edge.caddy`, `ext.audit-log`. */
+export const PLUGIN_ID_PATTERN = /^(dns|verify|edge|cert|ext)\.[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** Static facts about a verification method a plugin offers (shown in instructions and the console). */
+export interface VerificationMethodDescriptor {
+  /** The `verify` HookMap key the plugin taps (`dns-txt`). */
+  method: string;
+  title: string;
+  /** The records (or file) the user must publish for `hostname` with `token`. Pure: no I/O. */
+  challenge(input: { hostname: string; token: string }): ExpectedRecord[];
+}
+
+/** Static facts about a DNS provider a plugin drives (the console's providers grid, detection hints). */
+export interface DnsProviderDescriptor {
+  /** The `applyRecords` HookMap key the plugin taps (`memory`, `powerdns`). */
+  provider: string;
+  displayName: string;
+  /** Nameserver hostname patterns that identify the provider (`*.ns.cloudflare.com`). */
+  nameservers: string[];
+  recordTypes: Array<'A' | 'AAAA' | 'CNAME' | 'TXT'>;
+}
+
+/** Static facts about an edge target. */
+export interface EdgeDescriptor {
+  /** The `renderRoutes` HookMap key the plugin taps (`caddy`). */
+  edge: string;
+  displayName: string;
+}
+
+export interface PluginDescriptors {
+  verificationMethods?: VerificationMethodDescriptor[];
+  dnsProviders?: DnsProviderDescriptor[];
+  edges?: EdgeDescriptor[];
+}
+
+export interface PluginContext<Options> {
+  hooks: PluginHooks;
+  services: PluginServices;
+  /** The options after the plugin's schema parsed them (defaults applied). */
+  options: Options;
+}
+
+export interface PluginDefinition<Schema extends z.ZodType = z.ZodType> {
+  id: string;
+  version: string;
+  /** Semver range of `@portico/kernel` versions this plugin supports. */
+  kernel: string;
+  dependsOn?: string[];
+  options: Schema;
+  describe?: PluginDescriptors;
+  /** Tap hooks. May be async; must finish within the kernel's apply limit (default 5 s). */
+  apply(ctx: PluginContext<z.output<Schema>>): void | Promise<void>;
+}
+
+/** Brand that marks a value as built by `definePlugin`, so loaders can tell a plugin from any other export. */
+export const PLUGIN_BRAND: unique symbol = Symbol.for('@portico/kernel/plugin');
+
+export type Plugin<Schema extends z.ZodType = z.ZodType> = PluginDefinition<Schema> & { readonly [PLUGIN_BRAND]: true };
+
+/** Options as written in the config file for one plugin. */
+export interface PluginSpec {
+  plugin: Plugin;
+  options?: unknown;
+}

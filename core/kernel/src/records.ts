@@ -1,0 +1,34 @@
+/**
+ * DNS record shapes shared by every hook. Names are absolute, lower-case A-labels without a trailing dot
+ * (`_portico-challenge.shop.example.com`). Values are presentation format: an IPv4/IPv6 address for A/AAAA,
+ * a hostname without trailing dot for CNAME, the unquoted text for TXT (one string; long strings are split
+ * by the provider, not by the caller).
+ */
+export type RecordType = 'A' | 'AAAA' | 'CNAME' | 'TXT';
+
+/** One record set: every value of one name and type. */
+export interface RecordSet {
+  name: string;
+  type: RecordType;
+  /** Seconds. Providers may round to what they support. */
+  ttl: number;
+  values: string[];
+}
+
+/** A record a user (or a provider plugin) must publish, as shown in instructions. */
+export interface ExpectedRecord {
+  name: string;
+  type: RecordType;
+  value: string;
+}
+
+/** One planned change of a record set, as returned by `applyRecords`. */
+export interface RecordChange {
+  action: 'create' | 'update' | 'delete' | 'noop';
+  name: string;
+  type: RecordType;
+  /** Values before the change (empty for create). */
+  before: string[];
+  /** Values after the change (empty for delete). */
+  after: string[];
+}
