@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { SESSION_COOKIE } from '../../http/authenticate.ts';
+import { defineRoute } from '../../http/route.ts';
+import type { Session } from '../../modules/sessions/entity.ts';
+
+const loginBody = z.object({ email: z.email().max(254), password: z.string().min(1).max(1024) });
+const sessionResponse = z.object({
+  user: z.object({ id: z.string(), email: z.string(), name: z.string() }),
+  csrfToken: z.string().meta({ description: 'Send as x-csrf-token on every cookie-authenticated write.' }),
+  expiresAt: z.string(),
+});
+const view = (session: Session) => ({
+  user: { id: session.user.id, email: session.user.email, name: session.user.name },
+  csrfToken: session.csrfToken,
+  expiresAt: session.expiresAt.toISOString(),
+});
+
+export const authRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/v1/auth/login',
+    tag: 'auth',
+    summary: 'Sign in with email and password; sets an HttpOnly session cookie',
+    auth: 'public',
+    body: loginBody,
+    response: sessionResponse,
+    async handler({ body, cradle, ctx }) {
+      const { token, session } = await cradle.sessionService.login(body.email, body.password);
+      ctx.cookies.set(SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: ctx.secure,
+        path: '/',
+        expires: session.expiresAt,
+        overwrite: true,
+      });
+      return view(session);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/auth/session',
+    tag: 'auth',
+    summary: 'The signed-in user and the CSRF token',
+    auth: 'session',
+    response: sessionResponse,
+    handler: ({ ctx }) => view(ctx.state.session as Session),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/auth/logout',
+    tag: 'auth',
+    summary: 'Sign out: ends the session',
+    auth: 'session',
+    response: null,
+    async handler({ principal, cradle, ctx }) {
+      if (principal.kind === 'user') await cradle.sessionService.logout(principal.sessionId);
+      ctx.cookies.set(SESSION_COOKIE, null, { path: '/' });
+    },
+  }),
+];

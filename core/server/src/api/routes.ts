@@ -1,0 +1,9 @@
+import type { AnyRoute } from '../http/route.ts';
+import { apiKeyRoutes } from './api-keys/routes.ts';
+import { authRoutes } from './auth/routes.ts';
+import { domainRoutes } from './domains/routes.ts';
+import { organizationRoutes } from './organizations/routes.ts';
+import { projectRoutes } from './projects/routes.ts';
+
+/** Every API route; the router and the OpenAPI document both read this list. */
+export const ROUTES: AnyRoute[] = [...authRoutes, ...organizationRoutes, ...projectRoutes, ...apiKeyRoutes, ...domainRoutes];

@@ -1,0 +1,59 @@
+import Koa from 'koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import type { AwilixContainer } from 'awilix';
+import { ROUTES } from './api/routes.ts';
+import type { Cradle } from './container.ts';
+import { errorMiddleware } from './errors/middleware.ts';
+import { authenticate } from './http/authenticate.ts';
+import { buildOpenApi } from './http/openapi.ts';
+import { requestContext } from './http/request-context.ts';
+import { mountRoutes } from './http/route.ts';
+
+/** Build the Koa application. It never listens: main.ts does, and tests drive `app.callback()`. */
+export function createApp(container: AwilixContainer<Cradle>): Koa {
+  const { logger, orm, version, config } = container.cradle;
+  const app = new Koa({ proxy: false });
+  const router = new Router();
+
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/readyz', async (ctx) => {
+    const checks = await readiness(container);
+    ctx.status = Object.values(checks).every((c) => c === 'ok') ? 200 : 503;
+    ctx.body = ctx.status === 200 ? { status: 'ready', checks } : { error: { code: 'NOT_READY', message: 'Not ready', details: checks } };
+  });
+  let openapi: unknown;
+  router.get('/v1/openapi.json', (ctx) => {
+    openapi ??= buildOpenApi(ROUTES, { version, serverUrl: config.http.publicUrl });
+    ctx.body = openapi;
+  });
+  mountRoutes(router, ROUTES, container);
+
+  app.use(errorMiddleware());
+  app.use(requestContext({ logger, orm }));
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '256kb', encoding: 'utf-8' }));
+  app.use(authenticate(container.cradle));
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: true }));
+  return app;
+}
+
+async function readiness(container: AwilixContainer<Cradle>): Promise<Record<string, string>> {
+  const { orm, boss } = container.cradle;
+  const checks: Record<string, string> = {};
+  try {
+    await orm.em.fork().getConnection().execute('select 1');
+    checks.database = 'ok';
+  } catch {
+    checks.database = 'unreachable';
+  }
+  try {
+    await boss.getQueue('domain.verify');
+    checks.jobs = 'ok';
+  } catch {
+    checks.jobs = 'unreachable';
+  }
+  return checks;
+}

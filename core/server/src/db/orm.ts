@@ -1,0 +1,27 @@
+import { fileURLToPath } from 'node:url';
+import { Migrator } from '@mikro-orm/migrations';
+import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
+import { ENTITIES } from './entities.ts';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
+
+/** The ORM options for one database URL; the CLI config and the application both use this. */
+export function ormOptions(clientUrl: string, extra: Partial<Options> = {}): Options {
+  return defineConfig({
+    clientUrl,
+    entities: ENTITIES,
+    extensions: [Migrator],
+    migrations: { path: MIGRATIONS_DIR, pathTs: MIGRATIONS_DIR, glob: '!(*.d).{js,ts}', emit: 'ts', snapshot: false, silent: true },
+    // Every request and job gets its own context; a stray global em use is a bug.
+    allowGlobalContext: false,
+    pool: { min: 0, max: 10 },
+    ...extra,
+  });
+}
+
+/** Connect and bring the schema up to date with the committed migrations (production never syncs the schema). */
+export async function openDatabase(clientUrl: string, extra: Partial<Options> = {}): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormOptions(clientUrl, extra));
+  await orm.migrator.up();
+  return orm;
+}

@@ -1,0 +1,45 @@
+import type { Context, Next } from 'koa';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { KernelError } from '@portico/kernel';
+import { AppError } from './app-error.ts';
+import { statusOf } from './registry.ts';
+
+interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** Mounted first: every failure leaves as `{ error: { code, message, details? } }` with the registry's status. */
+export function errorMiddleware() {
+  return async function errors(ctx: Context, next: Next): Promise<void> {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new AppError('ROUTE_NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
+      }
+    } catch (error) {
+      const mapped = toAppError(error);
+      ctx.status = statusOf(mapped.code);
+      for (const [name, value] of Object.entries(mapped.headers ?? {})) ctx.set(name, value);
+      const body: ErrorBody = { error: { code: mapped.code, message: mapped.message } };
+      if (mapped.details !== undefined) body.error.details = mapped.details;
+      ctx.body = body;
+      if (ctx.status >= 500) ctx.state.log?.error({ err: error }, 'request failed');
+    }
+  };
+}
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof KernelError) return new AppError(error.code as never, error.message, error.details);
+  if (error instanceof UniqueConstraintViolationException) return new AppError('CONFLICT', 'A resource with these values already exists.');
+  const http = error as { status?: number; expose?: boolean; type?: string; message?: string };
+  // Errors raised by koa/bodyparser and @koa/router carry an HTTP status.
+  if (http.status === 400 && (http.type === 'entity.parse.failed' || /json/i.test(http.message ?? ''))) {
+    return new AppError('BODY_INVALID', 'The request body is not valid JSON.');
+  }
+  if (http.status === 413) return new AppError('BODY_TOO_LARGE', 'The request body is too large.');
+  if (http.status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
+  if (http.status === 405) return new AppError('METHOD_NOT_ALLOWED', http.message ?? 'Method not allowed');
+  if (http.status === 400 && http.expose) return new AppError('VALIDATION_FAILED', http.message ?? 'Bad request');
+  return new AppError('INTERNAL', 'Internal error');
+}

@@ -1,0 +1,35 @@
+import { KERNEL_ERROR_CODES } from '@portico/kernel';
+
+/**
+ * The one error registry. Every code the API can answer with is here, mapped to its HTTP status. Codes are
+ * never reused or renamed; docs/reference/errors.md lists them all and a test keeps the two in step. The
+ * kernel's own codes are merged in so plugins' failures reach clients with the same shape.
+ */
+const APP_ERROR_CODES = {
+  INTERNAL: { status: 500, description: 'An unexpected error; the request id in the logs finds it.' },
+  ROUTE_NOT_FOUND: { status: 404, description: 'No route matches the method and path.' },
+  METHOD_NOT_ALLOWED: { status: 405, description: 'The path exists but not with this method.' },
+  VALIDATION_FAILED: { status: 400, description: 'Path parameters, query or body do not match the schema; `details` lists each issue.' },
+  BODY_INVALID: { status: 400, description: 'The request body is not valid JSON.' },
+  BODY_TOO_LARGE: { status: 413, description: 'The request body exceeds the size limit.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The body is not application/json.' },
+  UNAUTHENTICATED: { status: 401, description: 'No valid session cookie or API key was sent, or it was revoked or expired.' },
+  INVALID_CREDENTIALS: { status: 401, description: 'Email or password is wrong.' },
+  CSRF_TOKEN_INVALID: { status: 403, description: 'A cookie-authenticated write did not carry the session’s x-csrf-token.' },
+  FORBIDDEN: { status: 403, description: 'Inside your organization, your role does not allow this; `details.requiredRole` names the role needed.' },
+  API_KEY_SCOPE_MISSING: { status: 403, description: 'The API key lacks the scope this route needs; `details.scope` names it.' },
+  NOT_FOUND: { status: 404, description: 'The resource does not exist or is outside your scope.' },
+  CONFLICT: { status: 409, description: 'The request conflicts with existing data (a duplicate slug, name…).' },
+  HOSTNAME_INVALID: { status: 400, description: 'The hostname is not a valid public DNS name.' },
+  HOSTNAME_TAKEN: { status: 409, description: 'The hostname is already claimed on this installation.' },
+  DOMAIN_NOT_VERIFIABLE: { status: 409, description: 'The domain’s status does not allow a verification request now.' },
+  CONFIG_INVALID: { status: 500, description: 'The config file is invalid; start-up stops with the field named.' },
+  NOT_READY: { status: 503, description: 'The database or the job queue is not reachable yet.' },
+} as const satisfies Record<string, { status: number; description: string }>;
+
+export const ERROR_CODES = { ...APP_ERROR_CODES, ...KERNEL_ERROR_CODES } as const;
+export type ErrorCode = keyof typeof APP_ERROR_CODES | keyof typeof KERNEL_ERROR_CODES;
+
+export function statusOf(code: string): number {
+  return (ERROR_CODES as Record<string, { status: number }>)[code]?.status ?? 500;
+}

@@ -1,0 +1,44 @@
+import type { Context, Next } from 'koa';
+import { AppError } from '../errors/app-error.ts';
+import type { ApiKeyService } from '../modules/api-keys/service.ts';
+import type { SessionService } from '../modules/sessions/service.ts';
+import type { Principal } from './principal.ts';
+
+export const SESSION_COOKIE = 'portico_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Sets `ctx.state.principal` from `Authorization: Bearer pk_…` or the session cookie. A bearer that is not a
+ * live key is an error (never silently anonymous); a stale cookie is ignored. Cookie-authenticated writes must
+ * carry the session's CSRF token in `x-csrf-token` (synchronizer token; API keys are not sent by browsers on
+ * their own, so they need none).
+ */
+export function authenticate({ apiKeyService, sessionService }: { apiKeyService: ApiKeyService; sessionService: SessionService }) {
+  return async function auth(ctx: Context, next: Next): Promise<void> {
+    const header = ctx.get('authorization');
+    if (header) {
+      const [scheme, token] = header.split(' ');
+      const key = scheme?.toLowerCase() === 'bearer' && token ? await apiKeyService.authenticate(token) : null;
+      if (!key) throw new AppError('UNAUTHENTICATED', 'The API key is invalid or revoked.');
+      const principal: Principal = {
+        kind: 'api_key',
+        keyId: key.id,
+        organizationId: key.organization.id,
+        projectId: key.project?.id ?? null,
+        scopes: key.scopes,
+      };
+      ctx.state.principal = principal;
+      return next();
+    }
+    const cookie = ctx.cookies.get(SESSION_COOKIE);
+    const session = cookie ? await sessionService.fromToken(cookie) : null;
+    if (session) {
+      if (!SAFE_METHODS.has(ctx.method) && ctx.get('x-csrf-token') !== session.csrfToken) {
+        throw new AppError('CSRF_TOKEN_INVALID', 'Send the x-csrf-token header you received at sign-in.');
+      }
+      ctx.state.principal = { kind: 'user', userId: session.user.id, sessionId: session.id } satisfies Principal;
+      ctx.state.session = session;
+    }
+    return next();
+  };
+}

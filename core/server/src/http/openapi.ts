@@ -1,0 +1,50 @@
+import { createDocument } from 'zod-openapi';
+import { ERROR_CODES } from '../errors/registry.ts';
+import { z } from 'zod';
+import { toOpenApiPath, type AnyRoute } from './route.ts';
+
+const errorBody = z
+  .object({
+    error: z.object({
+      code: z.enum(Object.keys(ERROR_CODES) as [string, ...string[]]),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+/** The OpenAPI 3.1 document, generated from the same route definitions the router mounts. */
+export function buildOpenApi(routes: AnyRoute[], info: { version: string; serverUrl?: string }): ReturnType<typeof createDocument> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const path = toOpenApiPath(route.path);
+    const status = String(route.status ?? (route.response ? 200 : 204));
+    paths[path] ??= {};
+    paths[path][route.method] = {
+      summary: route.summary,
+      tags: [route.tag],
+      security: route.auth === 'public' ? [] : route.auth === 'session' ? [{ session: [] }] : [{ session: [] }, { apiKey: [] }],
+      ...(route.params || route.query ? { requestParams: { path: route.params, query: route.query } } : {}),
+      ...(route.body ? { requestBody: { content: { 'application/json': { schema: route.body } } } } : {}),
+      responses: {
+        [status]: {
+          description: 'Success',
+          ...(route.response ? { content: { 'application/json': { schema: route.response } } } : {}),
+        },
+        default: { description: 'Error', content: { 'application/json': { schema: errorBody } } },
+      },
+    };
+  }
+  return createDocument({
+    openapi: '3.1.0',
+    info: { title: 'Portico API', version: info.version },
+    ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
+    components: {
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'portico_session' },
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer pk_…`' },
+      },
+    },
+    paths: paths as never,
+  });
+}

@@ -1,0 +1,87 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { AwilixContainer } from 'awilix';
+import { AppError } from '../errors/app-error.ts';
+import type { Cradle } from '../container.ts';
+import type { Principal } from './principal.ts';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type AnyObject = z.ZodObject<z.ZodRawShape>;
+
+/**
+ * One API route, declared once: the router mounts it and the OpenAPI document is generated from the same
+ * zod schemas. `auth: 'public'` routes need nothing; others need a principal (session cookie or API key);
+ * `scope` is the API-key scope the route requires (sessions are checked by role inside the handler's service).
+ */
+export interface RouteDef<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType> {
+  method: Method;
+  path: string;
+  summary: string;
+  tag: string;
+  auth: 'public' | 'principal' | 'session';
+  scope?: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Schema of the success body; `null` for an empty one. */
+  response: R | null;
+  status?: number;
+  handler(input: HandlerInput<P, Q, B>): Promise<z.input<R> | void> | z.input<R> | void;
+}
+
+export interface HandlerInput<P extends AnyObject, Q extends AnyObject, B extends z.ZodType> {
+  params: z.output<P>;
+  query: z.output<Q>;
+  body: z.output<B>;
+  principal: Principal;
+  cradle: Cradle;
+  ctx: Context;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRoute = RouteDef<any, any, any, any>;
+
+export function defineRoute<P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject, B extends z.ZodType = z.ZodUndefined, R extends z.ZodType = z.ZodType>(
+  def: RouteDef<P, Q, B, R>,
+): RouteDef<P, Q, B, R> {
+  return def;
+}
+
+/** Koa paths use `:id`; OpenAPI uses `{id}`. */
+export const toOpenApiPath = (path: string): string => path.replace(/:(\w+)/g, '{$1}');
+
+export function mountRoutes(router: Router, routes: AnyRoute[], container: AwilixContainer<Cradle>): void {
+  for (const route of routes) {
+    router[route.method](route.path, async (ctx: Context) => {
+      const principal = ctx.state.principal as Principal | undefined;
+      if (route.auth !== 'public') {
+        if (!principal) throw new AppError('UNAUTHENTICATED', 'Sign in or send an API key (Authorization: Bearer …).');
+        if (route.auth === 'session' && principal.kind !== 'user') throw new AppError('UNAUTHENTICATED', 'This route needs a console session.');
+        if (route.scope && principal.kind === 'api_key' && !principal.scopes.includes(route.scope)) {
+          throw new AppError('API_KEY_SCOPE_MISSING', `This API key lacks the scope ${route.scope}.`, { scope: route.scope });
+        }
+      }
+      const input = {
+        params: parsePart('params', route.params, ctx.params),
+        query: parsePart('query', route.query, ctx.query),
+        body: parsePart('body', route.body, (ctx.request as { body?: unknown }).body),
+        principal: principal as Principal,
+        cradle: container.cradle,
+        ctx,
+      };
+      const result = await route.handler(input);
+      ctx.status = route.status ?? (result === undefined ? 204 : 200);
+      if (result !== undefined) ctx.body = route.response ? route.response.parse(result) : result;
+    });
+  }
+}
+
+function parsePart(part: string, schema: z.ZodType | undefined, value: unknown): unknown {
+  if (!schema) return undefined;
+  const parsed = schema.safeParse(value ?? (part === 'body' ? undefined : {}));
+  if (parsed.success) return parsed.data;
+  throw new AppError('VALIDATION_FAILED', `Invalid ${part}: ${parsed.error.issues[0]?.path.join('.') || part} ${parsed.error.issues[0]?.message ?? ''}`.trim(), {
+    issues: parsed.error.issues.map((i) => ({ in: part, path: i.path.join('.'), message: i.message })),
+  });
+}

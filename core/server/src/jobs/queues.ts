@@ -1,0 +1,20 @@
+import type { Queue } from 'pg-boss';
+
+/**
+ * Every pg-boss queue, in one table: name → retry, backoff, expiry, dead letter. Queues are created from this
+ * table at start-up, in this order (a dead-letter queue before the queues that name it); a job sent to a queue not listed here is a programming error.
+ * `notify` wakes idle workers at once instead of at their next poll.
+ */
+export const QUEUES = {
+  /** Jobs that failed every retry, kept for inspection and replay. */
+  'dead-letter': { retentionSeconds: 14 * 24 * 3600, notify: false },
+  /** Run the verify hook for one domain and record the outcome. Data: { domainId }. */
+  'domain.verify': { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 120, deadLetter: 'dead-letter', notify: true },
+} as const satisfies Record<string, Omit<Queue, 'name'>>;
+
+export type QueueName = keyof typeof QUEUES;
+
+export interface JobData {
+  'domain.verify': { domainId: string };
+  'dead-letter': Record<string, unknown>;
+}

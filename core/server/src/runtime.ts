@@ -1,0 +1,98 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { createDnsLookup, createKernel, type Kernel } from '@portico/kernel';
+import type { AwilixContainer } from 'awilix';
+import type Koa from 'koa';
+import type { PgBoss } from 'pg-boss';
+import type { Logger } from 'pino';
+import { createApp } from './app.ts';
+import type { PorticoConfig } from './config/schema.ts';
+import { importPlugins } from './config/load-plugins.ts';
+import { buildContainer, type Cradle } from './container.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.ts';
+import { openDatabase } from './db/orm.ts';
+import { seedDemo, type DemoSeed } from './db/seed.ts';
+import { startBoss } from './jobs/boss.ts';
+import { startWorkers } from './jobs/workers.ts';
+
+export type Role = 'api' | 'worker' | 'all';
+
+export interface Portico {
+  container: AwilixContainer<Cradle>;
+  app?: Koa;
+  server?: Server;
+  /** http://host:port when the API listens. */
+  url?: string;
+  databaseUrl: string;
+  /** The demo seed when `seedDemo` is on (its login is printed at start). */
+  demo?: DemoSeed;
+  stop(): Promise<void>;
+}
+
+export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/**
+ * Bring Portico up: database (embedded when no URL is configured), migrations, plugins, job queue, then the
+ * API and/or the workers. `stop()` takes everything down in reverse order, the embedded PostgreSQL included.
+ */
+export async function startPortico(options: { config: PorticoConfig; baseDir: string; logger: Logger; role?: Role; listen?: boolean }): Promise<Portico> {
+  const { config, logger } = options;
+  const role = options.role ?? 'all';
+  const stops: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const fn of stops.reverse()) {
+      await fn().catch((error: unknown) => logger.error({ err: error }, 'error during shutdown'));
+    }
+  };
+  try {
+    let embedded: EmbeddedDatabase | undefined;
+    if (!config.database.url) {
+      logger.info({ dataDir: config.database.embedded.dataDir }, 'starting embedded PostgreSQL');
+      embedded = await startEmbeddedPostgres(config.database.embedded);
+      stops.push(() => embedded!.stop());
+    }
+    const databaseUrl = config.database.url ?? embedded!.url;
+    const orm: MikroORM = await openDatabase(databaseUrl);
+    stops.push(() => orm.close(true));
+
+    const kernel: Kernel = createKernel({
+      services: {
+        logger,
+        fetch: globalThis.fetch,
+        dns: createDnsLookup({ servers: config.dns.servers, timeoutMs: config.dns.timeoutMs, tries: config.dns.tries }),
+        secrets: { get: async (name) => process.env[`PORTICO_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] },
+      },
+    });
+    stops.push(() => kernel.close());
+    await kernel.registerAll(await importPlugins(config.plugins, options.baseDir));
+
+    const boss: PgBoss = await startBoss(databaseUrl, logger);
+    stops.push(() => boss.stop({ graceful: true, timeout: 10_000 }));
+
+    const container = buildContainer({ config, logger, orm, boss, kernel, version: VERSION });
+    const demo = config.seedDemo ? (await seedDemo(orm)).seed : undefined;
+    const portico: Portico = { container, databaseUrl, demo, stop };
+
+    if (role !== 'api') await startWorkers(container.cradle);
+    if (role !== 'worker') {
+      portico.app = createApp(container);
+      if (options.listen !== false) {
+        const server = createServer(portico.app.callback());
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(config.http.port, config.http.host, resolve);
+        });
+        stops.push(() => new Promise((resolve) => server.close(resolve)));
+        const { address, port } = server.address() as AddressInfo;
+        portico.server = server;
+        portico.url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+      }
+    }
+    return portico;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
