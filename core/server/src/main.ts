@@ -32,6 +32,13 @@ if (portico.url) {
 }
 
 let stopping = false;
+// On Ctrl-C the terminal signals the embedded PostgreSQL too, so it may go down before our connections close:
+// while stopping, a connection ended by the server (57P01 admin_shutdown, ECONNRESET) is expected, not a crash.
+process.on('uncaughtException', (error: Error & { code?: string }) => {
+  if (stopping && ['57P01', 'ECONNRESET', 'EPIPE'].includes(error.code ?? '')) return logger.debug({ code: error.code }, 'connection closed during shutdown');
+  logger.fatal({ err: error }, 'uncaught exception');
+  process.exit(1);
+});
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;

@@ -6,7 +6,11 @@ import { QUEUES, type JobData, type QueueName } from './queues.ts';
 
 export async function startBoss(connectionString: string, logger: Logger): Promise<PgBoss> {
   const boss = new PgBoss({ connectionString, schema: 'pgboss', useListenNotify: true });
-  boss.on('error', (error: unknown) => logger.error({ err: error }, 'pg-boss error'));
+  // Log only message and code: pg errors carry the client object, connection parameters included.
+  boss.on('error', (error: Error & { code?: string }) => {
+    const level = error.code === '57P01' ? 'warn' : 'error'; // 57P01: the database is shutting down
+    logger[level]({ code: error.code, error: error.message }, 'job queue connection error');
+  });
   await boss.start();
   for (const [name, options] of Object.entries(QUEUES)) {
     if (!(await boss.getQueue(name))) await boss.createQueue(name, options);
