@@ -63,6 +63,9 @@ export interface PluginDescriptors {
   edges?: EdgeDescriptor[];
 }
 
+/** `describe` as a function of the options; method-style so a `Plugin<Specific>` is still a `Plugin`. */
+export type DescribeFn<Options> = { describe(options: Options): PluginDescriptors }['describe'];
+
 export interface PluginContext<Options> {
   hooks: PluginHooks;
   services: PluginServices;
@@ -77,7 +80,11 @@ export interface PluginDefinition<Schema extends z.ZodType = z.ZodType> {
   kernel: string;
   dependsOn?: string[];
   options: Schema;
-  describe?: PluginDescriptors;
+  /**
+   * What the plugin offers (verification methods, DNS providers, edges). A function receives the parsed options,
+   * for descriptors that depend on them (a configurable record name in a challenge).
+   */
+  describe?: PluginDescriptors | DescribeFn<z.output<Schema>>;
   /** Tap hooks. May be async; must finish within the kernel's apply limit (default 5 s). */
   apply(ctx: PluginContext<z.output<Schema>>): void | Promise<void>;
 }

@@ -1,0 +1,16 @@
+/**
+ * @portico/kernel/conformance: the suites every plugin's tests run, and test helpers. Needs vitest (an
+ * optional peer dependency of @portico/kernel); import it from test files only.
+ *
+ * ```ts
+ * import { dnsProviderConformance, createTestKernel } from '@portico/kernel/conformance';
+ * dnsProviderConformance({ name: 'memory', provider: 'memory', zone: 'example.com',
+ *   setup: async () => ({ kernel: await createTestKernel([{ plugin: memoryDns }]) }) });
+ * ```
+ */
+export { dnsProviderConformance } from './dns-provider.ts';
+export type { DnsProviderConformanceContext, DnsProviderConformanceOptions } from './dns-provider.ts';
+export { verifierConformance } from './verifier.ts';
+export type { VerifierConformanceContext, VerifierConformanceOptions } from './verifier.ts';
+export { createRecordingLogger, createTestKernel, createTestServices } from './test-services.ts';
+export type { LogLine, TestKernelOptions, TestServices, TestServicesOverrides } from './test-services.ts';
