@@ -81,10 +81,25 @@ describe('domain verification flow (dns-memory + verify-dns-txt)', () => {
     expect(last.details.expected[0].value).toBe(domain.instructions[0].value);
   });
 
+  it('treats a checker failure (the server refuses the zone) as temporary, never as a missing record', async () => {
+    const domain = await addDomain('shop.not-served.test');
+    const failed = await verifyAndSettle(domain.id);
+    expect(failed.status).toBe('failed_temporary');
+    const events = (await agent.get(`/v1/domains/${domain.id}/events`).expect(200)).body.data;
+    expect(events.at(-1)).toMatchObject({ reason: 'checker_error', details: { check: 'error' } });
+  });
+
   it('refuses a second claim of the same hostname and a verification of a verified domain', async () => {
     const res = await agent.post(`/v1/organizations/${organizationId}/domains`).set('x-csrf-token', csrf).send({ hostname: 'shop.example.test' });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('HOSTNAME_TAKEN');
+
+    const { data } = (await agent.get(`/v1/organizations/${organizationId}/domains`).expect(200)).body;
+    const verified = data.find((d: { hostname: string }) => d.hostname === 'www.example.test');
+    expect(verified.status).toBe('verified');
+    const again = await agent.post(`/v1/domains/${verified.id}/verify`).set('x-csrf-token', csrf);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('DOMAIN_NOT_VERIFIABLE');
   });
 
   it('rejects bad hostnames with HOSTNAME_INVALID', async () => {
