@@ -9,7 +9,7 @@ import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 const [command, ...args] = process.argv.slice(2);
 if (!command) throw new Error('usage: with-temp-db.ts <command> [args…]');
 const db = await startEmbeddedPostgres({ dataDir: join(mkdtempSync(join(tmpdir(), 'portico-pg-')), 'data'), port: 0, persistent: false });
-let status = 1;
+let status: number;
 try {
   const env = { ...process.env, DATABASE_URL: db.url };
   const up = spawnSync('npx', ['mikro-orm', 'migration:up'], { stdio: 'inherit', env });

@@ -13,7 +13,7 @@ import { mountRoutes } from './http/route.ts';
 /** Build the Koa application. It never listens: main.ts does, and tests drive `app.callback()`. */
 export function createApp(container: AwilixContainer<Cradle>): Koa {
   const { logger, orm, version, config } = container.cradle;
-  const app = new Koa({ proxy: false });
+  const app = new Koa({ proxy: config.http.trustProxy });
   const router = new Router();
 
   router.get('/healthz', (ctx) => {
@@ -36,7 +36,7 @@ export function createApp(container: AwilixContainer<Cradle>): Koa {
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '256kb', encoding: 'utf-8' }));
   app.use(authenticate(container.cradle));
   app.use(router.routes());
-  app.use(router.allowedMethods({ throw: true }));
+  app.use(router.allowedMethods());
   return app;
 }
 

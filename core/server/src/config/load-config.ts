@@ -1,3 +1,4 @@
+import { getServers } from 'node:dns';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -39,20 +40,54 @@ async function readRaw(path: string): Promise<unknown> {
   }
 }
 
+/** Environment variables that override a config field, applied before validation so a bad value is named. */
+const ENV_OVERRIDES = [
+  { name: 'DATABASE_URL', path: ['database', 'url'] },
+  { name: 'PORT', path: ['http', 'port'], number: true },
+  { name: 'HOST', path: ['http', 'host'] },
+  { name: 'PUBLIC_URL', path: ['http', 'publicUrl'] },
+] as const;
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** Validate a raw config object, apply environment overrides, and name the field that is wrong. */
 export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv, source: string): PorticoConfig {
-  const parsed = configSchema.safeParse(raw);
+  const { merged, fromEnv } = applyEnv(raw, env);
+  const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
-    throw new AppError('CONFIG_INVALID', `Invalid config (${source}): ${describeIssue(parsed.error.issues[0], raw)}`, {
+    const issue = parsed.error.issues[0];
+    const variable = fromEnv.get(issue?.path.join('.') ?? '');
+    throw new AppError('CONFIG_INVALID', `Invalid config (${variable ? `${source}, ${variable} from the environment` : source}): ${describeIssue(issue, raw)}`, {
       issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
     });
   }
   const config = parsed.data;
-  if (env.DATABASE_URL) config.database.url = env.DATABASE_URL;
-  if (env.PORT) config.http.port = Number(env.PORT);
-  if (env.HOST) config.http.host = env.HOST;
-  if (env.PUBLIC_URL) config.http.publicUrl = env.PUBLIC_URL;
+  // "Empty means the system resolvers": the DNS lookup service needs them named.
+  if (config.dns.servers.length === 0) {
+    config.dns.servers = getServers();
+    if (config.dns.servers.length === 0) {
+      throw new AppError('CONFIG_INVALID', `Invalid config (${source}): dns.servers: empty, and the system has no DNS resolvers configured; list servers to ask`);
+    }
+  }
   return config;
+}
+
+/** A copy of `raw` with the environment overrides written in (a numeric variable is converted only when it is one). */
+function applyEnv(raw: unknown, env: NodeJS.ProcessEnv): { merged: unknown; fromEnv: Map<string, string> } {
+  const fromEnv = new Map<string, string>();
+  if (!isRecord(raw)) return { merged: raw, fromEnv };
+  const merged: Record<string, unknown> = { ...raw };
+  for (const override of ENV_OVERRIDES) {
+    const value = env[override.name];
+    if (value === undefined || value === '') continue;
+    const [section, field] = override.path;
+    const current = merged[section] ?? {};
+    if (!isRecord(current)) continue; // the section itself is wrong; validation reports it
+    const converted = 'number' in override && /^\d+$/.test(value.trim()) ? Number(value) : value;
+    merged[section] = { ...current, [field]: converted };
+    fromEnv.set(override.path.join('.'), override.name);
+  }
+  return { merged, fromEnv };
 }
 
 /** "plugins[1] (@portico/dns-memory).options: …" — names the plugin when the issue is inside a plugin entry. */
@@ -62,7 +97,7 @@ export function describeIssue(issue: z.core.$ZodIssue | undefined, raw: unknown)
   let where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
   if (head === 'plugins' && typeof index === 'number') {
     const entry = (raw as { plugins?: Array<{ package?: unknown }> }).plugins?.[index];
-    if (typeof entry?.package === 'string') where = where.replace(`plugins[${index}]`, `plugins[${index}] (${entry.package})`);
+    if (typeof entry?.package === 'string' && entry.package !== '') where = where.replace(`plugins[${index}]`, `plugins[${index}] (${entry.package})`);
   }
   return `${where || '(root)'}: ${issue.message}`;
 }

@@ -23,7 +23,13 @@ export async function importPlugins(entries: PluginEntry[], baseDir: string): Pr
     } catch (error) {
       throw new AppError('CONFIG_INVALID', `${where}: cannot find the package from ${baseDir}: ${(error as Error).message}`);
     }
-    const mod = (await import(url)) as { default?: unknown };
+    let mod: { default?: unknown };
+    try {
+      mod = (await import(url)) as { default?: unknown };
+    } catch (error) {
+      // A missing dependency of the plugin, a syntax error, a throw at module level: name the entry at fault.
+      throw new AppError('CONFIG_INVALID', `${where}: the package failed to load from ${url}: ${(error as Error).message}`);
+    }
     if (!isPlugin(mod.default)) {
       throw new AppError('CONFIG_INVALID', `${where}: the package's default export is not a plugin built with definePlugin().`);
     }

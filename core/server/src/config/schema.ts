@@ -19,6 +19,8 @@ export const configSchema = z.object({
       port: z.number().int().min(0).max(65535).default(8780),
       /** The URL people and edges reach the API at; defaults to http://host:port. */
       publicUrl: z.url().optional(),
+      /** Trust X-Forwarded-Proto/-For from a TLS-terminating proxy in front (marks session cookies Secure). */
+      trustProxy: z.boolean().default(false),
     })
     .prefault({}),
   database: z

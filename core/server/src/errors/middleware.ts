@@ -13,8 +13,11 @@ export function errorMiddleware() {
   return async function errors(ctx: Context, next: Next): Promise<void> {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
-        throw new AppError('ROUTE_NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
+      // The router answers these with an empty body (405 with an Allow header); give them the error shape.
+      if (ctx.body === undefined || ctx.body === null) {
+        if (ctx.status === 404) throw new AppError('ROUTE_NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
+        if (ctx.status === 405) throw new AppError('METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}`, { allow: ctx.response.get('allow') });
+        if (ctx.status === 501) throw new AppError('METHOD_NOT_IMPLEMENTED', `${ctx.method} is not implemented`);
       }
     } catch (error) {
       const mapped = toAppError(error);
@@ -39,7 +42,6 @@ function toAppError(error: unknown): AppError {
   }
   if (http.status === 413) return new AppError('BODY_TOO_LARGE', 'The request body is too large.');
   if (http.status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
-  if (http.status === 405) return new AppError('METHOD_NOT_ALLOWED', http.message ?? 'Method not allowed');
   if (http.status === 400 && http.expose) return new AppError('VALIDATION_FAILED', http.message ?? 'Bad request');
   return new AppError('INTERNAL', 'Internal error');
 }

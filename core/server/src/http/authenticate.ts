@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import { AppError } from '../errors/app-error.ts';
 import type { ApiKeyService } from '../modules/api-keys/service.ts';
@@ -6,6 +7,17 @@ import type { Principal } from './principal.ts';
 
 export const SESSION_COOKIE = 'portico_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/**
+ * Sign-in is not a cookie-authenticated write: the browser has no token to send yet (a live session's token may
+ * be lost with the page), so the session cookie is not consulted there. The route itself rotates the session.
+ */
+const SESSIONLESS = new Set(['POST /v1/auth/login']);
+
+const sameToken = (sent: string, expected: string): boolean => {
+  const a = Buffer.from(sent);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
 
 /**
  * Sets `ctx.state.principal` from `Authorization: Bearer pk_…` or the session cookie. A bearer that is not a
@@ -30,10 +42,11 @@ export function authenticate({ apiKeyService, sessionService }: { apiKeyService:
       ctx.state.principal = principal;
       return next();
     }
+    if (SESSIONLESS.has(`${ctx.method} ${ctx.path}`)) return next();
     const cookie = ctx.cookies.get(SESSION_COOKIE);
     const session = cookie ? await sessionService.fromToken(cookie) : null;
     if (session) {
-      if (!SAFE_METHODS.has(ctx.method) && ctx.get('x-csrf-token') !== session.csrfToken) {
+      if (!SAFE_METHODS.has(ctx.method) && !sameToken(ctx.get('x-csrf-token'), session.csrfToken)) {
         throw new AppError('CSRF_TOKEN_INVALID', 'Send the x-csrf-token header you received at sign-in.');
       }
       ctx.state.principal = { kind: 'user', userId: session.user.id, sessionId: session.id } satisfies Principal;

@@ -24,7 +24,9 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
       summary: route.summary,
       tags: [route.tag],
       security: route.auth === 'public' ? [] : route.auth === 'session' ? [{ session: [] }] : [{ session: [] }, { apiKey: [] }],
-      ...(route.params || route.query ? { requestParams: { path: route.params, query: route.query } } : {}),
+      ...(route.params || route.query
+        ? { requestParams: { ...(route.params ? { path: route.params } : {}), ...(route.query ? { query: route.query } : {}) } }
+        : {}),
       ...(route.body ? { requestBody: { content: { 'application/json': { schema: route.body } } } } : {}),
       responses: {
         [status]: {

@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AwilixContainer } from 'awilix';
 import { AppError } from '../errors/app-error.ts';
 import type { Cradle } from '../container.ts';
@@ -61,6 +61,9 @@ export function mountRoutes(router: Router, routes: AnyRoute[], container: Awili
         if (route.scope && principal.kind === 'api_key' && !principal.scopes.includes(route.scope)) {
           throw new AppError('API_KEY_SCOPE_MISSING', `This API key lacks the scope ${route.scope}.`, { scope: route.scope });
         }
+      }
+      if (route.body && ctx.request.length && !ctx.is('application/json')) {
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
       }
       const input = {
         params: parsePart('params', route.params, ctx.params),

@@ -26,6 +26,9 @@ export const authRoutes = [
     response: sessionResponse,
     async handler({ body, cradle, ctx }) {
       const { token, session } = await cradle.sessionService.login(body.email, body.password);
+      // Rotate: the session this browser held before (if any) ends, so one browser holds one live session.
+      const previous = ctx.cookies.get(SESSION_COOKIE);
+      if (previous) await cradle.sessionService.logoutToken(previous);
       ctx.cookies.set(SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'lax',

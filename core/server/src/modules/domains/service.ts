@@ -50,7 +50,6 @@ export function createDomainService({ orm, kernel, jobs, accessService, config, 
     instructions,
 
     async create(access: Access, input: { hostname: string; projectId?: string | null; method?: string }) {
-      requireRole(access, 'project_admin');
       const hostname = normalizeHostname(input.hostname);
       const method = input.method ?? config.verification.defaultMethod;
       const em = orm.em;
@@ -60,6 +59,8 @@ export function createDomainService({ orm, kernel, jobs, accessService, config, 
         if (!project) throw notFound('Project');
       }
       requireProject(access, project?.id, 'Project');
+      // Judged by the role in the target project, not the caller's strongest role elsewhere.
+      requireRole(access, 'project_admin', project?.id);
       const domain = em.create(Domain, {
         organization: em.getReference(Organization, access.organizationId),
         project,
@@ -103,7 +104,7 @@ export function createDomainService({ orm, kernel, jobs, accessService, config, 
 
     /** Queue a verification. Idempotent while one is running: the caller gets the domain as it is. */
     async requestVerification(access: Access, domain: Domain): Promise<Domain> {
-      requireRole(access, 'project_member');
+      requireRole(access, 'project_member', domain.project?.id);
       if (domain.status === 'verifying') return domain;
       if (!VERIFIABLE.has(domain.status as DomainStatus)) {
         throw new AppError('DOMAIN_NOT_VERIFIABLE', `A ${domain.status} domain cannot be verified now.`, { status: domain.status });

@@ -9,10 +9,15 @@ import { Membership, type Role } from './membership.entity.ts';
  */
 export interface Access {
   organizationId: string;
-  /** The caller's strongest role in the organization; API keys act as `admin` limited by their scopes. */
+  /**
+   * The caller's strongest role in the organization. API keys act as `admin` limited by their scopes; a key
+   * bound to a project acts as that project's `project_admin` (it must not reach organization-wide actions).
+   */
   role: Role;
   /** For project roles and project-bound API keys: the projects reachable. `null` = every project. */
   projectIds: string[] | null;
+  /** With `projectIds`: the role held in each of those projects (a user may be admin of one, member of another). */
+  projectRoles: Record<string, Role> | null;
   principal: Principal;
 }
 
@@ -24,18 +29,21 @@ export function createAccessService({ orm }: { orm: MikroORM }) {
     async forOrganization(principal: Principal, organizationId: string): Promise<Access> {
       if (principal.kind === 'api_key') {
         if (principal.organizationId !== organizationId) throw notFound('Organization');
-        return { organizationId, role: 'admin', projectIds: principal.projectId ? [principal.projectId] : null, principal };
+        return principal.projectId
+          ? { organizationId, role: 'project_admin', projectIds: [principal.projectId], projectRoles: { [principal.projectId]: 'project_admin' }, principal }
+          : { organizationId, role: 'admin', projectIds: null, projectRoles: null, principal };
       }
       const memberships = await orm.em.find(Membership, { user: principal.userId, organization: organizationId });
       if (memberships.length === 0) throw notFound('Organization');
       const best = memberships.reduce((a, b) => (RANK[b.role] > RANK[a.role] ? b : a));
       const orgWide = memberships.some((m) => m.project === null || m.project === undefined);
-      return {
-        organizationId,
-        role: best.role,
-        projectIds: orgWide ? null : memberships.map((m) => m.project!.id),
-        principal,
-      };
+      if (orgWide) return { organizationId, role: best.role, projectIds: null, projectRoles: null, principal };
+      const projectRoles: Record<string, Role> = {};
+      for (const m of memberships) {
+        const current = projectRoles[m.project!.id];
+        if (!current || RANK[m.role] > RANK[current]) projectRoles[m.project!.id] = m.role;
+      }
+      return { organizationId, role: best.role, projectIds: Object.keys(projectRoles), projectRoles, principal };
     },
 
     /** Organizations the caller belongs to (a key: its own). */
@@ -48,10 +56,20 @@ export function createAccessService({ orm }: { orm: MikroORM }) {
 }
 export type AccessService = ReturnType<typeof createAccessService>;
 
-/** FORBIDDEN inside one's own organization when the role is weaker than `minimum`. */
-export function requireRole(access: Access, minimum: Role): void {
-  if (RANK[access.role] < RANK[minimum]) {
-    throw new AppError('FORBIDDEN', `This needs the ${minimum} role or higher.`, { requiredRole: minimum, role: access.role });
+/**
+ * FORBIDDEN inside one's own organization when the role is weaker than `minimum`. Pass `projectId` when the
+ * action is on one project: a caller with project roles is then judged by its role in that project, not by its
+ * strongest role elsewhere (NOT_FOUND when the project is not one of its own).
+ */
+export function requireRole(access: Access, minimum: Role, projectId?: string | null): void {
+  let role = access.role;
+  if (projectId && access.projectRoles) {
+    const inProject = access.projectRoles[projectId];
+    if (!inProject) throw notFound('Project');
+    role = inProject;
+  }
+  if (RANK[role] < RANK[minimum]) {
+    throw new AppError('FORBIDDEN', `This needs the ${minimum} role or higher.`, { requiredRole: minimum, role });
   }
 }
 

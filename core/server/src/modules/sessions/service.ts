@@ -41,6 +41,11 @@ export function createSessionService({ orm }: { orm: MikroORM }) {
     async logout(sessionId: string): Promise<void> {
       await orm.em.nativeDelete(Session, { id: sessionId });
     },
+
+    /** End the session a cookie token belongs to, if any (a new sign-in replaces the browser's old session). */
+    async logoutToken(token: string): Promise<void> {
+      await orm.em.nativeDelete(Session, { tokenHash: sha256(token) });
+    },
   };
 }
 export type SessionService = ReturnType<typeof createSessionService>;
