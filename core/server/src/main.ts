@@ -24,7 +24,9 @@ try {
   process.exit(1);
 }
 
-if (portico.url) {
+if (!portico.url) {
+  console.log(`\n  Portico worker is running (role ${role}). Press Ctrl-C to stop.\n`);
+} else {
   const seed = portico.demo;
   console.log(`\n  Portico is up: ${portico.url}   (API docs: ${portico.url}/v1/openapi.json, ready: ${portico.url}/readyz)`);
   if (seed) console.log(`  Demo login: ${seed.user.email} / ${seed.user.password}  (organization "${seed.organization.slug}")`);
@@ -37,9 +39,12 @@ let stopping = false;
 process.on('uncaughtException', (error: Error & { code?: string }) => {
   if (stopping && ['57P01', 'ECONNRESET', 'EPIPE'].includes(error.code ?? '')) return logger.debug({ code: error.code }, 'connection closed during shutdown');
   logger.fatal({ err: error }, 'uncaught exception');
-  process.exit(1);
+  stopping = true;
+  // Still stop the embedded PostgreSQL, but do not hang on a broken process.
+  setTimeout(() => process.exit(1), 10_000).unref();
+  void (portico?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
 });
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;

@@ -30,7 +30,8 @@ export const configSchema = z.object({
       embedded: z
         .object({
           dataDir: z.string().default('.portico/postgres'),
-          port: z.number().int().min(1024).max(65535).default(54329),
+          /** 0 = any free port. When the configured port is taken, a free one is used. */
+          port: z.number().int().min(0).max(65535).default(54329),
         })
         .prefault({}),
     })

