@@ -29,6 +29,15 @@ export interface TestPortico extends Portico {
 
 /** Portico on its own database with the given raw config (plugins resolved from the repository root). */
 export async function startTestPortico(raw: Record<string, unknown> = {}): Promise<TestPortico> {
+  const { logger, logs } = collectingLogger();
+  const config = parseConfig({ seedDemo: true, jobs: { pollingIntervalSeconds: 0.5 }, ...raw }, {}, 'test');
+  config.database.url = await createTestDatabase();
+  const portico = await startPortico({ config, baseDir: REPO_ROOT, logger, listen: false });
+  return Object.assign(portico, { http: supertest(portico.app!.callback()), kernel: portico.container.cradle.kernel, logs });
+}
+
+/** A debug-level logger whose lines are kept in `logs` (for secret scans and assertions on what was logged). */
+export function collectingLogger() {
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk, _enc, cb) {
@@ -36,10 +45,7 @@ export async function startTestPortico(raw: Record<string, unknown> = {}): Promi
       cb();
     },
   });
-  const config = parseConfig({ seedDemo: true, jobs: { pollingIntervalSeconds: 0.5 }, ...raw }, {}, 'test');
-  config.database.url = await createTestDatabase();
-  const portico = await startPortico({ config, baseDir: REPO_ROOT, logger: createLogger({ level: 'debug', destination }), listen: false });
-  return Object.assign(portico, { http: supertest(portico.app!.callback()), kernel: portico.container.cradle.kernel, logs });
+  return { logger: createLogger({ level: 'debug', destination }), logs };
 }
 
 /** Sign in and return an agent that carries the cookie and the CSRF token. */
