@@ -16,6 +16,15 @@ export default defineConfig({
         },
       },
       { test: { name: 'plugins', root: 'plugins', include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'test-servers',
+          root: 'core/test-servers',
+          include: ['src/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
     ],
   },
 });

@@ -11,6 +11,8 @@ export type { HookCallEvent, HookCallObserver } from './interceptors.ts';
 export type { OptionIssue } from './checks.ts';
 export { createDnsLookup } from './services/dns-lookup.ts';
 export type { DnsLookupOptions } from './services/dns-lookup.ts';
+export { createAuthoritativeLookup } from './services/authoritative-lookup.ts';
+export type { AuthoritativeLookup, AuthoritativeLookupOptions } from './services/authoritative-lookup.ts';
 export { HOOK_NAMES } from './hooks.ts';
 export type * from './hooks.ts';
 export { PLUGIN_BRAND, PLUGIN_ID_PATTERN } from './plugin.ts';

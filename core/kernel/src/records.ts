@@ -15,10 +15,13 @@ export interface RecordSet {
   values: string[];
 }
 
-/** A record a user (or a provider plugin) must publish, as shown in instructions. */
+/**
+ * What a user (or a provider plugin) must publish, as shown in instructions. For DNS, a record: `name`, `type`,
+ * `value`. For `type: 'HTTP'` (the HTTP file method), `name` is the URL to serve and `value` the exact body.
+ */
 export interface ExpectedRecord {
   name: string;
-  type: RecordType;
+  type: RecordType | 'HTTP';
   value: string;
 }
 

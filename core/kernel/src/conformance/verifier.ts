@@ -90,7 +90,7 @@ export function verifierConformance(options: VerifierConformanceOptions): void {
       expect(challenge.length).toBeGreaterThan(0);
       expect(context().kernel.challenge(method, { ...input })).toEqual(challenge);
       for (const record of challenge) {
-        expect(['A', 'AAAA', 'CNAME', 'TXT']).toContain(record.type);
+        expect(['A', 'AAAA', 'CNAME', 'TXT', 'HTTP']).toContain(record.type);
         expect(record.name).toBe(record.name.toLowerCase());
         expect(record.name.endsWith('.')).toBe(false);
         expect(record.value).not.toBe('');

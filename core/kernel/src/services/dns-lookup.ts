@@ -10,7 +10,15 @@ export interface DnsLookupOptions {
   tries?: number;
 }
 
-type QueryType = Parameters<DnsLookup['query']>[1];
+export type QueryType = Parameters<DnsLookup['query']>[1];
+
+/** How one question is put to servers; shared by `createDnsLookup` and `createAuthoritativeLookup`. */
+export interface AskOptions {
+  servers: string[];
+  timeoutMs: number;
+  tries: number;
+  signal?: AbortSignal;
+}
 
 const ask: Record<QueryType, (resolver: Resolver, name: string) => Promise<string[]>> = {
   A: (resolver, name) => resolver.resolve4(name),
@@ -21,8 +29,37 @@ const ask: Record<QueryType, (resolver: Resolver, name: string) => Promise<strin
   TXT: async (resolver, name) => (await resolver.resolveTxt(name)).map((chunks) => chunks.join('')),
 };
 
-function normaliseHost(host: string): string {
+/** Lower case, no trailing dot: the form every name takes in a `DnsAnswer` and in comparisons. */
+export function normaliseHost(host: string): string {
   return host.toLowerCase().replace(/\.$/, '');
+}
+
+/**
+ * Asks `servers` one question and maps the outcome to the tri-state `DnsAnswer`. Never rejects: every failure
+ * becomes `{ status: 'error', code }`.
+ */
+export async function answer(name: string, type: QueryType, { servers, timeoutMs, tries, signal }: AskOptions): Promise<DnsAnswer> {
+  if (signal?.aborted) return { status: 'error', code: 'ECANCELLED', message: `DNS query for ${name} ${type} was cancelled` };
+  // One resolver per query: cancel() cancels everything pending on a resolver, not just this query.
+  const resolver = new Resolver({ timeout: timeoutMs, tries });
+  const cancel = () => resolver.cancel();
+  signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    resolver.setServers(servers);
+    const values = await ask[type](resolver, name);
+    return values.length > 0 ? { status: 'found', values } : { status: 'nodata' };
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'ENOTFOUND') return { status: 'nxdomain' };
+    if (code === 'ENODATA') return { status: 'nodata' };
+    return {
+      status: 'error',
+      code: typeof code === 'string' ? code : 'EUNKNOWN',
+      message: err instanceof Error ? err.message : String(err),
+    };
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+  }
 }
 
 /**
@@ -35,28 +72,6 @@ export function createDnsLookup({ servers, timeoutMs = 2000, tries = 2 }: DnsLoo
   new Resolver().setServers(servers);
 
   return {
-    async query(name, type, { signal } = {}): Promise<DnsAnswer> {
-      if (signal?.aborted) return { status: 'error', code: 'ECANCELLED', message: `DNS query for ${name} ${type} was cancelled` };
-      // One resolver per query: cancel() cancels everything pending on a resolver, not just this query.
-      const resolver = new Resolver({ timeout: timeoutMs, tries });
-      resolver.setServers(servers);
-      const cancel = () => resolver.cancel();
-      signal?.addEventListener('abort', cancel, { once: true });
-      try {
-        const values = await ask[type](resolver, name);
-        return values.length > 0 ? { status: 'found', values } : { status: 'nodata' };
-      } catch (err) {
-        const code = (err as { code?: unknown }).code;
-        if (code === 'ENOTFOUND') return { status: 'nxdomain' };
-        if (code === 'ENODATA') return { status: 'nodata' };
-        return {
-          status: 'error',
-          code: typeof code === 'string' ? code : 'EUNKNOWN',
-          message: err instanceof Error ? err.message : String(err),
-        };
-      } finally {
-        signal?.removeEventListener('abort', cancel);
-      }
-    },
+    query: (name, type, { signal } = {}) => answer(name, type, { servers, timeoutMs, tries, signal }),
   };
 }

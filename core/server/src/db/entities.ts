@@ -4,8 +4,9 @@ import { DomainEvent } from '../modules/domains/event.entity.ts';
 import { Organization } from '../modules/organizations/entity.ts';
 import { Membership } from '../modules/organizations/membership.entity.ts';
 import { Project } from '../modules/projects/entity.ts';
+import { ProjectDomain } from '../modules/projects/project-domain.entity.ts';
 import { Session } from '../modules/sessions/entity.ts';
 import { User } from '../modules/users/entity.ts';
 
 /** Every entity the ORM knows; the migration generator diffs against exactly this list. */
-export const ENTITIES = [Organization, User, Membership, Project, ApiKey, Session, Domain, DomainEvent];
+export const ENTITIES = [Organization, User, Membership, Project, ProjectDomain, ApiKey, Session, Domain, DomainEvent];

@@ -24,6 +24,10 @@ const APP_ERROR_CODES = {
   HOSTNAME_INVALID: { status: 400, description: 'The hostname is not a valid public DNS name.' },
   HOSTNAME_TAKEN: { status: 409, description: 'The hostname is already claimed on this installation.' },
   DOMAIN_NOT_VERIFIABLE: { status: 409, description: 'The domain’s status does not allow a verification request now.' },
+  VERIFICATION_RATE_LIMITED: { status: 429, description: 'A manual verification of this domain ran too recently; Retry-After and `details.retryAfterSeconds` say when to ask again.' },
+  DOMAIN_QUOTA_EXCEEDED: { status: 409, description: 'The organization has reached its domain limit; `details` has `used` and `limit`.' },
+  SETTINGS_BELOW_USAGE: { status: 409, description: 'A limit cannot be set below what is already in use; `details` names the setting, the usage and the value asked for.' },
+  DOMAIN_IN_USE: { status: 409, description: 'The domain is assigned to projects; deleting it needs `confirm` set to the hostname (and the owner role); `details.usage` lists the projects.' },
   CONFIG_INVALID: { status: 500, description: 'The config file is invalid; start-up stops with the field named.' },
   NOT_READY: { status: 503, description: 'The database or the job queue is not reachable yet.' },
 } as const satisfies Record<string, { status: number; description: string }>;

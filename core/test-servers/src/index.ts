@@ -1,0 +1,10 @@
+/**
+ * @portico/test-servers: real servers for Portico's tests, started on free loopback ports in temporary
+ * directories and stopped by process id.
+ */
+export { findBinary, isCi, requireBinary, requirePowerDns } from './binaries.ts';
+export { freePort } from './ports.ts';
+export { startPowerDns } from './powerdns.ts';
+export type { PowerDns, PowerDnsOptions } from './powerdns.ts';
+export { createPowerDnsApi } from './powerdns-api.ts';
+export type { PowerDnsApi, RecordSet } from './powerdns-api.ts';
