@@ -41,6 +41,7 @@ export interface TestDns {
 function toRecordSets(records: ExpectedRecord[]): RecordSet[] {
   const sets = new Map<string, RecordSet>();
   for (const { name, type, value } of records) {
+    if (type === 'HTTP') continue; // not a DNS record
     const set = sets.get(`${name} ${type}`) ?? { name, type, ttl: 60, values: [] };
     set.values.push(value);
     sets.set(`${name} ${type}`, set);
