@@ -8,7 +8,10 @@ import { createJobQueue, type JobQueue } from './jobs/boss.ts';
 import { createAccessService, type AccessService } from './modules/organizations/access.ts';
 import { createApiKeyService, type ApiKeyService } from './modules/api-keys/service.ts';
 import { createDomainService, type DomainService } from './modules/domains/service.ts';
+import { createVerificationService, type VerificationService } from './modules/domains/verification.ts';
 import { createOrganizationService, type OrganizationService } from './modules/organizations/service.ts';
+import { createSettingsService, type SettingsService } from './modules/organizations/settings.service.ts';
+import { createAssignmentService, type AssignmentService } from './modules/projects/assignment.service.ts';
 import { createProjectService, type ProjectService } from './modules/projects/service.ts';
 import { createSessionService, type SessionService } from './modules/sessions/service.ts';
 
@@ -23,9 +26,12 @@ export interface Cradle {
   jobs: JobQueue;
   accessService: AccessService;
   apiKeyService: ApiKeyService;
+  assignmentService: AssignmentService;
   domainService: DomainService;
+  verificationService: VerificationService;
   organizationService: OrganizationService;
   projectService: ProjectService;
+  settingsService: SettingsService;
   sessionService: SessionService;
 }
 
@@ -38,9 +44,12 @@ export function buildContainer(infra: Infrastructure): AwilixContainer<Cradle> {
     jobs: asFunction(createJobQueue).singleton(),
     accessService: asFunction(createAccessService).singleton(),
     apiKeyService: asFunction(createApiKeyService).singleton(),
+    assignmentService: asFunction(createAssignmentService).singleton(),
     domainService: asFunction(createDomainService).singleton(),
+    verificationService: asFunction(createVerificationService).singleton(),
     organizationService: asFunction(createOrganizationService).singleton(),
     projectService: asFunction(createProjectService).singleton(),
+    settingsService: asFunction(createSettingsService).singleton(),
     sessionService: asFunction(createSessionService).singleton(),
   });
   return container;

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createDnsLookup, createKernel, type Kernel } from '@portico/kernel';
+import { createAuthoritativeLookup, createDnsLookup, createKernel, type DnsLookup, type Kernel } from '@portico/kernel';
 import type { AwilixContainer } from 'awilix';
 import type Koa from 'koa';
 import type { PgBoss } from 'pg-boss';
@@ -29,6 +29,14 @@ export interface Portico {
   /** The demo seed when `seedDemo` is on (its login is printed at start). */
   demo?: DemoSeed;
   stop(): Promise<void>;
+}
+
+/** The DNS lookup plugins get: authoritative servers by default, or the configured servers as they are. */
+function dnsLookup(dns: PorticoConfig['dns']): DnsLookup {
+  const { servers, timeoutMs, tries } = dns;
+  return dns.mode === 'resolver'
+    ? createDnsLookup({ servers, timeoutMs, tries })
+    : createAuthoritativeLookup({ resolvers: servers, timeoutMs, tries, nameserverPort: dns.nameserverPort });
 }
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -61,7 +69,7 @@ export async function startPortico(options: { config: PorticoConfig; baseDir: st
       services: {
         logger,
         fetch: globalThis.fetch,
-        dns: createDnsLookup({ servers: config.dns.servers, timeoutMs: config.dns.timeoutMs, tries: config.dns.tries }),
+        dns: dnsLookup(config.dns),
         secrets: { get: async (name) => process.env[`PORTICO_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] },
       },
     });

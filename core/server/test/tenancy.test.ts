@@ -191,7 +191,7 @@ describe('tenancy and roles', () => {
       const admin = await signIn(portico, ...(await credentials('project_admin', projectP)));
       const inP = await admin.agent.post(`/v1/organizations/${orgA}/domains`).set('x-csrf-token', admin.csrf).send({ hostname: 'by-padmin.tenant-a.example.com', projectId: projectP });
       expect(inP.status).toBe(201);
-      expect(inP.body.projectId).toBe(projectP);
+      expect(inP.body.projectIds).toEqual([projectP]);
       for (const projectId of [projectQ, null]) {
         const res = await admin.agent.post(`/v1/organizations/${orgA}/domains`).set('x-csrf-token', admin.csrf).send({ hostname: `by-padmin-${projectId ? 'q' : 'org'}.tenant-a.example.com`, projectId });
         expect(res.status, String(projectId)).toBe(404);

@@ -3,7 +3,9 @@ import { apiKeyRoutes } from './api-keys/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { domainRoutes } from './domains/routes.ts';
 import { organizationRoutes } from './organizations/routes.ts';
+import { settingsRoutes } from './organizations/settings.routes.ts';
+import { projectDomainRoutes } from './projects/domains.routes.ts';
 import { projectRoutes } from './projects/routes.ts';
 
 /** Every API route; the router and the OpenAPI document both read this list. */
-export const ROUTES: AnyRoute[] = [...authRoutes, ...organizationRoutes, ...projectRoutes, ...apiKeyRoutes, ...domainRoutes];
+export const ROUTES: AnyRoute[] = [...authRoutes, ...organizationRoutes, ...settingsRoutes, ...projectRoutes, ...projectDomainRoutes, ...apiKeyRoutes, ...domainRoutes];

@@ -36,17 +36,31 @@ export const configSchema = z.object({
         .prefault({}),
     })
     .prefault({}),
-  /** Servers asked by DNS checks ('host' or 'host:port'); empty means the system resolvers. */
+  /**
+   * How DNS checks ask. `authoritative` (default): find the zone's authoritative servers through `servers` (the
+   * resolvers used only for that discovery) and ask them directly, never a cache. `resolver`: ask `servers`
+   * themselves (tests and the demo, whose in-process server is authoritative already).
+   */
   dns: z
     .object({
+      mode: z.enum(['authoritative', 'resolver']).default('authoritative'),
+      /** 'ip' or 'ip:port'; empty means the system's resolvers. */
       servers: z.array(z.string()).default([]),
       timeoutMs: z.number().int().min(50).max(30_000).default(2000),
       tries: z.number().int().min(1).max(5).default(2),
+      /** Port the authoritative servers are asked on (53; tests point it at a local server's port). */
+      nameserverPort: z.number().int().min(1).max(65535).default(53),
     })
     .prefault({}),
   verification: z
     .object({
       defaultMethod: z.string().default('dns-txt'),
+      /** How often a verified (or live) domain's ownership proof is checked again. */
+      watchIntervalMinutes: z.number().int().min(1).max(10_080).default(60),
+      /** Confirmed misses in a row before a verified domain is marked drifted (checker errors never count). */
+      driftThreshold: z.number().int().min(1).max(20).default(2),
+      /** After a first miss, check again this soon to confirm it. */
+      missRecheckMinutes: z.number().int().min(1).max(1440).default(5),
     })
     .prefault({}),
   jobs: z

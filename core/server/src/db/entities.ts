@@ -3,10 +3,12 @@ import { Domain } from '../modules/domains/entity.ts';
 import { DomainEvent } from '../modules/domains/event.entity.ts';
 import { Organization } from '../modules/organizations/entity.ts';
 import { Membership } from '../modules/organizations/membership.entity.ts';
+import { OrganizationSettingsChange } from '../modules/organizations/settings-change.entity.ts';
+import { OrganizationSettings } from '../modules/organizations/settings.entity.ts';
 import { Project } from '../modules/projects/entity.ts';
 import { ProjectDomain } from '../modules/projects/project-domain.entity.ts';
 import { Session } from '../modules/sessions/entity.ts';
 import { User } from '../modules/users/entity.ts';
 
 /** Every entity the ORM knows; the migration generator diffs against exactly this list. */
-export const ENTITIES = [Organization, User, Membership, Project, ProjectDomain, ApiKey, Session, Domain, DomainEvent];
+export const ENTITIES = [Organization, OrganizationSettings, OrganizationSettingsChange, User, Membership, Project, ProjectDomain, ApiKey, Session, Domain, DomainEvent];

@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { Organization } from '../modules/organizations/entity.ts';
 import { Membership } from '../modules/organizations/membership.entity.ts';
+import { OrganizationSettings } from '../modules/organizations/settings.entity.ts';
 import { Project } from '../modules/projects/entity.ts';
 import { User } from '../modules/users/entity.ts';
 import { hashPassword } from '../modules/users/password.ts';
@@ -25,6 +26,7 @@ export async function seedDemo(orm: MikroORM, file: URL = DEMO_SEED): Promise<{ 
   const em = orm.em.fork();
   if ((await em.count(User, {})) > 0) return { seed, created: false };
   const organization = em.create(Organization, seed.organization);
+  em.create(OrganizationSettings, { organization });
   const user = em.create(User, { email: seed.user.email.toLowerCase(), name: seed.user.name, passwordHash: await hashPassword(seed.user.password) });
   em.create(Membership, { user, organization, role: 'owner', project: null });
   em.create(Project, { ...seed.project, organization });

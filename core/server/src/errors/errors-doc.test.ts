@@ -4,7 +4,7 @@ import { renderErrorsDoc } from './errors-doc.ts';
 import { ERROR_CODES, statusOf } from './registry.ts';
 
 describe('error registry', () => {
-  it('is documented exactly in docs/reference/errors.md (run `npm run docs:errors` after changing it)', () => {
+  it('is documented exactly in docs/reference/errors.md (run `npm run docs:generate` after changing it)', () => {
     const doc = readFileSync(new URL('../../../../docs/reference/errors.md', import.meta.url), 'utf8');
     expect(doc).toBe(renderErrorsDoc());
   });

@@ -2,7 +2,7 @@ import { PgBoss } from 'pg-boss';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CompiledQuery } from 'kysely';
 import type { Logger } from 'pino';
-import { QUEUES, type JobData, type QueueName } from './queues.ts';
+import { QUEUES, SCHEDULES, type JobData, type QueueName } from './queues.ts';
 
 export async function startBoss(connectionString: string, logger: Logger): Promise<PgBoss> {
   const boss = new PgBoss({ connectionString, schema: 'pgboss', useListenNotify: true });
@@ -15,12 +15,17 @@ export async function startBoss(connectionString: string, logger: Logger): Promi
   for (const [name, options] of Object.entries(QUEUES)) {
     if (!(await boss.getQueue(name))) await boss.createQueue(name, options);
   }
+  for (const [name, cron] of Object.entries(SCHEDULES)) await boss.schedule(name, cron, {});
   return boss;
 }
 
 /** Sends jobs; with `em` inside a transaction the job commits (or rolls back) with that transaction. */
 export interface JobQueue {
-  send<Q extends QueueName>(queue: Q, data: JobData[Q], options?: { em?: EntityManager; singletonKey?: string; startAfter?: number }): Promise<string | null>;
+  send<Q extends QueueName>(
+    queue: Q,
+    data: JobData[Q],
+    options?: { em?: EntityManager; singletonKey?: string; startAfter?: number; group?: { id: string; tier?: string } },
+  ): Promise<string | null>;
 }
 
 export function createJobQueue({ boss }: { boss: PgBoss }): JobQueue {

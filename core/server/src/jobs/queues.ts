@@ -8,13 +8,24 @@ import type { Queue } from 'pg-boss';
 export const QUEUES = {
   /** Jobs that failed every retry, kept for inspection and replay. */
   'dead-letter': { retentionSeconds: 14 * 24 * 3600, notify: false },
-  /** Run the verify hook for one domain and record the outcome. Data: { domainId }. */
+  /**
+   * Run the verify hook for one domain and record the outcome. Data: { domainId, trigger }. Jobs are grouped by
+   * organization (tier = its concurrency limit), so each organization has at most that many checks running.
+   */
   'domain.verify': { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 120, deadLetter: 'dead-letter', notify: true },
+  /** Every minute: dispatch due automatic retries and watch checks. */
+  'domain.sweep': { retryLimit: 0, expireInSeconds: 120, notify: false, policy: 'singleton' },
 } as const satisfies Record<string, Omit<Queue, 'name'>>;
+
+/** Cron schedules (pg-boss `schedule`): queue → cron expression. */
+export const SCHEDULES: Partial<Record<QueueName, string>> = {
+  'domain.sweep': '* * * * *',
+};
 
 export type QueueName = keyof typeof QUEUES;
 
 export interface JobData {
-  'domain.verify': { domainId: string };
+  'domain.verify': { domainId: string; trigger: 'manual' | 'automatic' | 'watch' };
+  'domain.sweep': Record<string, never>;
   'dead-letter': Record<string, unknown>;
 }

@@ -1,15 +1,24 @@
 import type { PgBoss } from 'pg-boss';
 import type { Cradle } from '../container.ts';
+import { CONCURRENCY_TIERS } from '../modules/domains/verification.ts';
 import type { JobData } from './queues.ts';
 
 /**
  * Attach a worker to every queue that has one. Workers are small functions of their dependencies; retries,
  * backoff and dead letters come from the queue table.
  */
-export async function startWorkers({ boss, domainService, config }: Pick<Cradle, 'boss' | 'domainService' | 'config'>): Promise<string[]> {
-  const polling = { pollingIntervalSeconds: config.jobs.pollingIntervalSeconds, batchSize: 1, localConcurrency: 4 };
+export async function startWorkers({ boss, verificationService, config }: Pick<Cradle, 'boss' | 'verificationService' | 'config'>): Promise<string[]> {
+  // NOTIFY wakes workers when a job is created, not when a group slot frees up: keep the backstop poll as
+  // frequent as the plain one, or jobs held back by an organization's concurrency cap would wait for it.
+  const seconds = config.jobs.pollingIntervalSeconds;
+  const polling = { pollingIntervalSeconds: seconds, notifyPollingIntervalSeconds: seconds, batchSize: 1 };
   return [
-    await work(boss, 'domain.verify', polling, async (data: JobData['domain.verify']) => domainService.runVerification(data.domainId)),
+    await work(boss, 'domain.verify', { ...polling, localConcurrency: 4, groupConcurrency: { default: 5, tiers: CONCURRENCY_TIERS } }, async (data: JobData['domain.verify']) =>
+      verificationService.run(data.domainId, data.trigger ?? 'manual'),
+    ),
+    await work(boss, 'domain.sweep', polling, async () => {
+      await verificationService.dispatchDue();
+    }),
   ];
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute } from '../../http/route.ts';
 import { organizationParams, uuid } from '../schemas.ts';
-import { createDomainBody, domainSchema, domainView, eventSchema, eventView } from './schemas.ts';
+import { createDomainBody, domainSchema, domainView, eventSchema, eventView, listQuery, usageSchema } from './schemas.ts';
 
 const domainParams = z.object({ domainId: uuid });
 
@@ -10,7 +10,7 @@ export const domainRoutes = [
     method: 'post',
     path: '/v1/organizations/:organizationId/domains',
     tag: 'domains',
-    summary: 'Add a domain; the response lists the record to create',
+    summary: 'Add a domain (optionally to a project); the response lists the records to create',
     auth: 'principal',
     scope: 'domains:write',
     status: 201,
@@ -19,53 +19,58 @@ export const domainRoutes = [
     response: domainSchema,
     async handler({ params, body, principal, cradle }) {
       const access = await cradle.accessService.forOrganization(principal, params.organizationId);
-      const { domain, instructions } = await cradle.domainService.create(access, body);
-      return domainView(domain, instructions);
+      const { domain, instructions, projectIds } = await cradle.domainService.create(access, body);
+      return domainView(domain, instructions, projectIds);
     },
   }),
   defineRoute({
     method: 'get',
     path: '/v1/organizations/:organizationId/domains',
     tag: 'domains',
-    summary: 'Domains of an organization the caller can reach',
+    summary: 'Domains of an organization the caller can reach: search, status filter, sort, keyset pages',
     auth: 'principal',
     scope: 'domains:read',
     params: organizationParams,
-    response: z.object({ data: z.array(domainSchema) }),
-    async handler({ params, principal, cradle }) {
+    query: listQuery,
+    response: z.object({ data: z.array(domainSchema), nextCursor: z.string().nullable(), total: z.number().int() }),
+    async handler({ params, query, principal, cradle }) {
       const access = await cradle.accessService.forOrganization(principal, params.organizationId);
-      const domains = await cradle.domainService.list(access);
-      return { data: domains.map((d) => domainView(d, cradle.domainService.instructions(d))) };
+      const page = await cradle.domainService.list(access, query);
+      return {
+        data: page.domains.map((d) => domainView(d, cradle.domainService.instructions(d), page.projectIds.get(d.id) ?? [])),
+        nextCursor: page.nextCursor,
+        total: page.total,
+      };
     },
   }),
   defineRoute({
     method: 'get',
     path: '/v1/domains/:domainId',
     tag: 'domains',
-    summary: 'One domain with its status and instructions',
+    summary: 'One domain with its status, instructions and next check',
     auth: 'principal',
     scope: 'domains:read',
     params: domainParams,
     response: domainSchema,
     async handler({ params, principal, cradle }) {
-      const { domain } = await cradle.domainService.get(principal, params.domainId);
-      return domainView(domain, cradle.domainService.instructions(domain));
+      const { domain, projectIds } = await cradle.domainService.get(principal, params.domainId);
+      return domainView(domain, cradle.domainService.instructions(domain), projectIds);
     },
   }),
   defineRoute({
     method: 'post',
     path: '/v1/domains/:domainId/verify',
     tag: 'domains',
-    summary: 'Request verification; runs as a background job (202)',
+    summary: 'Verify now: queues a check (202); 429 with Retry-After when asked again too soon',
     auth: 'principal',
     scope: 'domains:write',
     status: 202,
     params: domainParams,
     response: domainSchema,
     async handler({ params, principal, cradle }) {
-      const { domain, access } = await cradle.domainService.get(principal, params.domainId);
-      const updated = await cradle.domainService.requestVerification(access, domain);
-      return domainView(updated, cradle.domainService.instructions(updated));
+      const { domain, access, projectIds } = await cradle.domainService.get(principal, params.domainId);
+      const requested = await cradle.verificationService.request(access, domain, projectIds);
+      return domainView(requested, cradle.domainService.instructions(requested), projectIds);
     },
   }),
   defineRoute({
@@ -80,6 +85,38 @@ export const domainRoutes = [
     async handler({ params, principal, cradle }) {
       const { domain } = await cradle.domainService.get(principal, params.domainId);
       return { data: (await cradle.domainService.events(domain)).map(eventView) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/domains/:domainId/usage',
+    tag: 'domains',
+    summary: 'Which projects use the domain (shown before a delete)',
+    auth: 'principal',
+    scope: 'domains:read',
+    params: domainParams,
+    response: usageSchema,
+    async handler({ params, principal, cradle }) {
+      const { domain } = await cradle.domainService.get(principal, params.domainId);
+      const usage = await cradle.domainService.usage(domain);
+      return { count: usage.projects.length, ...usage };
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/v1/domains/:domainId',
+    tag: 'domains',
+    summary: 'Delete (archive) a domain; one in use needs the owner role and confirm=<hostname>',
+    auth: 'principal',
+    scope: 'domains:write',
+    params: domainParams,
+    query: z.object({ confirm: z.string().max(253).optional() }),
+    response: z.object({ id: z.string(), hostname: z.string(), status: z.literal('archived'), usage: usageSchema }),
+    async handler({ params, query, principal, cradle }) {
+      const { domain, access } = await cradle.domainService.get(principal, params.domainId);
+      const actor = principal.kind === 'user' ? `user ${principal.userId}` : `API key ${principal.keyId}`;
+      const usage = await cradle.domainService.archive(access, domain, query.confirm, actor);
+      return { id: domain.id, hostname: domain.hostname, status: 'archived' as const, usage: { count: usage.projects.length, ...usage } };
     },
   }),
 ];

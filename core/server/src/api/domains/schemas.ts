@@ -1,24 +1,29 @@
 import { z } from 'zod';
-import { DOMAIN_STATUSES } from '../../modules/domains/lifecycle.ts';
+import { DOMAIN_SORTS } from '../../modules/domains/list-query.ts';
+import { DOMAIN_STATUSES, STATUS_INFO } from '../../modules/domains/lifecycle.ts';
 import type { Domain } from '../../modules/domains/entity.ts';
 import type { DomainEvent } from '../../modules/domains/event.entity.ts';
 
 export const recordSchema = z
-  .object({ name: z.string(), type: z.enum(['A', 'AAAA', 'CNAME', 'TXT']), value: z.string() })
+  .object({ name: z.string(), type: z.enum(['A', 'AAAA', 'CNAME', 'TXT', 'HTTP']), value: z.string() })
   .meta({ id: 'ExpectedRecord', description: 'A DNS record to publish.' });
 
 export const domainSchema = z
   .object({
     id: z.string(),
     organizationId: z.string(),
-    projectId: z.string().nullable(),
+    projectIds: z.array(z.string()).meta({ description: 'Projects the domain is assigned to.' }),
     hostname: z.string(),
     status: z.enum(DOMAIN_STATUSES),
+    statusLabel: z.string(),
+    statusTone: z.enum(['neutral', 'progress', 'success', 'warning', 'danger']),
     statusMessage: z.string().nullable(),
     method: z.string(),
     instructions: z.array(recordSchema),
     verifiedAt: z.string().nullable(),
     lastCheckedAt: z.string().nullable(),
+    nextCheckAt: z.string().nullable().meta({ description: 'When the next automatic check is due.' }),
+    autoRetryCount: z.number().int(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -42,17 +47,21 @@ export const eventSchema = z
   })
   .meta({ id: 'DomainEvent' });
 
-export const domainView = (d: Domain, instructions: z.input<typeof recordSchema>[]) => ({
+export const domainView = (d: Domain, instructions: z.input<typeof recordSchema>[], projectIds: string[]) => ({
   id: d.id,
   organizationId: d.organization.id,
-  projectId: d.project?.id ?? null,
+  projectIds,
   hostname: d.hostname,
   status: d.status,
+  statusLabel: STATUS_INFO[d.status].label,
+  statusTone: STATUS_INFO[d.status].tone,
   statusMessage: d.statusMessage ?? null,
   method: d.method,
   instructions,
   verifiedAt: d.verifiedAt?.toISOString() ?? null,
   lastCheckedAt: d.lastCheckedAt?.toISOString() ?? null,
+  nextCheckAt: d.nextCheckAt?.toISOString() ?? null,
+  autoRetryCount: d.autoRetryCount,
   createdAt: d.createdAt.toISOString(),
   updatedAt: d.updatedAt.toISOString(),
 });
@@ -66,3 +75,20 @@ export const eventView = (e: DomainEvent) => ({
   details: e.details ?? null,
   createdAt: e.createdAt.toISOString(),
 });
+
+export const listQuery = z.object({
+  q: z.string().trim().max(253).optional().meta({ description: 'Case-insensitive part of the hostname.' }),
+  status: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((x) => x.trim()) : undefined))
+    .pipe(z.array(z.enum(DOMAIN_STATUSES)).optional())
+    .meta({ description: 'Comma-separated statuses, e.g. pending,failed_temporary.' }),
+  sort: z.enum(DOMAIN_SORTS).default('-createdAt'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+});
+
+export const usageSchema = z
+  .object({ count: z.number().int(), projects: z.array(z.object({ id: z.string(), name: z.string(), slug: z.string() })) })
+  .meta({ id: 'DomainUsage' });

@@ -1,7 +1,8 @@
 /**
- * A domain's lifecycle as one explicit transition table: the code, the docs and the console read from it.
- * Each transition names its reason and the message that tells the user what to do next. Later capabilities
- * (routing, certificates, drift) add rows here; nothing else decides what may follow what.
+ * A domain's lifecycle as one explicit transition table: the code, the docs (docs/reference/lifecycle.md is
+ * generated from it) and the console all read from here. Each transition names its reason and the message that
+ * tells the user what to do next; `{placeholders}` are filled from the event's details. Later capabilities
+ * (routing, certificates, edges) add their rows here; nothing else decides what may follow what.
  */
 export const DOMAIN_STATUSES = [
   'pending',
@@ -21,6 +22,24 @@ export const DOMAIN_STATUSES = [
 ] as const;
 export type DomainStatus = (typeof DOMAIN_STATUSES)[number];
 
+/** How the console shows a status (seed 002 FR-002) and what it means. */
+export const STATUS_INFO: Record<DomainStatus, { label: string; tone: 'neutral' | 'progress' | 'success' | 'warning' | 'danger'; meaning: string }> = {
+  pending: { label: 'Pending', tone: 'warning', meaning: 'Added; waiting for the ownership record.' },
+  verifying: { label: 'Verifying', tone: 'progress', meaning: 'A check is running at the authoritative DNS servers.' },
+  verified: { label: 'Verified', tone: 'success', meaning: 'Ownership proven; watched for drift.' },
+  failed_temporary: { label: 'Failed (will retry)', tone: 'warning', meaning: 'Not found yet, or the check could not run; retried automatically.' },
+  failed_permanent: { label: 'Failed', tone: 'danger', meaning: 'A record exists with the wrong value; fix it, then verify again.' },
+  stalled: { label: 'Needs manual verification', tone: 'danger', meaning: 'Automatic retries are used up; verify again after fixing DNS.' },
+  propagating: { label: 'Propagating', tone: 'progress', meaning: 'Routing records written; waiting until the authoritative servers show them.' },
+  issuing: { label: 'Issuing certificate', tone: 'progress', meaning: 'A TLS certificate is being obtained.' },
+  cert_failed: { label: 'Certificate failed', tone: 'danger', meaning: 'The certificate could not be obtained.' },
+  deploying: { label: 'Deploying', tone: 'progress', meaning: 'Routes are being pushed to the edge.' },
+  live: { label: 'Live', tone: 'success', meaning: 'Serving HTTPS; watched for drift and certificate expiry.' },
+  drifted: { label: 'Drifted', tone: 'danger', meaning: 'A record that proved ownership was removed or changed.' },
+  disabled: { label: 'Disabled', tone: 'neutral', meaning: 'Turned off by an administrator; nothing is checked or served.' },
+  archived: { label: 'Archived', tone: 'neutral', meaning: 'Deleted; kept for its history. The hostname can be claimed again.' },
+};
+
 export interface Transition {
   from: DomainStatus | null;
   to: DomainStatus;
@@ -29,21 +48,39 @@ export interface Transition {
   message: string;
 }
 
+const CHECKING = 'Checking your DNS records at the authoritative servers.';
+const rows = (from: Array<DomainStatus | null>, to: DomainStatus, reason: string, message: string): Transition[] =>
+  from.map((f) => ({ from: f, to, reason, message }));
+
 export const TRANSITIONS: readonly Transition[] = [
-  { from: null, to: 'pending', reason: 'created', message: 'Add the record shown below at your DNS provider, then request verification.' },
-  { from: 'pending', to: 'verifying', reason: 'verification_requested', message: 'Checking your DNS records at the authoritative servers.' },
-  { from: 'failed_temporary', to: 'verifying', reason: 'verification_requested', message: 'Checking your DNS records at the authoritative servers.' },
-  { from: 'failed_permanent', to: 'verifying', reason: 'verification_requested', message: 'Checking your DNS records at the authoritative servers.' },
-  { from: 'verifying', to: 'verified', reason: 'verified', message: 'Ownership verified.' },
-  { from: 'verifying', to: 'failed_temporary', reason: 'record_missing', message: '{detail}' },
-  { from: 'verifying', to: 'failed_temporary', reason: 'checker_error', message: '{detail}' },
-  { from: 'verifying', to: 'failed_permanent', reason: 'record_mismatch', message: '{detail}' },
+  ...rows([null], 'pending', 'created', 'Add the record shown in the instructions at your DNS provider, then verify.'),
+  ...rows(['pending', 'failed_temporary', 'failed_permanent', 'stalled', 'drifted'], 'verifying', 'verification_requested', CHECKING),
+  ...rows(['pending', 'failed_temporary'], 'verifying', 'automatic_retry', CHECKING),
+  ...rows(['verifying'], 'verified', 'verified', 'Ownership verified.'),
+  ...rows(['verifying'], 'failed_temporary', 'record_missing', '{detail} We will check again automatically.'),
+  ...rows(['verifying'], 'failed_temporary', 'checker_error', '{detail}'),
+  ...rows(['verifying'], 'failed_permanent', 'record_mismatch', '{detail}'),
+  ...rows(['failed_temporary'], 'stalled', 'retries_exhausted', 'We checked {attempts} times without finding the record. Fix the record shown in the instructions, then verify again.'),
+  ...rows(['verified', 'live'], 'drifted', 'record_removed', 'The ownership record disappeared ({misses} checks in a row). {detail}'),
+  ...rows(['verified', 'live'], 'drifted', 'record_changed', 'The ownership record changed ({misses} checks in a row). {detail}'),
+  ...rows(['drifted'], 'verified', 'record_restored', 'The ownership record is back; the domain is verified again.'),
+  ...rows(['pending', 'verified', 'failed_temporary', 'failed_permanent', 'stalled', 'drifted', 'live'], 'disabled', 'disabled', 'Disabled by {actor}. Nothing is checked or served until it is enabled.'),
+  ...rows(['disabled'], 'pending', 'enabled', 'Enabled again: verify to resume.'),
+  ...rows(
+    ['pending', 'verifying', 'verified', 'failed_temporary', 'failed_permanent', 'stalled', 'propagating', 'issuing', 'cert_failed', 'deploying', 'live', 'drifted', 'disabled'],
+    'archived',
+    'deleted',
+    'Deleted by {actor}. The hostname can be added again.',
+  ),
 ];
 
-/** Statuses from which a verification may be requested. */
+/** Statuses from which a person may request a verification. */
 export const VERIFIABLE: ReadonlySet<DomainStatus> = new Set(
-  TRANSITIONS.filter((t) => t.to === 'verifying').map((t) => t.from as DomainStatus),
+  TRANSITIONS.filter((t) => t.reason === 'verification_requested').map((t) => t.from as DomainStatus),
 );
+
+/** Statuses in which the domain's ownership proof is watched for drift. */
+export const WATCHED: ReadonlySet<DomainStatus> = new Set(['verified', 'live', 'drifted']);
 
 /** The transition for `from → to` with `reason`, or undefined when the table does not allow it. */
 export function findTransition(from: DomainStatus | null, to: DomainStatus, reason: string): Transition | undefined {
@@ -52,5 +89,21 @@ export function findTransition(from: DomainStatus | null, to: DomainStatus, reas
 
 /** Fill `{name}` placeholders of a transition message. */
 export function renderMessage(template: string, details: Record<string, unknown> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (_, key: string) => String(details[key] ?? ''));
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => String(details[key] ?? '')).trim();
+}
+
+/** A Mermaid state diagram of the table (docs/reference/lifecycle.md). */
+export function lifecycleDiagram(): string {
+  const seen = new Set<string>();
+  const lines = ['stateDiagram-v2'];
+  for (const t of TRANSITIONS) {
+    const key = `${t.from}>${t.to}`;
+    const reasons = TRANSITIONS.filter((u) => u.from === t.from && u.to === t.to).map((u) => u.reason);
+    if (seen.has(key) || t.to === 'archived' || t.to === 'disabled') continue;
+    seen.add(key);
+    lines.push(`  ${t.from ?? '[*]'} --> ${t.to}: ${[...new Set(reasons)].join(', ')}`);
+  }
+  lines.push('  note right of archived: any status except archived → archived (deleted)');
+  lines.push('  note right of disabled: most statuses → disabled; disabled → pending (enabled)');
+  return lines.join('\n');
 }

@@ -1,143 +1,144 @@
 import { randomBytes } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { ExpectedRecord, Kernel, VerifyResult } from '@portico/kernel';
-import type { Logger } from 'pino';
+import type { ExpectedRecord, Kernel } from '@portico/kernel';
 import type { PorticoConfig } from '../../config/schema.ts';
 import { AppError, notFound } from '../../errors/app-error.ts';
 import type { Principal } from '../../http/principal.ts';
-import type { JobQueue } from '../../jobs/boss.ts';
 import { requireProject, requireRole, type Access, type AccessService } from '../organizations/access.ts';
 import { Organization } from '../organizations/entity.ts';
+import type { SettingsService } from '../organizations/settings.service.ts';
 import { Project } from '../projects/entity.ts';
+import { ProjectDomain } from '../projects/project-domain.entity.ts';
 import { Domain } from './entity.ts';
 import { DomainEvent } from './event.entity.ts';
 import { normalizeHostname } from './hostname.ts';
-import { findTransition, renderMessage, VERIFIABLE, type DomainStatus } from './lifecycle.ts';
+import { listDomains, type DomainListQuery } from './list-query.ts';
+import { transition } from './transition.ts';
 
 interface Deps {
   orm: MikroORM;
   kernel: Kernel;
-  jobs: JobQueue;
   accessService: AccessService;
+  settingsService: SettingsService;
   config: PorticoConfig;
-  logger: Logger;
 }
 
-/** A verify outcome → the lifecycle transition it causes. */
-const OUTCOME: Record<VerifyResult['status'], { to: DomainStatus; reason: string }> = {
-  verified: { to: 'verified', reason: 'verified' },
-  missing: { to: 'failed_temporary', reason: 'record_missing' },
-  error: { to: 'failed_temporary', reason: 'checker_error' },
-  mismatch: { to: 'failed_permanent', reason: 'record_mismatch' },
-};
+export interface DomainUsage {
+  projects: Array<{ id: string; name: string; slug: string }>;
+}
 
-export function createDomainService({ orm, kernel, jobs, accessService, config, logger }: Deps) {
-  /** Move a domain along the transition table and record the event; refuses moves the table does not list. */
-  function transition(em: EntityManager, domain: Domain, to: DomainStatus, reason: string, details: Record<string, unknown> = {}): DomainEvent {
-    const from = (domain.status as DomainStatus | undefined) ?? null;
-    const rule = findTransition(from, to, reason);
-    if (!rule) throw new Error(`Lifecycle table has no transition ${from} → ${to} (${reason})`);
-    const message = renderMessage(rule.message, details);
-    domain.status = to;
-    domain.statusMessage = message;
-    return em.create(DomainEvent, { domain, fromStatus: from, toStatus: to, reason, message, details });
-  }
-
+export function createDomainService({ orm, kernel, accessService, settingsService, config }: Deps) {
   const instructions = (domain: Domain): ExpectedRecord[] => kernel.challenge(domain.method, { hostname: domain.hostname, token: domain.token });
+
+  /** Project ids each domain is assigned to, in one query. */
+  async function projectIdsOf(em: EntityManager, domains: Domain[]): Promise<Map<string, string[]>> {
+    const map = new Map<string, string[]>(domains.map((d) => [d.id, []]));
+    if (domains.length === 0) return map;
+    const rows = await em.find(ProjectDomain, { domain: { $in: domains.map((d) => d.id) } }, { orderBy: { createdAt: 'asc' } });
+    for (const row of rows) map.get(row.domain.id)?.push(row.project.id);
+    return map;
+  }
 
   return {
     instructions,
+    projectIdsOf: (domains: Domain[]) => projectIdsOf(orm.em, domains),
 
-    async create(access: Access, input: { hostname: string; projectId?: string | null; method?: string }) {
+    /**
+     * Add a domain, optionally assigned to a project, inside the caller's transaction when `em` is given (the
+     * project assignment endpoint creates several at once). Checks the quota and the one-active-claim rule.
+     */
+    async create(access: Access, input: { hostname: string; projectId?: string | null; method?: string }, outer?: EntityManager) {
       const hostname = normalizeHostname(input.hostname);
       const method = input.method ?? config.verification.defaultMethod;
-      const em = orm.em;
-      let project: Project | null = null;
-      if (input.projectId) {
-        project = await em.findOne(Project, { id: input.projectId, organization: access.organizationId });
-        if (!project) throw notFound('Project');
-      }
-      requireProject(access, project?.id, 'Project');
-      // Judged by the role in the target project, not the caller's strongest role elsewhere.
-      requireRole(access, 'project_admin', project?.id);
-      const domain = em.create(Domain, {
-        organization: em.getReference(Organization, access.organizationId),
-        project,
-        hostname,
-        method,
-        token: randomBytes(16).toString('hex'),
-        status: undefined as unknown as DomainStatus,
-      });
-      const records = instructions(domain); // raises VERIFY_METHOD_UNKNOWN before anything is written
-      transition(em, domain, 'pending', 'created');
-      try {
+      // In a transaction, so the quota check's row lock holds until the new domain is committed.
+      const run = async (em: EntityManager) => {
+        let project: Project | null = null;
+        if (input.projectId) {
+          project = await em.findOne(Project, { id: input.projectId, organization: access.organizationId });
+          if (!project) throw notFound('Project');
+        }
+        requireProject(access, project?.id, 'Project');
+        // Judged by the role in the target project, not the caller's strongest role elsewhere.
+        requireRole(access, 'project_admin', project?.id);
+        await settingsService.assertDomainQuota(access.organizationId, 1, em);
+        const domain = em.create(Domain, {
+          organization: em.getReference(Organization, access.organizationId),
+          hostname,
+          method,
+          token: randomBytes(16).toString('hex'),
+          status: undefined as never,
+        });
+        const records = instructions(domain); // raises VERIFY_METHOD_UNKNOWN before anything is written
+        transition(em, domain, 'pending', 'created', { method });
+        const settings = await settingsService.get(access.organizationId, em);
+        domain.nextCheckAt = new Date(Date.now() + settings.autoRetryIntervalHours * 3_600_000);
+        if (project) em.create(ProjectDomain, { project, domain });
         await em.flush();
+        return { domain, instructions: records, projectIds: project ? [project.id] : [] };
+      };
+      try {
+        return outer ? await run(outer) : await orm.em.transactional(run);
       } catch (error) {
         if (error instanceof UniqueConstraintViolationException) {
           throw new AppError('HOSTNAME_TAKEN', `${hostname} is already claimed on this installation.`, { hostname });
         }
         throw error;
       }
-      return { domain, instructions: records };
     },
 
-    list(access: Access): Promise<Domain[]> {
-      const where = access.projectIds === null ? {} : { project: { $in: access.projectIds } };
-      return orm.em.find(Domain, { organization: access.organizationId, ...where }, { orderBy: { createdAt: 'desc' }, limit: 500 });
+    /** One page of the caller's domains (search, status filter, sort, keyset cursor). */
+    async list(access: Access, query: DomainListQuery) {
+      const page = await listDomains(orm.em, access, query);
+      return { ...page, projectIds: await projectIdsOf(orm.em, page.domains) };
     },
 
-    /** A domain by id within the caller's scope; 404 for anything else. */
-    async get(principal: Principal, domainId: string): Promise<{ domain: Domain; access: Access }> {
-      const domain = await orm.em.findOne(Domain, { id: domainId });
+    /** A domain by id within the caller's scope; 404 for anything else (archived ones included). */
+    async get(principal: Principal, domainId: string): Promise<{ domain: Domain; access: Access; projectIds: string[] }> {
+      const domain = await orm.em.findOne(Domain, { id: domainId, status: { $ne: 'archived' } });
       if (!domain) throw notFound('Domain');
       const access = await accessService.forOrganization(principal, domain.organization.id).catch(() => {
         throw notFound('Domain');
       });
-      if (access.projectIds !== null) requireProject(access, domain.project?.id, 'Domain');
-      return { domain, access };
+      const projectIds = (await projectIdsOf(orm.em, [domain])).get(domain.id)!;
+      if (access.projectIds !== null && !projectIds.some((id) => access.projectIds!.includes(id))) throw notFound('Domain');
+      return { domain, access, projectIds };
     },
 
     events(domain: Domain): Promise<DomainEvent[]> {
       return orm.em.find(DomainEvent, { domain }, { orderBy: { createdAt: 'asc', id: 'asc' } });
     },
 
-    /** Queue a verification. Idempotent while one is running: the caller gets the domain as it is. */
-    async requestVerification(access: Access, domain: Domain): Promise<Domain> {
-      requireRole(access, 'project_member', domain.project?.id);
-      if (domain.status === 'verifying') return domain;
-      if (!VERIFIABLE.has(domain.status as DomainStatus)) {
-        throw new AppError('DOMAIN_NOT_VERIFIABLE', `A ${domain.status} domain cannot be verified now.`, { status: domain.status });
-      }
-      await orm.em.transactional(async (em) => {
-        const fresh = await em.findOneOrFail(Domain, { id: domain.id }, { lockMode: 4 /* PESSIMISTIC_WRITE */ });
-        if (fresh.status === 'verifying') return;
-        transition(em, fresh, 'verifying', 'verification_requested');
-        await em.flush();
-        // Committed with the status change, or not at all.
-        await jobs.send('domain.verify', { domainId: fresh.id }, { em });
-      });
-      await orm.em.refresh(domain);
-      return domain;
+    /** The projects a domain serves (service mappings join them when routing lands). */
+    async usage(domain: Domain): Promise<DomainUsage> {
+      const rows = await orm.em.find(ProjectDomain, { domain }, { populate: ['project'], orderBy: { project: { name: 'asc' } } });
+      return { projects: rows.map((r) => ({ id: r.project.id, name: r.project.name, slug: r.project.slug })) };
     },
 
-    /** The `domain.verify` job: ask the verify hook and record its outcome. */
-    async runVerification(domainId: string): Promise<void> {
-      const em = orm.em.fork();
-      const domain = await em.findOne(Domain, { id: domainId });
-      if (!domain || domain.status !== 'verifying') return; // deleted, or already settled by an earlier attempt
-      const result = await kernel.verify(domain.method, { hostname: domain.hostname, token: domain.token });
-      const outcome = OUTCOME[result.status];
-      domain.lastCheckedAt = new Date();
-      if (result.status === 'verified') domain.verifiedAt = domain.lastCheckedAt;
-      transition(em, domain, outcome.to, outcome.reason, {
-        detail: result.message,
-        check: result.status,
-        expected: result.expected,
-        ...(result.found ? { found: result.found } : {}),
+    /**
+     * Delete (archive) a domain: its assignments go, its history stays, its hostname is free again. A domain in
+     * use needs the owner role and `confirm` equal to its hostname (seed 002 FR-015, FR-058).
+     */
+    async archive(access: Access, domain: Domain, confirm: string | undefined, actor: string): Promise<DomainUsage> {
+      requireRole(access, 'admin');
+      const usage = await this.usage(domain);
+      if (usage.projects.length > 0) {
+        if (access.role !== 'owner') {
+          throw new AppError('FORBIDDEN', 'This domain is in use; only an organization owner can delete it.', { requiredRole: 'owner', usage });
+        }
+        if (confirm !== domain.hostname) {
+          throw new AppError('DOMAIN_IN_USE', `This domain is used by ${usage.projects.length} project(s). Send confirm=${domain.hostname} to delete it and its assignments.`, { usage });
+        }
+      }
+      await orm.em.transactional(async (em) => {
+        const fresh = await em.findOneOrFail(Domain, { id: domain.id });
+        await em.nativeDelete(ProjectDomain, { domain: fresh });
+        fresh.archivedAt = new Date();
+        fresh.nextCheckAt = null;
+        transition(em, fresh, 'archived', 'deleted', { actor, usage });
+        await em.flush();
       });
-      await em.flush();
-      logger.info({ domainId, hostname: domain.hostname, outcome: result.status }, 'domain verification finished');
+      return usage;
     },
   };
 }

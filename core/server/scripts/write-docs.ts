@@ -1,0 +1,7 @@
+// Regenerate the reference pages that are generated from code: errors.md and lifecycle.md.
+import { writeFileSync } from 'node:fs';
+import { renderErrorsDoc } from '../src/errors/errors-doc.ts';
+import { renderLifecycleDoc } from '../src/modules/domains/lifecycle-doc.ts';
+
+writeFileSync(new URL('../../../docs/reference/errors.md', import.meta.url), renderErrorsDoc());
+writeFileSync(new URL('../../../docs/reference/lifecycle.md', import.meta.url), renderLifecycleDoc());

@@ -1,0 +1,71 @@
+import { QueryOrder, type FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError } from '../../errors/app-error.ts';
+import type { Access } from '../organizations/access.ts';
+import { ProjectDomain } from '../projects/project-domain.entity.ts';
+import { Domain } from './entity.ts';
+import type { DomainStatus } from './lifecycle.ts';
+
+export const DOMAIN_SORTS = ['hostname', '-hostname', 'createdAt', '-createdAt', 'verifiedAt', '-verifiedAt'] as const;
+export type DomainSort = (typeof DOMAIN_SORTS)[number];
+
+export interface DomainListQuery {
+  /** Case-insensitive substring of the hostname. */
+  q?: string;
+  status?: DomainStatus[];
+  sort: DomainSort;
+  limit: number;
+  /** Opaque keyset cursor from the previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+type Key = 'hostname' | 'createdAt' | 'verifiedAt';
+type CursorValue = string | null;
+
+const encode = (value: CursorValue, id: string): string => Buffer.from(JSON.stringify([value, id])).toString('base64url');
+function decode(cursor: string): [CursorValue, string] {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(parsed) && parsed.length === 2 && (typeof parsed[0] === 'string' || parsed[0] === null) && typeof parsed[1] === 'string') {
+      return parsed as [CursorValue, string];
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new AppError('VALIDATION_FAILED', 'Invalid cursor: use the nextCursor of the previous page.', { issues: [{ in: 'query', path: 'cursor', message: 'invalid cursor' }] });
+}
+
+/**
+ * Keyset pagination: a page starts strictly after the (sort value, id) of the previous page's last row, so
+ * pages stay stable while domains are added. Null `verifiedAt` values sort last in both directions.
+ */
+export async function listDomains(em: EntityManager, access: Access, query: DomainListQuery) {
+  const desc = query.sort.startsWith('-');
+  const key = query.sort.replace('-', '') as Key;
+  const where: FilterQuery<Domain>[] = [{ organization: access.organizationId, status: { $ne: 'archived' } }];
+  if (query.status?.length) where.push({ status: { $in: query.status } });
+  if (query.q) where.push({ hostname: { $ilike: `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` } });
+  if (access.projectIds !== null) {
+    const rows = await em.find(ProjectDomain, { project: { $in: access.projectIds } }, { fields: ['domain'] });
+    where.push({ id: { $in: rows.map((r) => r.domain.id) } });
+  }
+  const base: FilterQuery<Domain> = { $and: [...where] };
+  if (query.cursor) {
+    const [value, id] = decode(query.cursor);
+    const cmp = desc ? '$lt' : '$gt';
+    const typed = value === null || key === 'hostname' ? value : new Date(value);
+    where.push(
+      value === null
+        ? { [key]: null, id: { [cmp]: id } }
+        : { $or: [{ [key]: { [cmp]: typed } }, { [key]: typed, id: { [cmp]: id } }, ...(key === 'verifiedAt' ? [{ verifiedAt: null }] : [])] },
+    );
+  }
+  const direction = desc ? QueryOrder.DESC_NULLS_LAST : QueryOrder.ASC_NULLS_LAST;
+  const domains = await em.find(Domain, { $and: where }, { orderBy: [{ [key]: direction }, { id: desc ? 'desc' : 'asc' }], limit: query.limit + 1 });
+  const total = await em.count(Domain, base);
+  const more = domains.length > query.limit;
+  const page = more ? domains.slice(0, query.limit) : domains;
+  const last = page.at(-1);
+  const lastValue = (d: Domain): CursorValue => (key === 'hostname' ? d.hostname : (d[key]?.toISOString() ?? null));
+  return { domains: page, total, nextCursor: more && last ? encode(lastValue(last), last.id) : null };
+}
