@@ -69,7 +69,7 @@ export const domainRoutes = [
     response: domainSchema,
     async handler({ params, principal, cradle }) {
       const { domain, access, projectIds } = await cradle.domainService.get(principal, params.domainId);
-      const requested = await cradle.verificationService.request(access, domain, projectIds);
+      const requested = await cradle.verificationService.request(access, domain);
       return domainView(requested, cradle.domainService.instructions(requested), projectIds);
     },
   }),

@@ -90,8 +90,8 @@ export function createVerificationService({ orm, kernel, jobs, config, logger, s
   return {
     /** "Verify now": queue a check. Idempotent while one runs; rate-limited per domain for people. */
     /** Returns the domain as this request left it (`verifying`), whatever the job has done since. */
-    async request(access: Access, domain: Domain, projectIds: string[]): Promise<Domain> {
-      requireRole(access, 'project_member', projectIds.find((id) => access.projectRoles?.[id]) ?? projectIds[0]);
+    async request(access: Access, domain: Domain): Promise<Domain> {
+      requireRole(access, 'admin'); // seed 002 FR-057/FR-060: organization owners and admins verify
       return orm.em.fork().transactional(async (em) => {
         const fresh = await em.findOneOrFail(Domain, { id: domain.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (fresh.status === 'verifying') return fresh; // the running check answers this request too

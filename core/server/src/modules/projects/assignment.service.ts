@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ExpectedRecord } from '@portico/kernel';
-import { notFound } from '../../errors/app-error.ts';
+import { AppError, notFound } from '../../errors/app-error.ts';
 import type { Principal } from '../../http/principal.ts';
 import { Domain } from '../domains/entity.ts';
 import { normalizeHostname } from '../domains/hostname.ts';
@@ -8,6 +8,9 @@ import type { DomainService } from '../domains/service.ts';
 import { requireRole } from '../organizations/access.ts';
 import { ProjectDomain } from './project-domain.entity.ts';
 import type { ProjectService } from './service.ts';
+
+/** Statuses a project admin may assign: ownership is proven. */
+const ASSIGNABLE: ReadonlySet<string> = new Set(['verified', 'propagating', 'issuing', 'deploying', 'live']);
 
 export interface AssignmentResult {
   /** Existing organization domains now assigned to the project. */
@@ -41,6 +44,9 @@ export function createAssignmentService({ orm, projectService, domainService }: 
             result.created.push({ domain: made.domain, instructions: made.instructions });
           } else if (linked.has(domain.id)) {
             result.alreadyAssigned.push(domain);
+          } else if (!ASSIGNABLE.has(domain.status) && access.role !== 'owner' && access.role !== 'admin') {
+            // seed 002 FR-057: project admins assign verified organization domains; unverified ones are the admins' call.
+            throw new AppError('FORBIDDEN', `${hostname} is not verified yet; an organization admin can assign it.`, { requiredRole: 'admin', hostname, status: domain.status });
           } else {
             em.create(ProjectDomain, { project, domain });
             result.assigned.push(domain);
