@@ -105,6 +105,11 @@ describe('domain verification flow (dns-memory + verify-dns-txt)', () => {
     expect(again.body.error.code).toBe('DOMAIN_NOT_VERIFIABLE');
   });
 
+  it('lists the verification methods the enabled plugins offer', async () => {
+    const { data } = (await agent.get('/v1/verification-methods').expect(200)).body;
+    expect(data).toEqual([{ method: 'dns-txt', title: 'TXT record', plugin: 'verify.dns-txt', default: true }]);
+  });
+
   it('rejects bad hostnames with HOSTNAME_INVALID', async () => {
     for (const hostname of ['', 'localhost', '127.0.0.1', 'exa mple.com', '-bad.example.com', 'a'.repeat(64) + '.com', 'http://x.com/']) {
       const res = await agent.post(`/v1/organizations/${organizationId}/domains`).set('x-csrf-token', csrf).send({ hostname });

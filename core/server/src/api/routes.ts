@@ -6,6 +6,7 @@ import { organizationRoutes } from './organizations/routes.ts';
 import { settingsRoutes } from './organizations/settings.routes.ts';
 import { projectDomainRoutes } from './projects/domains.routes.ts';
 import { projectRoutes } from './projects/routes.ts';
+import { verificationMethodRoutes } from './verification-methods/routes.ts';
 
 /** Every API route; the router and the OpenAPI document both read this list. */
-export const ROUTES: AnyRoute[] = [...authRoutes, ...organizationRoutes, ...settingsRoutes, ...projectRoutes, ...projectDomainRoutes, ...apiKeyRoutes, ...domainRoutes];
+export const ROUTES: AnyRoute[] = [...authRoutes, ...organizationRoutes, ...settingsRoutes, ...projectRoutes, ...projectDomainRoutes, ...apiKeyRoutes, ...domainRoutes, ...verificationMethodRoutes];
