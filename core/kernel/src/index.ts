@@ -10,6 +10,8 @@ export type { KernelErrorCode } from './errors.ts';
 export type { HookCallEvent, HookCallObserver } from './interceptors.ts';
 export type { OptionIssue } from './checks.ts';
 export { createDnsLookup } from './services/dns-lookup.ts';
+export { DNS_PROVIDER_ERROR_KINDS, DnsProviderError, isRetryable } from './provider-errors.ts';
+export type { DnsProviderErrorKind } from './provider-errors.ts';
 export type { DnsLookupOptions } from './services/dns-lookup.ts';
 export { createAuthoritativeLookup } from './services/authoritative-lookup.ts';
 export type { AuthoritativeLookup, AuthoritativeLookupOptions } from './services/authoritative-lookup.ts';
