@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import type supertest from 'supertest';
+import type { Test } from 'supertest';
 import { Organization } from '../src/modules/organizations/entity.ts';
 import { Membership, type Role } from '../src/modules/organizations/membership.entity.ts';
 import { Project } from '../src/modules/projects/entity.ts';
 import { User } from '../src/modules/users/entity.ts';
 import { hashPassword } from '../src/modules/users/password.ts';
-import type { TestPortico } from './helpers.ts';
+import { scriptedVerifier } from './fixtures/scripted-verifier.ts';
+import { waitFor, type TestPortico } from './helpers.ts';
 
 /** Rows written straight through the ORM, for tests that need more tenants, users and roles than the demo seed. */
 
@@ -65,4 +68,64 @@ export async function createOrganizationWithUser(
   const { projectId } = await createProject(portico, organization.id, 'main');
   const user = await createMember(portico, organization.id, { role: options.role ?? 'owner', projectId });
   return { ...user, organizationId: organization.id, projectId };
+}
+
+/** One way to call the API, whoever the caller is: a signed-in session (CSRF token set) or an API key. */
+export interface Caller {
+  get(path: string): Test;
+  post(path: string, body?: object): Test;
+  patch(path: string, body?: object): Test;
+  delete(path: string): Test;
+}
+
+/** A caller for a session from `signIn`: mutating requests carry its CSRF token. */
+export function sessionCaller(session: { agent: ReturnType<typeof supertest.agent>; csrf: string }): Caller {
+  const { agent, csrf } = session;
+  return {
+    get: (path) => agent.get(path),
+    post: (path, body = {}) => agent.post(path).set('x-csrf-token', csrf).send(body),
+    patch: (path, body = {}) => agent.patch(path).set('x-csrf-token', csrf).send(body),
+    delete: (path) => agent.delete(path).set('x-csrf-token', csrf),
+  };
+}
+
+/** A caller that sends an API key secret as the bearer token. */
+export function keyCaller(portico: TestPortico, secret: string): Caller {
+  const auth = { authorization: `Bearer ${secret}` };
+  return {
+    get: (path) => portico.http.get(path).set(auth),
+    post: (path, body = {}) => portico.http.post(path).set(auth).send(body),
+    patch: (path, body = {}) => portico.http.patch(path).set(auth).send(body),
+    delete: (path) => portico.http.delete(path).set(auth),
+  };
+}
+
+/** An API key of `organizationId` with every scope (bound to `projectId` when given), created by `admin`. */
+export async function createApiKey(admin: Caller, organizationId: string, projectId: string | null = null): Promise<string> {
+  const res = await admin.post(`/v1/organizations/${organizationId}/api-keys`, { name: `key-${suffix()}`, scopes: ['domains:read', 'domains:write', 'projects:read', 'projects:write'], projectId });
+  if (res.status !== 201) throw new Error(`createApiKey: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.secret as string;
+}
+
+/**
+ * A domain brought to `verified` through the API with the scripted verification method (the portico must load
+ * test/fixtures/scripted-verifier.ts): the caller (an owner or admin) adds it, asks "verify now" and waits.
+ */
+export async function addVerifiedDomain(
+  caller: Caller,
+  organizationId: string,
+  hostname: string,
+  projectId: string | null = null,
+): Promise<{ id: string; hostname: string; status: string; verifiedAt: string; projectIds: string[] }> {
+  scriptedVerifier().outcomes.set(hostname, 'verified');
+  const added = await caller.post(`/v1/organizations/${organizationId}/domains`, { hostname, projectId, method: 'scripted' });
+  if (added.status !== 201) throw new Error(`addVerifiedDomain ${hostname}: ${added.status} ${JSON.stringify(added.body)}`);
+  const verify = await caller.post(`/v1/domains/${added.body.id}/verify`);
+  if (verify.status !== 202) throw new Error(`addVerifiedDomain ${hostname}: verify ${verify.status} ${JSON.stringify(verify.body)}`);
+  const settled = await waitFor(
+    async () => (await caller.get(`/v1/domains/${added.body.id}`)).body,
+    (d) => d.status !== 'verifying',
+  );
+  if (settled.status !== 'verified') throw new Error(`addVerifiedDomain ${hostname}: ended ${settled.status}`);
+  return settled;
 }

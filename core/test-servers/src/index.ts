@@ -8,3 +8,7 @@ export { startPowerDns } from './powerdns.ts';
 export type { PowerDns, PowerDnsOptions } from './powerdns.ts';
 export { createPowerDnsApi } from './powerdns-api.ts';
 export type { PowerDnsApi, RecordSet } from './powerdns-api.ts';
+export { requireBind, startBind } from './bind.ts';
+export type { AuthoritativeOptions, AuthoritativeServer, Bind, TsigAlgorithm, TsigKeyInfo, TsigKeyOptions } from './bind.ts';
+export { requireKnot, startKnot } from './knot.ts';
+export type { Knot } from './knot.ts';

@@ -1,6 +1,6 @@
 import type { DnsAnswer } from '@portico/kernel';
 import { describe, expect, it } from 'vitest';
-import { canonicalIp, decide, decideAddresses, expectedRecords, type Edge, type Evidence } from './check.ts';
+import { canonicalIp, decide, decideAddresses, expectedRecords, shouldAskCname, type Edge, type Evidence } from './check.ts';
 
 const edge: Edge = { ipv4: ['192.0.2.10', '192.0.2.11'], ipv6: ['2001:DB8:0::10'], recordName: '_portico-challenge' };
 const found = (...values: string[]): DnsAnswer => ({ status: 'found', values });
@@ -57,6 +57,19 @@ describe('decide', () => {
     const result = run({ cname: found('Shop.Elsewhere.NET.') });
     expect(result).toMatchObject({ status: 'mismatch', found: ['shop.elsewhere.net'] });
     expect(result.message).toContain('example.com is a CNAME to shop.elsewhere.net');
+  });
+
+  it('reports a CNAME whose target cannot be followed (refused, no zone) as mismatch naming it, not as a checker error', () => {
+    const refused: DnsAnswer = { status: 'error', code: 'EREFUSED', message: 'refused' };
+    const noZone: DnsAnswer = { status: 'error', code: 'ENOZONE', message: 'no zone' };
+    expect(shouldAskCname(refused, noZone)).toBe(true);
+    const result = run({ a: refused, aaaa: noZone, cname: found('shop.typo.example') });
+    expect(result).toMatchObject({ status: 'mismatch', found: ['shop.typo.example'] });
+    expect(result.message).toContain('example.com is a CNAME to shop.typo.example, not address records; the DNS servers would not answer for shop.typo.example (EREFUSED, ENOZONE)');
+    // A failure that may pass is still the checker's: not asked for the CNAME, and an error even if it were.
+    const timeout: DnsAnswer = { status: 'error', code: 'ETIMEOUT', message: 'timed out' };
+    expect(shouldAskCname(timeout, none)).toBe(false);
+    expect(run({ a: timeout, cname: found('shop.typo.example') }).status).toBe('error');
   });
 
   it('is missing without addresses (nxdomain or nodata), saying which records to add', () => {

@@ -1,7 +1,7 @@
 import { definePlugin, z, type DnsAnswer, type DnsLookup } from '@portico/kernel';
-import { canonicalIp, decide, expectedRecords, normaliseHost } from './check.ts';
+import { canonicalIp, decide, expectedRecords, normaliseHost, shouldAskCname } from './check.ts';
 
-export { VALUE_PREFIX, canonicalIp, decide, decideAddresses, decideToken, expectedRecords } from './check.ts';
+export { VALUE_PREFIX, canonicalIp, decide, decideAddresses, decideToken, expectedRecords, shouldAskCname } from './check.ts';
 export type { Edge, Evidence } from './check.ts';
 
 const LABEL = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/;
@@ -62,9 +62,7 @@ export default definePlugin({
         safeQuery(services.dns, host, 'AAAA', signal),
         safeQuery(services.dns, `${options.recordName}.${host}`, 'TXT', signal),
       ]);
-      // Only when there are no addresses at all: a CNAME there is the likely reason, and worth naming.
-      const noAddresses = [a, aaaa].every((answer) => answer.status === 'nxdomain' || answer.status === 'nodata');
-      const cname = noAddresses ? await safeQuery(services.dns, host, 'CNAME', signal) : undefined;
+      const cname = shouldAskCname(a, aaaa) ? await safeQuery(services.dns, host, 'CNAME', signal) : undefined;
       return decide({ a, aaaa, cname, txt }, options, host, token);
     });
   },

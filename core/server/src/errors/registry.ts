@@ -28,6 +28,8 @@ const APP_ERROR_CODES = {
   DOMAIN_QUOTA_EXCEEDED: { status: 409, description: 'The organization has reached its domain limit; `details` has `used` and `limit`.' },
   SETTINGS_BELOW_USAGE: { status: 409, description: 'A limit cannot be set below what is already in use; `details` names the setting, the usage and the value asked for.' },
   DOMAIN_IN_USE: { status: 409, description: 'The domain is assigned to projects; deleting it needs `confirm` set to the hostname (and the owner role); `details.usage` lists the projects.' },
+  SECRET_UNREADABLE: { status: 500, description: 'A stored credential could not be decrypted (wrong or missing key, or tampered data); its value is never shown.' },
+  SECRET_KEYS_INVALID: { status: 500, description: 'The encryption keys are misconfigured; start-up stops naming the variable or file, never the value.' },
   CONFIG_INVALID: { status: 500, description: 'The config file is invalid; start-up stops with the field named.' },
   NOT_READY: { status: 503, description: 'The database or the job queue is not reachable yet.' },
 } as const satisfies Record<string, { status: number; description: string }>;

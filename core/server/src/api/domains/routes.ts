@@ -97,9 +97,8 @@ export const domainRoutes = [
     params: domainParams,
     response: usageSchema,
     async handler({ params, principal, cradle }) {
-      const { domain } = await cradle.domainService.get(principal, params.domainId);
-      const usage = await cradle.domainService.usage(domain);
-      return { count: usage.projects.length, ...usage };
+      const { domain, access } = await cradle.domainService.get(principal, params.domainId);
+      return cradle.domainService.usage(domain, access);
     },
   }),
   defineRoute({
@@ -116,7 +115,7 @@ export const domainRoutes = [
       const { domain, access } = await cradle.domainService.get(principal, params.domainId);
       const actor = principal.kind === 'user' ? `user ${principal.userId}` : `API key ${principal.keyId}`;
       const usage = await cradle.domainService.archive(access, domain, query.confirm, actor);
-      return { id: domain.id, hostname: domain.hostname, status: 'archived' as const, usage: { count: usage.projects.length, ...usage } };
+      return { id: domain.id, hostname: domain.hostname, status: 'archived' as const, usage };
     },
   }),
 ];

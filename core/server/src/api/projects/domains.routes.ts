@@ -16,8 +16,8 @@ export const projectDomainRoutes = [
     params: projectParams,
     response: z.object({ data: z.array(domainSchema) }),
     async handler({ params, principal, cradle }) {
-      const domains = await cradle.assignmentService.list(principal, params.projectId);
-      const ids = await cradle.domainService.projectIdsOf(domains);
+      const { domains, access } = await cradle.assignmentService.list(principal, params.projectId);
+      const ids = await cradle.domainService.projectIdsOf(domains, access);
       return { data: domains.map((d) => domainView(d, cradle.domainService.instructions(d), ids.get(d.id) ?? [])) };
     },
   }),
@@ -34,7 +34,7 @@ export const projectDomainRoutes = [
     async handler({ params, body, principal, cradle }) {
       const result = await cradle.assignmentService.assign(principal, params.projectId, body);
       const all = [...result.assigned, ...result.created.map((c) => c.domain), ...result.alreadyAssigned];
-      const ids = await cradle.domainService.projectIdsOf(all);
+      const ids = await cradle.domainService.projectIdsOf(all, result.access);
       const view = (d: (typeof all)[number]) => domainView(d, cradle.domainService.instructions(d), ids.get(d.id) ?? []);
       return { assigned: result.assigned.map(view), created: result.created.map((c) => view(c.domain)), alreadyAssigned: result.alreadyAssigned.map(view) };
     },

@@ -23,16 +23,27 @@ type Key = 'hostname' | 'createdAt' | 'verifiedAt';
 type CursorValue = string | null;
 
 const encode = (value: CursorValue, id: string): string => Buffer.from(JSON.stringify([value, id])).toString('base64url');
-function decode(cursor: string): [CursorValue, string] {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * The (sort value, id) a cursor carries, checked against the sort it is used with: a cursor that was tampered
+ * with, or that came from another sort, is a client error (a bad uuid or date would otherwise reach SQL).
+ */
+function decode(cursor: string, key: Key): [string | Date | null, string] {
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(parsed) && parsed.length === 2 && (typeof parsed[0] === 'string' || parsed[0] === null) && typeof parsed[1] === 'string') {
-      return parsed as [CursorValue, string];
-    }
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the error below
+    parsed = undefined;
   }
-  throw new AppError('VALIDATION_FAILED', 'Invalid cursor: use the nextCursor of the previous page.', { issues: [{ in: 'query', path: 'cursor', message: 'invalid cursor' }] });
+  if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string' && UUID.test(parsed[1])) {
+    const [value, id] = parsed as [unknown, string];
+    if (key === 'hostname' && typeof value === 'string') return [value, id];
+    if (key !== 'hostname' && typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value))) return [new Date(value), id];
+    if (key === 'verifiedAt' && value === null) return [null, id];
+  }
+  throw new AppError('VALIDATION_FAILED', 'Invalid cursor: use the nextCursor of the previous page, with the same sort.', { issues: [{ in: 'query', path: 'cursor', message: 'invalid cursor' }] });
 }
 
 /**
@@ -51,13 +62,12 @@ export async function listDomains(em: EntityManager, access: Access, query: Doma
   }
   const base: FilterQuery<Domain> = { $and: [...where] };
   if (query.cursor) {
-    const [value, id] = decode(query.cursor);
+    const [value, id] = decode(query.cursor, key);
     const cmp = desc ? '$lt' : '$gt';
-    const typed = value === null || key === 'hostname' ? value : new Date(value);
     where.push(
       value === null
         ? { [key]: null, id: { [cmp]: id } }
-        : { $or: [{ [key]: { [cmp]: typed } }, { [key]: typed, id: { [cmp]: id } }, ...(key === 'verifiedAt' ? [{ verifiedAt: null }] : [])] },
+        : { $or: [{ [key]: { [cmp]: value } }, { [key]: value, id: { [cmp]: id } }, ...(key === 'verifiedAt' ? [{ verifiedAt: null }] : [])] },
     );
   }
   const direction = desc ? QueryOrder.DESC_NULLS_LAST : QueryOrder.ASC_NULLS_LAST;

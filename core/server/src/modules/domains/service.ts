@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { ExpectedRecord, Kernel } from '@portico/kernel';
 import type { PorticoConfig } from '../../config/schema.ts';
@@ -25,7 +25,13 @@ interface Deps {
 }
 
 export interface DomainUsage {
+  count: number;
   projects: Array<{ id: string; name: string; slug: string }>;
+}
+
+async function usageOf(em: EntityManager, domain: Domain): Promise<DomainUsage> {
+  const rows = await em.find(ProjectDomain, { domain: domain.id }, { populate: ['project'], orderBy: { project: { name: 'asc' }, createdAt: 'asc' } });
+  return { count: rows.length, projects: rows.map((r) => ({ id: r.project.id, name: r.project.name, slug: r.project.slug })) };
 }
 
 export function createDomainService({ orm, kernel, accessService, settingsService, config }: Deps) {
@@ -40,9 +46,20 @@ export function createDomainService({ orm, kernel, accessService, settingsServic
     return map;
   }
 
+  /**
+   * Project ids each domain is assigned to, as `access` may see them: a caller bound to some projects learns only
+   * of those, not of the organization's other projects a shared domain also serves (seed 002 FR-061).
+   */
+  async function visibleProjectIdsOf(em: EntityManager, domains: Domain[], access: Access): Promise<Map<string, string[]>> {
+    const map = await projectIdsOf(em, domains);
+    if (access.projectIds === null) return map;
+    const mine = new Set(access.projectIds);
+    return new Map([...map].map(([id, projectIds]) => [id, projectIds.filter((p) => mine.has(p))]));
+  }
+
   return {
     instructions,
-    projectIdsOf: (domains: Domain[]) => projectIdsOf(orm.em, domains),
+    projectIdsOf: (domains: Domain[], access: Access) => visibleProjectIdsOf(orm.em, domains, access),
 
     /**
      * Add a domain, optionally assigned to a project, inside the caller's transaction when `em` is given (the
@@ -90,7 +107,7 @@ export function createDomainService({ orm, kernel, accessService, settingsServic
     /** One page of the caller's domains (search, status filter, sort, keyset cursor). */
     async list(access: Access, query: DomainListQuery) {
       const page = await listDomains(orm.em, access, query);
-      return { ...page, projectIds: await projectIdsOf(orm.em, page.domains) };
+      return { ...page, projectIds: await visibleProjectIdsOf(orm.em, page.domains, access) };
     },
 
     /** A domain by id within the caller's scope; 404 for anything else (archived ones included). */
@@ -100,8 +117,8 @@ export function createDomainService({ orm, kernel, accessService, settingsServic
       const access = await accessService.forOrganization(principal, domain.organization.id).catch(() => {
         throw notFound('Domain');
       });
-      const projectIds = (await projectIdsOf(orm.em, [domain])).get(domain.id)!;
-      if (access.projectIds !== null && !projectIds.some((id) => access.projectIds!.includes(id))) throw notFound('Domain');
+      const projectIds = (await visibleProjectIdsOf(orm.em, [domain], access)).get(domain.id)!;
+      if (access.projectIds !== null && projectIds.length === 0) throw notFound('Domain');
       return { domain, access, projectIds };
     },
 
@@ -109,10 +126,15 @@ export function createDomainService({ orm, kernel, accessService, settingsServic
       return orm.em.find(DomainEvent, { domain }, { orderBy: { createdAt: 'asc', id: 'asc' } });
     },
 
-    /** The projects a domain serves (service mappings join them when routing lands). */
-    async usage(domain: Domain): Promise<DomainUsage> {
-      const rows = await orm.em.find(ProjectDomain, { domain }, { populate: ['project'], orderBy: { project: { name: 'asc' } } });
-      return { projects: rows.map((r) => ({ id: r.project.id, name: r.project.name, slug: r.project.slug })) };
+    /**
+     * The projects a domain serves (service mappings join them when routing lands), as `access` may see them:
+     * a caller bound to some projects is told only about those.
+     */
+    async usage(domain: Domain, access: Access): Promise<DomainUsage> {
+      const usage = await usageOf(orm.em, domain);
+      if (access.projectIds === null) return usage;
+      const projects = usage.projects.filter((p) => access.projectIds!.includes(p.id));
+      return { count: projects.length, projects };
     },
 
     /**
@@ -121,24 +143,27 @@ export function createDomainService({ orm, kernel, accessService, settingsServic
      */
     async archive(access: Access, domain: Domain, confirm: string | undefined, actor: string): Promise<DomainUsage> {
       requireRole(access, 'admin');
-      const usage = await this.usage(domain);
-      if (usage.projects.length > 0) {
-        if (access.role !== 'owner') {
-          throw new AppError('FORBIDDEN', 'This domain is in use; only an organization owner can delete it.', { requiredRole: 'owner', usage });
+      return orm.em.transactional(async (em) => {
+        // Locked before the usage is read, so no assignment slips in between the check and the delete (the
+        // assignment endpoint reads domains FOR SHARE).
+        const fresh = await em.findOne(Domain, { id: domain.id, status: { $ne: 'archived' } }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!fresh) throw notFound('Domain');
+        const usage = await usageOf(em, fresh);
+        if (usage.count > 0) {
+          if (access.role !== 'owner') {
+            throw new AppError('FORBIDDEN', 'This domain is in use; only an organization owner can delete it.', { requiredRole: 'owner', usage });
+          }
+          if (confirm !== fresh.hostname) {
+            throw new AppError('DOMAIN_IN_USE', `This domain is used by ${usage.count} project(s). Send confirm=${fresh.hostname} to delete it and its assignments.`, { usage });
+          }
         }
-        if (confirm !== domain.hostname) {
-          throw new AppError('DOMAIN_IN_USE', `This domain is used by ${usage.projects.length} project(s). Send confirm=${domain.hostname} to delete it and its assignments.`, { usage });
-        }
-      }
-      await orm.em.transactional(async (em) => {
-        const fresh = await em.findOneOrFail(Domain, { id: domain.id });
         await em.nativeDelete(ProjectDomain, { domain: fresh });
         fresh.archivedAt = new Date();
         fresh.nextCheckAt = null;
         transition(em, fresh, 'archived', 'deleted', { actor, usage });
         await em.flush();
+        return usage;
       });
-      return usage;
     },
   };
 }

@@ -117,17 +117,21 @@ export function createVerificationService({ orm, kernel, jobs, config, logger, s
 
     /** The `domain.verify` job. */
     async run(domainId: string, trigger: VerifyTrigger): Promise<void> {
-      const em = orm.em.fork();
-      const domain = await em.findOne(Domain, { id: domainId });
-      if (!domain) return;
       const watching = trigger === 'watch';
-      if (watching ? !WATCHED.has(domain.status as DomainStatus) : domain.status !== 'verifying') return; // settled meanwhile
+      const stillDue = (d: Domain | null): d is Domain => !!d && (watching ? WATCHED.has(d.status as DomainStatus) : d.status === 'verifying');
+      const domain = await orm.em.fork().findOne(Domain, { id: domainId });
+      if (!stillDue(domain)) return; // deleted, or settled by an earlier attempt
       const result = await kernel.verify(domain.method, { hostname: domain.hostname, token: domain.token });
-      domain.lastCheckedAt = new Date();
-      if (watching) settleWatch(em, domain, result);
-      else await settleAttempt(em, domain, result, trigger);
-      await em.flush();
-      logger.info({ domainId, hostname: domain.hostname, trigger, outcome: result.status, status: domain.status }, 'domain check finished');
+      // The check took time: record it only if nobody deleted, disabled or settled the domain meanwhile.
+      await orm.em.fork().transactional(async (em) => {
+        const fresh = await em.findOne(Domain, { id: domainId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!stillDue(fresh)) return;
+        fresh.lastCheckedAt = new Date();
+        if (watching) settleWatch(em, fresh, result);
+        else await settleAttempt(em, fresh, result, trigger);
+        await em.flush();
+        logger.info({ domainId, hostname: fresh.hostname, trigger, outcome: result.status, status: fresh.status }, 'domain check finished');
+      });
     },
 
     /**
