@@ -1,13 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Resolver } from 'node:dns/promises';
-import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findBinary, requireBinary } from './binaries.ts';
+import { spawnDaemon } from './daemon.ts';
 import { freePort } from './ports.ts';
 import type { RecordSet } from './powerdns-api.ts';
+import { quoteTxt } from './txt.ts';
 
 /** TSIG algorithms BIND and Knot both take. */
 export type TsigAlgorithm = 'hmac-sha256' | 'hmac-sha384' | 'hmac-sha512' | 'hmac-sha224' | 'hmac-sha1';
@@ -159,21 +159,6 @@ function content(type: string, value: string): string {
   return value;
 }
 
-/** TXT content as quoted character-strings of at most 255 bytes each. */
-function quoteTxt(value: string): string {
-  const bytes = Buffer.from(value);
-  const chunks: string[] = [];
-  for (let offset = 0; offset < bytes.length || chunks.length === 0; offset += 255) {
-    chunks.push(`"${[...bytes.subarray(offset, offset + 255)].map(escapeByte).join('')}"`);
-  }
-  return chunks.join(' ');
-}
-
-function escapeByte(byte: number): string {
-  if (byte === 0x22 || byte === 0x5c) return `\\${String.fromCharCode(byte)}`;
-  if (byte >= 0x20 && byte < 0x7f) return String.fromCharCode(byte);
-  return `\\${String(byte).padStart(3, '0')}`;
-}
 
 export interface DaemonRecipe {
   binary: string;
@@ -184,16 +169,6 @@ export interface DaemonRecipe {
   portTaken: RegExp;
 }
 
-const LOG_LIMIT = 16_384;
-const running = new Set<{ child: ChildProcess; dir: string }>();
-
-// A test that forgets stop() (or a crashed worker) must not leave a daemon behind.
-process.once('exit', () => {
-  for (const { child, dir } of running) {
-    child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
 
 class PortTaken extends Error {}
 
@@ -223,45 +198,16 @@ async function launch(label: string, options: AuthoritativeOptions, keys: TsigKe
     throw err;
   }
 
-  const child = spawn(recipe.binary, recipe.args(dir), { stdio: ['ignore', 'pipe', 'pipe'] });
-  const entry = { child, dir };
-  running.add(entry);
-  let log = '';
-  const append = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-LOG_LIMIT));
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
-  let spawnFailed = false;
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.once('error', (err) => {
-      spawnFailed = true;
-      append(Buffer.from(`spawn failed: ${err.message}\n`));
-      resolve();
-    });
-  });
-  const hasExited = () => spawnFailed || child.exitCode !== null || child.signalCode !== null;
-
-  let stopped: Promise<void> | undefined;
-  const stop = () =>
-    (stopped ??= (async () => {
-      if (!hasExited()) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(timer);
-      }
-      running.delete(entry);
-      await rm(dir, { recursive: true, force: true });
-    })());
+  const { child, log: daemonLog, hasExited, stop } = spawnDaemon(recipe.binary, recipe.args(dir), dir);
 
   try {
     await waitForZones({ server: `${address}:${dnsPort}`, zones: zones.map((zone) => zone.name), readyTimeoutMs, hasExited });
   } catch (err) {
     await stop();
-    const message = `${label} did not become ready: ${(err as Error).message}\n--- ${label} log ---\n${log}`;
-    throw recipe.portTaken.test(log) ? new PortTaken(message) : new Error(message);
+    const message = `${label} did not become ready: ${(err as Error).message}\n--- ${label} log ---\n${daemonLog()}`;
+    throw recipe.portTaken.test(daemonLog()) ? new PortTaken(message) : new Error(message);
   }
-  return { host: address, dnsPort, keys, zones: zones.map((zone) => zone.name), pid: child.pid as number, dir, log: () => log, stop };
+  return { host: address, dnsPort, keys, zones: zones.map((zone) => zone.name), pid: child.pid as number, dir, log: daemonLog, stop };
 }
 
 /** Ready when every zone's SOA is served; with no zones, when any answer comes back (REFUSED included). */

@@ -1,3 +1,4 @@
+import { quoteTxt as quoteZoneTxt } from './txt.ts';
 /**
  * The few PowerDNS HTTP API calls tests need (zones POST, rrsets PATCH), through fetch. Knows nothing of how
  * the server was started.
@@ -93,17 +94,5 @@ function content(type: string, value: string): string {
 
 /** TXT content is quoted character-strings of at most 255 bytes each; a value already quoted is kept. */
 function quoteTxt(value: string): string {
-  if (value.startsWith('"')) return value;
-  const bytes = Buffer.from(value);
-  const chunks: string[] = [];
-  for (let offset = 0; offset < bytes.length || chunks.length === 0; offset += 255) {
-    chunks.push(`"${[...bytes.subarray(offset, offset + 255)].map(escapeByte).join('')}"`);
-  }
-  return chunks.join(' ');
-}
-
-function escapeByte(byte: number): string {
-  if (byte === 0x22 || byte === 0x5c) return `\\${String.fromCharCode(byte)}`;
-  if (byte >= 0x20 && byte < 0x7f) return String.fromCharCode(byte);
-  return `\\${String(byte).padStart(3, '0')}`;
+  return value.startsWith('"') ? value : quoteZoneTxt(value);
 }

@@ -1,12 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Resolver } from 'node:dns/promises';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { findBinary, gsqlite3Module } from './binaries.ts';
+import { spawnDaemon } from './daemon.ts';
 import { freePort } from './ports.ts';
 import { createPowerDnsApi, type PowerDnsApi, type RecordSet } from './powerdns-api.ts';
 
@@ -46,16 +46,6 @@ export interface PowerDns extends PowerDnsApi {
 }
 
 const SCHEMAS = ['/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql', '/usr/share/doc/pdns-backend-sqlite3/schema.sqlite3.sql'];
-const LOG_LIMIT = 16_384;
-const running = new Set<{ child: ChildProcess; dir: string }>();
-
-// A test that forgets stop() (or a crashed worker) must not leave a daemon behind.
-process.once('exit', () => {
-  for (const { child, dir } of running) {
-    child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
 
 /**
  * Starts pdns_server with the gsqlite3 backend on free loopback ports, in a fresh temporary directory, and
@@ -122,46 +112,17 @@ async function launch({ binary, schema, apiKey, readyTimeoutMs, address, fixedDn
   }
 
   // --config-dir keeps pdns away from /etc/powerdns/pdns.conf (which launches the bind backend).
-  const child = spawn(binary, [`--config-dir=${dir}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const entry = { child, dir };
-  running.add(entry);
-  let log = '';
-  const append = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-LOG_LIMIT));
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
-  let spawnFailed = false;
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.once('error', (err) => {
-      spawnFailed = true;
-      append(Buffer.from(`spawn failed: ${err.message}\n`));
-      resolve();
-    });
-  });
-  const hasExited = () => spawnFailed || child.exitCode !== null || child.signalCode !== null;
-
-  let stopped: Promise<void> | undefined;
-  const stop = () =>
-    (stopped ??= (async () => {
-      if (!hasExited()) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(timer);
-      }
-      running.delete(entry);
-      await rm(dir, { recursive: true, force: true });
-    })());
+  const { child, log: daemonLog, hasExited, stop } = spawnDaemon(binary, [`--config-dir=${dir}`], dir);
 
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   try {
     await waitUntilReady({ apiUrl, apiKey, dns: `${address}:${dnsPort}`, readyTimeoutMs, hasExited });
   } catch (err) {
     await stop();
-    const message = `pdns_server did not become ready: ${(err as Error).message}\n--- pdns log ---\n${log}`;
-    throw /Unable to bind|Address already in use/i.test(log) ? new PortTaken(message) : new Error(message);
+    const message = `pdns_server did not become ready: ${(err as Error).message}\n--- pdns log ---\n${daemonLog()}`;
+    throw /Unable to bind|Address already in use/i.test(daemonLog()) ? new PortTaken(message) : new Error(message);
   }
-  return { host: address, dnsPort, apiPort, apiUrl, apiKey, pid: child.pid as number, dir, log: () => log, stop, ...createPowerDnsApi(apiUrl, apiKey) };
+  return { host: address, dnsPort, apiPort, apiUrl, apiKey, pid: child.pid as number, dir, log: daemonLog, stop, ...createPowerDnsApi(apiUrl, apiKey) };
 }
 
 function config({ dir, database, address, dnsPort, apiPort, apiKey }: Record<'dir' | 'database' | 'address' | 'apiKey', string> & Record<'dnsPort' | 'apiPort', number>): string {
