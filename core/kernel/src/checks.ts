@@ -20,7 +20,7 @@ const isStringArray = (value: unknown): value is string[] =>
 /** Fields each descriptor must have: string fields, and which one is the key. */
 const DESCRIPTOR_FIELDS = {
   verificationMethods: { strings: ['method', 'title'], functions: ['challenge'], arrays: [] },
-  dnsProviders: { strings: ['provider', 'displayName'], functions: [], arrays: ['nameservers', 'recordTypes'] },
+  dnsProviders: { strings: ['provider', 'displayName', 'setup'], functions: [], arrays: ['nameservers'] },
   edges: { strings: ['edge', 'displayName'], functions: [], arrays: [] },
 } as const satisfies Record<keyof PluginDescriptors, { strings: string[]; functions: string[]; arrays: string[] }>;
 

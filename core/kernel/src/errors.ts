@@ -35,6 +35,10 @@ export const KERNEL_ERROR_CODES = {
     status: 500,
     description: "The plugin's apply did not finish within the kernel's time limit.",
   },
+  PLUGIN_API_INCOMPATIBLE: {
+    status: 500,
+    description: 'The plugin implements a contract version (such as the DNS provider apiVersion) this kernel does not speak, or lacks a part that version requires.',
+  },
   PLUGIN_APPLY_FAILED: {
     status: 500,
     description: "The plugin's apply threw an error.",
@@ -46,6 +50,14 @@ export const KERNEL_ERROR_CODES = {
   DNS_PROVIDER_UNKNOWN: {
     status: 400,
     description: 'No enabled plugin writes records for the requested DNS provider.',
+  },
+  DNS_PROVIDER_NO_API: {
+    status: 400,
+    description: 'The DNS provider is not written through a stored credential (it is consent-based, such as Domain Connect).',
+  },
+  DNS_CREDENTIALS_INVALID: {
+    status: 400,
+    description: "The DNS provider credential does not match the provider's credential schema.",
   },
   EDGE_UNKNOWN: {
     status: 400,

@@ -25,6 +25,11 @@ export interface DetectProviderInput {
   zone?: string;
   /** Authoritative nameservers of the zone, lower case, no trailing dot. */
   nameservers: string[];
+  /**
+   * What the kernel's nameserver matching found before asking the taps (installed providers' hints, then the
+   * table of well-known providers), best first. Taps may confirm, refine or ignore it.
+   */
+  candidates?: ProviderDetection[];
   signal?: AbortSignal;
 }
 
@@ -32,9 +37,14 @@ export interface ProviderDetection {
   /** Provider id, e.g. `powerdns`, `cloudflare`; matches a DNS plugin's `applyRecords` key when one exists. */
   provider: string;
   displayName: string;
+  /** `high`: at least 80 % of the nameservers matched (or an explicit signal such as Domain Connect); `medium` 50 %+. */
   confidence: 'high' | 'medium' | 'low';
   /** How records can be written: by API credential, by Domain Connect, or only by hand. */
   setup: 'api' | 'domain-connect' | 'manual';
+  /** What the answer rests on, for people: `ns:ns1.example.net matched *.example.net`, `_domainconnect TXT`. */
+  evidence?: string[];
+  /** The plugin-specific facts of the answer (Domain Connect settings, say); JSON-serialisable. */
+  details?: Record<string, unknown>;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -81,14 +91,25 @@ export interface ApplyRecordsInput {
   credentials?: Record<string, unknown>;
   /** Compute and return the plan without changing anything. */
   dryRun?: boolean;
+  /** Whose marker proves ownership (an installation id); default `portico`. See dns-plan.ts. */
+  owner?: string;
+  /** Take over record sets Portico does not own instead of reporting them as conflicts. Default false. */
+  adopt?: boolean;
+  /** The domain the records are for (`shop.example.com`), for providers that apply templates (Domain Connect). */
+  hostname?: string;
   signal?: AbortSignal;
 }
 
 export interface ApplyRecordsResult {
   /** One entry per input record set, in input order (`upsert` first, then `remove`). Applying twice → all `noop`. */
   changes: RecordChange[];
-  /** Whether the changes were written (false for a dry run). */
+  /** Whether the changes were written (false for a dry run, and when any change is a `conflict`). */
   applied: boolean;
+  /**
+   * Set by consent-based providers (Domain Connect): nothing was written yet; send the user to `url`, where the
+   * DNS provider asks them to agree. The records are confirmed by DNS afterwards, never by the redirect.
+   */
+  redirect?: { url: string };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -159,11 +180,13 @@ export interface Hooks {
 
   /**
    * Write record sets through a DNS provider. `HookMap` keyed by provider id (`memory`, `powerdns`, …); one
-   * plugin taps its key. Idempotent: applying the same input twice yields only `noop` changes the second time.
-   * Called by the DNS-write job.
+   * plugin taps its key. Idempotent: applying the same input twice yields only `noop` changes the second time;
+   * record sets Portico does not own come back as `conflict` and nothing is written. Called by the
+   * `domain.dns-setup` job and for dry-run plans. Providers built with `defineDnsProvider` (dns-provider.ts) get
+   * this tap from the kernel's planner; write one by hand only for providers that are not record stores.
    *
    * @example
-   * hooks.applyRecords.for('memory').tapPromise('dns.memory', async (input) => zones.apply(input));
+   * hooks.applyRecords.for('memory').tapPromise('dns.memory', (input) => applyPlanned(spec, services, input));
    */
   applyRecords: HookMap<AsyncSeriesBailHook<[ApplyRecordsInput], ApplyRecordsResult | undefined>>;
 

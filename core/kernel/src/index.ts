@@ -3,7 +3,7 @@
  * calls their hooks. Plugins import `z` from here so every schema comes from one zod instance.
  */
 export { createKernel } from './kernel.ts';
-export type { Kernel, KernelDescriptors, KernelOptions, KernelServices, RegisteredPlugin } from './kernel.ts';
+export type { DnsProviderHandle, Kernel, KernelDescriptors, KernelOptions, KernelServices, RegisteredPlugin } from './kernel.ts';
 export { definePlugin, isPlugin } from './define-plugin.ts';
 export { KERNEL_ERROR_CODES, KernelError, isKernelError } from './errors.ts';
 export type { KernelErrorCode } from './errors.ts';
@@ -16,6 +16,15 @@ export type { DnsLookupOptions } from './services/dns-lookup.ts';
 export { createAuthoritativeLookup } from './services/authoritative-lookup.ts';
 export type { AuthoritativeLookup, AuthoritativeLookupOptions } from './services/authoritative-lookup.ts';
 export { HOOK_NAMES } from './hooks.ts';
+export { defineDnsProvider, DNS_PROVIDER_API_VERSION, SUPPORTED_DNS_PROVIDER_API_VERSIONS } from './dns-provider.ts';
+export type * from './dns-provider.ts';
+export { isOwnerRecordName, markerOwner, ownerMarker, ownerRecordName } from './ownership.ts';
+export { applyPlanned, DEFAULT_OWNER, isInZone, parseCredentials, planChanges, sameValues, toProviderError } from './dns-plan.ts';
+export type { Plan, PlanInput, PlannedWrite } from './dns-plan.ts';
+export { confidenceOf, matchesPattern, matchNameservers } from './dns-detect.ts';
+export type { NameserverHints } from './dns-detect.ts';
+export { WELL_KNOWN_PROVIDERS } from './well-known-providers.ts';
+export type { WellKnownProvider } from './well-known-providers.ts';
 export type * from './hooks.ts';
 export { PLUGIN_BRAND, PLUGIN_ID_PATTERN } from './plugin.ts';
 export type * from './plugin.ts';

@@ -45,7 +45,7 @@ describe('register refuses', () => {
   });
 
   it('a DNS provider key another plugin offers: PLUGIN_DUPLICATE', async () => {
-    const describe = { dnsProviders: [{ provider: 'p', displayName: 'P', nameservers: [], recordTypes: ['TXT' as const] }] };
+    const describe = { dnsProviders: [{ apiVersion: 1, provider: 'p', displayName: 'P', setup: 'domain-connect' as const, nameservers: [] }] };
     const kernel = kernelWith();
     await kernel.register({ plugin: plugin('dns.a', { describe }) });
     expect(await codeOf(kernel.register({ plugin: plugin('dns.b', { describe }) }))).toBe('PLUGIN_DUPLICATE');

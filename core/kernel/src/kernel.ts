@@ -16,6 +16,9 @@ import {
   type VerifyResult,
 } from './hooks.ts';
 import { installInterceptors, type HookCallObserver } from './interceptors.ts';
+import { matchNameservers } from './dns-detect.ts';
+import { parseCredentials, toProviderError } from './dns-plan.ts';
+import { SUPPORTED_DNS_PROVIDER_API_VERSIONS, type DnsProviderClient, type DnsZoneInfo, type ProviderCallContext, type ProviderRecordSet } from './dns-provider.ts';
 import type { DnsProviderDescriptor, EdgeDescriptor, Plugin, PluginDescriptors, PluginSpec, VerificationMethodDescriptor } from './plugin.ts';
 import type { ExpectedRecord } from './records.ts';
 import type { PluginServices } from './services.ts';
@@ -46,6 +49,20 @@ export interface KernelDescriptors {
   edges: Array<EdgeDescriptor & { plugin: string }>;
 }
 
+/**
+ * The read side of one DNS provider, for the server: credentials are checked against the provider's schema
+ * (`DNS_CREDENTIALS_INVALID`) and every failure comes back as a `DnsProviderError` with its kind. Writes go
+ * through `Kernel.applyRecords`, so they are planned and ownership-checked.
+ */
+export interface DnsProviderHandle {
+  readonly descriptor: DnsProviderDescriptor & { plugin: string };
+  /** The credential as the provider's schema parses it; throws `DNS_CREDENTIALS_INVALID`. */
+  parseCredentials(credentials: unknown): unknown;
+  verifyCredentials(credentials: unknown, ctx?: ProviderCallContext): Promise<{ zones?: string[]; message?: string }>;
+  getZone(zone: string, credentials: unknown, ctx?: ProviderCallContext): Promise<DnsZoneInfo>;
+  getRecords(zone: string, credentials: unknown, query?: { names?: string[] }, ctx?: ProviderCallContext): Promise<ProviderRecordSet[]>;
+}
+
 export interface Kernel {
   readonly version: string;
   /** Check and apply one plugin; rejects with a `KernelError` (`PLUGIN_*`) and leaves no trace if refused. */
@@ -54,8 +71,15 @@ export interface Kernel {
   registerAll(specs: Iterable<PluginSpec>): Promise<void>;
   readonly plugins: readonly RegisteredPlugin[];
   readonly descriptors: KernelDescriptors;
-  /** First detection wins; `PROVIDER_NOT_DETECTED` when no plugin recognises the zone. */
+  /**
+   * Who hosts a zone: the nameservers are matched against every enabled provider's hints and the well-known
+   * table (`candidates`), then the `detectProvider` taps are asked with them (first answer wins: Domain Connect
+   * discovery, vanity nameservers); without an answer the best candidate is returned.
+   * `PROVIDER_NOT_DETECTED` when nothing matched.
+   */
   detectProvider(input: DetectProviderInput): Promise<ProviderDetection>;
+  /** The DNS provider `provider` (`DNS_PROVIDER_UNKNOWN`, or `DNS_PROVIDER_NO_API` for consent-based ones). */
+  dns(provider: string): DnsProviderHandle;
   /** `VERIFY_METHOD_UNKNOWN` when no plugin taps `method`; `HOOK_NO_ANSWER` when its tap returns nothing. */
   verify(method: string, input: VerifyInput): Promise<VerifyResult>;
   /** The records to publish for `method`, from its descriptor (pure). `VERIFY_METHOD_UNKNOWN` if none. */
@@ -97,6 +121,7 @@ export function createKernel(options: KernelOptions): Kernel {
   // verify and applyRecords are answered by one plugin per key: a second one would be shadowed silently.
   const keyOwners = new Map<string, string>();
   const closers: Closer[] = [];
+  const servicesByPlugin = new Map<string, PluginServices>();
   let closed = false;
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -194,6 +219,7 @@ export function createKernel(options: KernelOptions): Kernel {
     }
     const parsed = await parseOptions(plugin, spec.options);
     const described = describeWith(plugin, parsed);
+    checkContractVersions(plugin.id, described);
 
     // Cleanup registered during apply waits for the outcome: kept on success, run at once on failure.
     let state: 'applying' | 'live' | 'failed' = 'applying';
@@ -236,6 +262,7 @@ export function createKernel(options: KernelOptions): Kernel {
       }
     }
     registered.set(plugin.id, { id: plugin.id, version: plugin.version });
+    servicesByPlugin.set(plugin.id, services);
     closers.push(...own);
     state = 'live';
     log.info({ plugin: plugin.id, version: plugin.version, taps: buffer.taps.length }, 'plugin registered');
@@ -289,7 +316,8 @@ export function createKernel(options: KernelOptions): Kernel {
       };
     },
     async detectProvider(input) {
-      const detection = await hooks.detectProvider.promise(input);
+      const candidates = input.candidates ?? matchNameservers(input.nameservers, descriptors.dnsProviders);
+      const detection = (await hooks.detectProvider.promise({ ...input, candidates })) ?? candidates[0];
       if (detection == null) {
         const zone = input.zone ?? input.hostname;
         throw new KernelError('PROVIDER_NOT_DETECTED', `No enabled plugin recognised the DNS provider of ${zone}`, {
@@ -309,6 +337,37 @@ export function createKernel(options: KernelOptions): Kernel {
       const descriptor = descriptors.verificationMethods.find((d) => d.method === method);
       if (!descriptor) throw unknownMethod(method, descriptors.verificationMethods.map((d) => d.method));
       return descriptor.challenge({ hostname, token });
+    },
+    dns(provider) {
+      const descriptor = descriptors.dnsProviders.find((d) => d.provider === provider);
+      if (!descriptor) {
+        throw new KernelError('DNS_PROVIDER_UNKNOWN', `No enabled plugin writes records for DNS provider "${provider}"`, {
+          details: { provider, available: descriptors.dnsProviders.map((d) => d.provider) },
+        });
+      }
+      const { connect, credentials: schema } = descriptor;
+      if (descriptor.setup !== 'api' || connect === undefined || schema === undefined) {
+        throw new KernelError('DNS_PROVIDER_NO_API', `${descriptor.displayName} records are not written with a stored credential (setup: ${descriptor.setup})`, {
+          details: { provider, setup: descriptor.setup },
+        });
+      }
+      const services = servicesByPlugin.get(descriptor.plugin) as PluginServices;
+      const parse = (credentials: unknown) => parseCredentials({ provider, credentials: schema }, credentials);
+      const client = (credentials: unknown): DnsProviderClient => connect({ credentials: parse(credentials), services });
+      const guarded = async <T>(fn: () => Promise<T>): Promise<T> => {
+        try {
+          return await fn();
+        } catch (error) {
+          throw toProviderError(error);
+        }
+      };
+      return {
+        descriptor: { ...descriptor },
+        parseCredentials: parse,
+        verifyCredentials: (credentials, ctx) => guarded(() => client(credentials).verifyCredentials(ctx)),
+        getZone: (zone, credentials, ctx) => guarded(() => client(credentials).getZone(zone, ctx)),
+        getRecords: (zone, credentials, query, ctx) => guarded(() => client(credentials).getRecords(zone, query, ctx)),
+      };
     },
     async applyRecords(provider, input) {
       const hook = tapped(hooks.applyRecords, provider);
@@ -346,6 +405,29 @@ export function createKernel(options: KernelOptions): Kernel {
       await runClosers(closers.splice(0).reverse());
     },
   };
+}
+
+/** PLUGIN_API_INCOMPATIBLE: DNS providers speak a contract version this kernel knows, with the parts it requires. */
+function checkContractVersions(id: string, described: PluginDescriptors): void {
+  for (const provider of described.dnsProviders ?? []) {
+    const version = (provider as { apiVersion?: unknown }).apiVersion;
+    if (typeof version !== 'number' || !SUPPORTED_DNS_PROVIDER_API_VERSIONS.includes(version)) {
+      throw new KernelError(
+        'PLUGIN_API_INCOMPATIBLE',
+        `Plugin "${id}" offers DNS provider "${provider.provider}" with apiVersion ${JSON.stringify(version)}; this kernel speaks ` +
+          `${SUPPORTED_DNS_PROVIDER_API_VERSIONS.join(', ')}: build it with defineDnsProvider from a matching @portico/kernel`,
+        { details: { id, provider: provider.provider, apiVersion: version ?? null, supported: SUPPORTED_DNS_PROVIDER_API_VERSIONS } },
+      );
+    }
+    if (provider.setup === 'api') {
+      const missing = (['capabilities', 'credentials', 'connect'] as const).filter((field) => provider[field] === undefined);
+      if (missing.length > 0) {
+        throw new KernelError('PLUGIN_API_INCOMPATIBLE', `Plugin "${id}": DNS provider "${provider.provider}" (setup: api) lacks ${missing.join(', ')}`, {
+          details: { id, provider: provider.provider, missing },
+        });
+      }
+    }
+  }
 }
 
 function unknownMethod(method: string, available: string[]): KernelError {

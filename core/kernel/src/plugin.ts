@@ -24,6 +24,7 @@
  * all (`PLUGIN_MALFORMED`).
  */
 import type { z } from 'zod';
+import type { DnsProviderSpec } from './dns-provider.ts';
 import type { PluginHooks } from './hooks.ts';
 import type { ExpectedRecord } from './records.ts';
 import type { PluginServices } from './services.ts';
@@ -40,15 +41,14 @@ export interface VerificationMethodDescriptor {
   challenge(input: { hostname: string; token: string }): ExpectedRecord[];
 }
 
-/** Static facts about a DNS provider a plugin drives (the console's providers grid, detection hints). */
-export interface DnsProviderDescriptor {
-  /** The `applyRecords` HookMap key the plugin taps (`memory`, `powerdns`). */
-  provider: string;
-  displayName: string;
-  /** Nameserver hostname patterns that identify the provider (`*.ns.cloudflare.com`). */
-  nameservers: string[];
-  recordTypes: Array<'A' | 'AAAA' | 'CNAME' | 'TXT'>;
-}
+/**
+ * A DNS provider a plugin drives (the console's providers grid, detection hints, credentials): the
+ * `DnsProviderSpec` of dns-provider.ts plus the contract version. Build it with `defineDnsProvider`, which sets
+ * `apiVersion`. `setup: 'api'` providers must have `capabilities`, `credentials` and `connect`; consent-based
+ * ones (`domain-connect`) tap `applyRecords` themselves and have none of these.
+ */
+export type DnsProviderDescriptor = { apiVersion: number } & Pick<DnsProviderSpec, 'provider' | 'displayName' | 'setup' | 'nameservers'> &
+  Partial<Omit<DnsProviderSpec, 'provider' | 'displayName' | 'setup' | 'nameservers'>>;
 
 /** Static facts about an edge target. */
 export interface EdgeDescriptor {

@@ -25,13 +25,23 @@ export interface ExpectedRecord {
   value: string;
 }
 
-/** One planned change of a record set, as returned by `applyRecords`. */
+/**
+ * One planned change of a record set, as returned by `applyRecords`:
+ * - `create`, `update`, `delete`: what the apply writes (or, in a dry run, would write);
+ * - `noop`: the record set already is as asked (or, for a removal, already absent);
+ * - `conflict`: a record set Portico does not own is in the way; nothing is written for it, and `reason` says
+ *   what is there. Ownership is proved by Portico's marker (see dns-provider.ts), never assumed.
+ */
 export interface RecordChange {
-  action: 'create' | 'update' | 'delete' | 'noop';
+  action: 'create' | 'update' | 'delete' | 'noop' | 'conflict';
   name: string;
   type: RecordType;
   /** Values before the change (empty for create). */
   before: string[];
-  /** Values after the change (empty for delete). */
+  /** Values after the change (empty for delete). For `conflict`: the values that were asked for. */
   after: string[];
+  /** For `conflict`: why the record set is not Portico's to change (`not_owned`, `owned_by_other`, `cname_exclusive`). */
+  reason?: 'not_owned' | 'owned_by_other' | 'cname_exclusive';
+  /** Set when the provider refused this one change (providers that are not all-or-nothing). */
+  error?: { kind: string; message: string };
 }

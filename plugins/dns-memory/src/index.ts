@@ -1,6 +1,6 @@
-import { definePlugin, z } from '@portico/kernel';
+import { defineDnsProvider, DnsProviderError, z, type DnsProviderClient } from '@portico/kernel';
 import { startDnsServer } from './server.ts';
-import { MemoryZones } from './zones.ts';
+import { MEMORY_NAMESERVERS, MemoryZones, normalizeName } from './zones.ts';
 
 export { MEMORY_NAMESERVERS, MemoryZones, normalizeName } from './zones.ts';
 export type { LookupResult, Soa, ZoneRecord, ZoneSpec } from './zones.ts';
@@ -20,6 +20,13 @@ export const optionsSchema = z.object({
   /** Zones served, each with optional initial record sets. */
   zones: z.array(z.object({ name: z.string().min(1), records: z.array(recordSetSchema).default([]) })).default([]),
   /** Also answer DNS queries over UDP and TCP on this address (port 0: a free ephemeral port); false: don't. */
+  /**
+   * The credential this provider accepts (`{ token }`), so the reference provider exercises credential checks
+   * like a real one; unset: any credential, even none, is accepted.
+   */
+  token: z.string().min(1).optional(),
+  /** Nameserver patterns detection matches for this provider. */
+  nameservers: z.array(z.string().min(1)).default(['*.memory.portico.test']),
   serve: z
     .union([
       z.literal(false),
@@ -50,32 +57,67 @@ export function getMemoryDnsInstance(id = 'default'): MemoryDnsInstance | undefi
   return instances.get(id);
 }
 
-export default definePlugin({
+/** The provider client over the zone store; `ownership: 'txt'` (the store keeps no comments). */
+function memoryClient(zones: MemoryZones, token: string | undefined, credentials: { token?: string }): DnsProviderClient {
+  const check = () => {
+    if (token !== undefined && credentials.token !== token) throw new DnsProviderError('auth', 'The in-memory provider refused the token');
+  };
+  const served = (zone: string) => {
+    const apex = normalizeName(zone);
+    if (!zones.zoneNames().includes(apex)) throw new DnsProviderError('not_found', `Zone "${apex}" is not served by this in-memory provider; add it to the plugin's "zones" option`);
+    return apex;
+  };
+  return {
+    async verifyCredentials() {
+      check();
+      return { zones: zones.zoneNames() };
+    },
+    async getZone(zone) {
+      check();
+      return { name: served(zone), nameservers: [...MEMORY_NAMESERVERS] };
+    },
+    async getRecords(zone, { names } = {}) {
+      check();
+      const wanted = names && new Set(names.map(normalizeName));
+      return zones.list(served(zone)).filter((set) => !wanted || wanted.has(set.name));
+    },
+    async applyChanges(zone, changes) {
+      check();
+      const apex = served(zone);
+      zones.apply({
+        zone: apex,
+        upsert: changes.filter((c) => c.action !== 'delete').map((c) => c.set),
+        remove: changes.filter((c) => c.action === 'delete').map((c) => c.set),
+      });
+    },
+  };
+}
+
+export default defineDnsProvider({
   id: 'dns.memory',
-  version: '0.1.0',
+  version: '0.2.0',
   kernel: '^0.1.0',
   options: optionsSchema,
-  describe: {
-    dnsProviders: [
-      {
-        provider: 'memory',
-        displayName: 'In-memory (reference)',
-        nameservers: ['*.memory.portico.test'],
-        recordTypes: ['A', 'AAAA', 'CNAME', 'TXT'],
-      },
-    ],
-  },
-  async apply({ hooks, services, options }) {
+  credentials: z.object({ token: z.string().optional() }),
+  provider: (options) => ({
+    provider: 'memory',
+    displayName: 'In-memory (reference)',
+    setup: 'api',
+    nameservers: options.nameservers,
+    capabilities: { recordTypes: ['A', 'AAAA', 'CNAME', 'TXT'], updateGranularity: 'rrset', atomic: true, wildcard: false, apexAlias: false, ownership: 'txt' },
+    permissions: ['None: the reference provider lives in the Portico process (set the "token" option to require one).'],
+    connect: ({ credentials }) => {
+      const instance = instances.get(options.id);
+      if (!instance) throw new DnsProviderError('transient', `The dns.memory instance "${options.id}" is not running`);
+      return memoryClient(instance.zones, options.token, credentials);
+    },
+  }),
+  async apply({ services, options }) {
     if (instances.has(options.id)) {
       throw new Error(`A dns.memory instance with id "${options.id}" is already running; give each one a distinct "id" option`);
     }
     const zones = new MemoryZones(options.zones);
     const instance: MemoryDnsInstance = { zones, address: undefined };
-
-    hooks.applyRecords.for('memory').tapPromise('dns.memory', async (input) => {
-      input.signal?.throwIfAborted();
-      return zones.apply(input);
-    });
 
     if (options.serve) {
       const logger = services.logger;

@@ -10,9 +10,18 @@ dnsProviderConformance({
   zone: 'example.com',
   setup: async () => {
     const kernel = await createTestKernel([
-      { plugin: memoryDns, options: { id: 'conformance', zones: [{ name: 'example.com' }], serve: {} } },
+      { plugin: memoryDns, options: { id: 'conformance', token: 'right', zones: [{ name: 'example.com' }], serve: {} } },
     ]);
-    return { kernel, teardown: () => kernel.close() };
+    const zones = getMemoryDnsInstance('conformance')!.zones;
+    return {
+      kernel,
+      credentials: { token: 'right' },
+      badCredentials: { token: 'wrong' },
+      writeForeign: async (set) => {
+        zones.apply({ zone: 'example.com', upsert: [set], remove: [] });
+      },
+      teardown: () => kernel.close(),
+    };
   },
 });
 
@@ -54,13 +63,15 @@ describe('dns.memory plugin', () => {
   it('describes the memory provider', async () => {
     const { kernel } = await start({ id: 'describe' });
     expect(kernel.descriptors.dnsProviders).toEqual([
-      {
+      expect.objectContaining({
+        apiVersion: 1,
         plugin: 'dns.memory',
         provider: 'memory',
         displayName: 'In-memory (reference)',
+        setup: 'api',
         nameservers: ['*.memory.portico.test'],
-        recordTypes: ['A', 'AAAA', 'CNAME', 'TXT'],
-      },
+        capabilities: expect.objectContaining({ recordTypes: ['A', 'AAAA', 'CNAME', 'TXT'], ownership: 'txt' }),
+      }),
     ]);
     expect(getMemoryDnsInstance('describe')).toMatchObject({ address: undefined });
   });

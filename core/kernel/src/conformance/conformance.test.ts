@@ -4,60 +4,80 @@
  */
 import { z } from 'zod';
 import { definePlugin } from '../define-plugin.ts';
-import type { ApplyRecordsInput, ApplyRecordsResult } from '../hooks.ts';
-import type { ExpectedRecord, RecordChange, RecordSet } from '../records.ts';
+import { defineDnsProvider, type ProviderRecordSet } from '../dns-provider.ts';
+import { DnsProviderError } from '../provider-errors.ts';
+import type { ExpectedRecord, RecordSet } from '../records.ts';
 import type { DnsAnswer, DnsLookup } from '../services.ts';
 import { dnsProviderConformance } from './dns-provider.ts';
 import { createTestKernel } from './test-services.ts';
 import { verifierConformance } from './verifier.ts';
 
-const sameValues = (a: string[], b: string[]) => a.length === b.length && [...a].sort().every((v, i) => v === [...b].sort()[i]);
 const inZone = (name: string, zone: string) => name === zone || name.endsWith(`.${zone}`);
 
-/** Record sets by `name type`, applied with the semantics the applyRecords hook documents. */
-function applyToStore(store: Map<string, RecordSet>, input: ApplyRecordsInput): ApplyRecordsResult {
-  for (const set of [...input.upsert, ...input.remove]) {
-    if (!inZone(set.name, input.zone)) throw new Error(`${set.name} is outside the zone ${input.zone}`);
-  }
-  const changes: RecordChange[] = [];
-  const next = new Map(store);
-  for (const set of input.upsert) {
-    const before = next.get(`${set.name} ${set.type}`)?.values ?? [];
-    const action = before.length === 0 ? 'create' : sameValues(before, set.values) ? 'noop' : 'update';
-    changes.push({ action, name: set.name, type: set.type, before, after: set.values });
-    next.set(`${set.name} ${set.type}`, set);
-  }
-  for (const set of input.remove) {
-    const before = next.get(`${set.name} ${set.type}`)?.values ?? [];
-    changes.push({ action: before.length === 0 ? 'noop' : 'delete', name: set.name, type: set.type, before, after: [] });
-    next.delete(`${set.name} ${set.type}`);
-  }
-  if (!input.dryRun) {
-    store.clear();
-    for (const [key, set] of next) store.set(key, set);
-  }
-  return { changes, applied: !input.dryRun };
+/**
+ * A provider over a Map, keeping a comment per record set (ownership: 'comment'); a token option stands for
+ * its credential. Writes outside the zone are refused by the kernel's planner before they reach it.
+ */
+function fakeProvider(store: Map<string, ProviderRecordSet>) {
+  return defineDnsProvider({
+    id: 'dns.fake',
+    version: '0.1.0',
+    kernel: '^0.1.0',
+    options: z.object({ token: z.string().default('good') }),
+    credentials: z.object({ token: z.string().min(1) }),
+    provider: (options) => ({
+      provider: 'fake',
+      displayName: 'Fake',
+      setup: 'api',
+      nameservers: ['*.ns.fake.test'],
+      capabilities: { recordTypes: ['A', 'AAAA', 'CNAME', 'TXT'], updateGranularity: 'rrset', atomic: true, wildcard: true, apexAlias: false, ownership: 'comment' },
+      permissions: ['none: an in-test fake'],
+      connect: ({ credentials }) => {
+        const check = () => {
+          if (credentials.token !== options.token) throw new DnsProviderError('auth', 'wrong token');
+        };
+        return {
+          async verifyCredentials() {
+            check();
+            return {};
+          },
+          async getZone(zone) {
+            check();
+            return { name: zone, nameservers: ['a.ns.fake.test'] };
+          },
+          async getRecords(zone, { names } = {}) {
+            check();
+            return [...store.values()].filter((set) => inZone(set.name, zone) && (!names || names.includes(set.name))).map((set) => ({ ...set }));
+          },
+          async applyChanges(_zone, changes, { comment } = {}) {
+            check();
+            for (const { action, set } of changes) {
+              if (action === 'delete') store.delete(`${set.name} ${set.type}`);
+              else store.set(`${set.name} ${set.type}`, { ...set, comment });
+            }
+          },
+        };
+      },
+    }),
+  });
 }
-
-const fakeProvider = definePlugin({
-  id: 'dns.fake',
-  version: '0.1.0',
-  kernel: '^0.1.0',
-  options: z.object({}),
-  describe: { dnsProviders: [{ provider: 'fake', displayName: 'Fake', nameservers: [], recordTypes: ['A', 'CNAME', 'TXT'] }] },
-  apply({ hooks }) {
-    const store = new Map<string, RecordSet>();
-    hooks.applyRecords.for('fake').tapPromise('dns.fake', async (input) => applyToStore(store, input));
-  },
-});
 
 dnsProviderConformance({
   name: 'in-test fake',
   provider: 'fake',
   zone: 'example.com',
   setup: async () => {
-    const kernel = await createTestKernel([{ plugin: fakeProvider }]);
-    return { kernel, teardown: () => kernel.close() };
+    const store = new Map<string, ProviderRecordSet>();
+    const kernel = await createTestKernel([{ plugin: fakeProvider(store) }]);
+    return {
+      kernel,
+      credentials: { token: 'good' },
+      badCredentials: { token: 'bad' },
+      writeForeign: async (set: RecordSet) => {
+        store.set(`${set.name} ${set.type}`, { ...set });
+      },
+      teardown: () => kernel.close(),
+    };
   },
 });
 

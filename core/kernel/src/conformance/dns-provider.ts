@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KernelError } from '../errors.ts';
 import type { ApplyRecordsInput, ApplyRecordsResult } from '../hooks.ts';
 import type { Kernel } from '../kernel.ts';
+import { DnsProviderError } from '../provider-errors.ts';
 import type { RecordChange, RecordSet } from '../records.ts';
 
 export interface DnsProviderConformanceContext {
@@ -10,6 +11,16 @@ export interface DnsProviderConformanceContext {
   kernel: Kernel;
   /** Passed as `credentials` on every `applyRecords` call. */
   credentials?: Record<string, unknown>;
+  /**
+   * A credential of the right shape that the provider refuses (a wrong API key, a wrong TSIG secret): the suite
+   * expects `verifyCredentials` and `applyRecords` to fail with kind `auth`.
+   */
+  badCredentials: Record<string, unknown>;
+  /**
+   * Write a record set behind Portico's back (the vendor client directly, no owner marker), as a person editing
+   * the zone would. The suite checks that Portico then refuses to change or delete it.
+   */
+  writeForeign(set: RecordSet): Promise<void>;
   teardown?: () => Promise<void>;
 }
 
@@ -27,7 +38,10 @@ export interface DnsProviderConformanceOptions {
 
 /**
  * The behaviour every DNS provider plugin must show: creates, idempotent re-apply, updates, dry runs that
- * write nothing, deletes, refusal of names outside the zone. Call it at the top level of a test file.
+ * write nothing, deletes, refusal of names outside the zone, credentials checked (a refused one is `auth`),
+ * read-back of what was written, and ownership: a record set Portico did not write is reported as a conflict and
+ * never changed, a CNAME never joins other data, another owner's records are left alone. Call it at the top
+ * level of a test file.
  */
 export function dnsProviderConformance(options: DnsProviderConformanceOptions): void {
   const { name, provider, zone, setup, timeoutMs = 30_000 } = options;
@@ -64,7 +78,7 @@ export function dnsProviderConformance(options: DnsProviderConformanceOptions): 
       if (!ctx) return;
       try {
         const unique = new Map(used.map((set) => [`${set.name} ${set.type}`, set]));
-        if (unique.size > 0) await apply({ remove: [...unique.values()] });
+        if (unique.size > 0) await apply({ remove: [...unique.values()], adopt: true });
       } finally {
         await ctx.teardown?.();
       }
@@ -148,6 +162,78 @@ export function dnsProviderConformance(options: DnsProviderConformanceOptions): 
       await expect(apply({ upsert: [outside] })).rejects.toThrow();
       await expect(apply({ upsert: [lookalike] })).rejects.toThrow();
       await expect(apply({ remove: [outside] })).rejects.toThrow();
+    }, timeoutMs);
+
+    it('verifies good credentials and finds the zone', async () => {
+      const handle = ctx!.kernel.dns(provider);
+      await expect(handle.verifyCredentials(ctx!.credentials)).resolves.toBeTypeOf('object');
+      const info = await handle.getZone(zone, ctx!.credentials);
+      expect(info.name).toBe(zone);
+      expect(Array.isArray(info.nameservers)).toBe(true);
+    }, timeoutMs);
+
+    it('a refused credential is an auth error, for verification and for writes', async () => {
+      const verified = await ctx!.kernel.dns(provider).verifyCredentials(ctx!.badCredentials).catch((err: unknown) => err);
+      expect(verified).toBeInstanceOf(DnsProviderError);
+      expect((verified as DnsProviderError).kind).toBe('auth');
+      const [txt] = freshSets();
+      const written = await apply({ upsert: [txt], credentials: ctx!.badCredentials }).catch((err: unknown) => err);
+      expect(written).toBeInstanceOf(DnsProviderError);
+      expect((written as DnsProviderError).kind).toBe('auth');
+    }, timeoutMs);
+
+    it('reads back what it wrote, values canonical', async () => {
+      const sets = freshSets();
+      await apply({ upsert: sets });
+      const read = await ctx!.kernel.dns(provider).getRecords(zone, ctx!.credentials, { names: sets.map((s) => s.name) });
+      for (const set of sets) {
+        expect(read.find((r) => r.name === set.name && r.type === set.type)?.values).toEqual(set.values);
+      }
+    }, timeoutMs);
+
+    it('never changes or deletes a record set it did not write: a conflict in the plan, nothing written', async () => {
+      const [txt, a, cname] = freshSets();
+      await ctx!.writeForeign(a);
+      await ctx!.writeForeign(txt);
+      const changed = { ...a, values: ['192.0.2.99'] };
+      // The conflict blocks the whole plan: the CNAME, which is free, is not written either.
+      const result = await apply({ upsert: [changed, cname] });
+      expect(result.applied).toBe(false);
+      expect(result.changes).toMatchObject([
+        { action: 'conflict', name: a.name, type: 'A', before: a.values, after: changed.values, reason: 'not_owned' },
+        { action: 'create', name: cname.name },
+      ]);
+      const removal = await apply({ remove: [txt] });
+      expect(removal).toMatchObject({ applied: false, changes: [{ action: 'conflict', reason: 'not_owned' }] });
+      const read = await ctx!.kernel.dns(provider).getRecords(zone, ctx!.credentials, { names: [a.name, txt.name, cname.name] });
+      expect(read.find((r) => r.name === a.name && r.type === 'A')?.values).toEqual(a.values);
+      expect(read.find((r) => r.name === txt.name && r.type === 'TXT')?.values).toEqual(txt.values);
+      expect(read.some((r) => r.name === cname.name)).toBe(false);
+      // The same values are no change at all, whoever wrote them; `adopt` takes the record set over.
+      expect(actions(await apply({ upsert: [a] }))).toEqual(['noop']);
+      expect(actions(await apply({ upsert: [changed], adopt: true }))).toEqual(['update']);
+      expect(actions(await apply({ remove: [changed] }))).toEqual(['delete']);
+      expect(actions(await apply({ remove: [txt], adopt: true }))).toEqual(['delete']);
+    }, timeoutMs);
+
+    it('a CNAME never lands next to other data at its name', async () => {
+      const [txt, , cname] = freshSets();
+      const name = cname.name;
+      used.push({ ...txt, name });
+      await ctx!.writeForeign({ ...txt, name });
+      const result = await apply({ upsert: [cname] });
+      expect(result).toMatchObject({ applied: false, changes: [{ action: 'conflict', reason: 'cname_exclusive' }] });
+      const read = await ctx!.kernel.dns(provider).getRecords(zone, ctx!.credentials, { names: [name] });
+      expect(read.map((r) => r.type)).toEqual(['TXT']);
+      await apply({ remove: [{ ...txt, name }], adopt: true });
+    }, timeoutMs);
+
+    it('another owner\'s records are not ours either', async () => {
+      const [txt] = freshSets();
+      await apply({ upsert: [txt], owner: `other-${run}` });
+      const result = await apply({ upsert: [{ ...txt, values: ['mine'] }] });
+      expect(result).toMatchObject({ applied: false, changes: [{ action: 'conflict', reason: 'owned_by_other' }] });
+      expect(actions(await apply({ remove: [txt], owner: `other-${run}` }))).toEqual(['delete']);
     }, timeoutMs);
 
     it('an unknown provider key is DNS_PROVIDER_UNKNOWN', async () => {
