@@ -16,6 +16,8 @@ export default defineConfig({
         },
       },
       { test: { name: 'plugins', root: 'plugins', include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts'] } },
+      // The package template third parties copy (docs/plugins/dns-provider-template): tested so it cannot rot.
+      { test: { name: 'templates', root: 'docs/plugins', include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts'] } },
       {
         test: {
           name: 'test-servers',

@@ -15,7 +15,7 @@ import { DNS_PROVIDER_ERROR_KINDS, DnsProviderError, type DnsProviderErrorKind }
 import type { RecordChange, RecordSet, RecordType } from './records.ts';
 import type { PluginServices } from './services.ts';
 import type { DnsProviderSpec, ProviderChange, ProviderRecordSet } from './dns-provider.ts';
-import { markerOwner, ownerMarker, ownerRecordName } from './ownership.ts';
+import { isOwnerRecordName, markerOwner, ownerMarker, ownerRecordName } from './ownership.ts';
 
 /** The owner id used when the caller names none. */
 export const DEFAULT_OWNER = 'portico';
@@ -118,7 +118,22 @@ export function planChanges({ upsert, remove, current, owner, ownership, adopt =
     const existingMarker = byKey.get(key(markerName, 'TXT'));
     if (ownership === 'txt' && existingMarker) writes.push({ action: 'delete', set: { ...existingMarker, values: [] }, before: existingMarker, change: index });
   }
-  return { changes, writes };
+  return { changes, writes: orderWrites(writes) };
+}
+
+/**
+ * Deletes first (a CNAME replacing other data at a name needs the old data gone first), then owner markers,
+ * then the record sets they mark: on a provider that is not all-or-nothing, a failure half-way leaves at worst
+ * a marker without its record, which the next apply reads as Portico's and completes, never a record set
+ * without its marker, which would read as someone else's. A delete removes the set before its marker.
+ */
+function orderWrites(writes: PlannedWrite[]): PlannedWrite[] {
+  const rank = (write: PlannedWrite) => {
+    const marker = isOwnerRecordName(write.set.name);
+    if (write.action === 'delete') return marker ? 1 : 0;
+    return marker ? 2 : 3;
+  };
+  return writes.map((write, i) => ({ write, i })).sort((a, b) => rank(a.write) - rank(b.write) || a.i - b.i).map(({ write }) => write);
 }
 
 function markerWrite(set: RecordSet, byKey: Map<string, ProviderRecordSet>, change: number): PlannedWrite {

@@ -1,12 +1,16 @@
 import { asFunction, asValue, createContainer, InjectionMode, type AwilixContainer } from 'awilix';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Kernel } from '@portico/kernel';
+import type { DnsLookup, Kernel } from '@portico/kernel';
 import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { PorticoConfig } from './config/schema.ts';
 import { createJobQueue, type JobQueue } from './jobs/boss.ts';
 import { createAccessService, type AccessService } from './modules/organizations/access.ts';
 import { createApiKeyService, type ApiKeyService } from './modules/api-keys/service.ts';
+import type { SecretBox } from './modules/credentials/crypto.ts';
+import { createCredentialService, type CredentialService } from './modules/credentials/service.ts';
+import { createDomainCheckService, type DomainCheckService } from './modules/dns-setup/check.ts';
+import { createDnsSetupService, type DnsSetupService } from './modules/dns-setup/service.ts';
 import { createDomainService, type DomainService } from './modules/domains/service.ts';
 import { createVerificationService, type VerificationService } from './modules/domains/verification.ts';
 import { createOrganizationService, type OrganizationService } from './modules/organizations/service.ts';
@@ -22,11 +26,18 @@ export interface Cradle {
   orm: MikroORM;
   boss: PgBoss;
   kernel: Kernel;
+  /** The DNS lookup the kernel's plugins use (authoritative by default): zone discovery, propagation, diffs. */
+  dns: DnsLookup;
+  /** Seals and opens stored provider credentials. */
+  secretBox: SecretBox;
   version: string;
   jobs: JobQueue;
   accessService: AccessService;
   apiKeyService: ApiKeyService;
   assignmentService: AssignmentService;
+  credentialService: CredentialService;
+  dnsSetupService: DnsSetupService;
+  domainCheckService: DomainCheckService;
   domainService: DomainService;
   verificationService: VerificationService;
   organizationService: OrganizationService;
@@ -35,7 +46,7 @@ export interface Cradle {
   sessionService: SessionService;
 }
 
-export type Infrastructure = Pick<Cradle, 'config' | 'logger' | 'orm' | 'boss' | 'kernel' | 'version'>;
+export type Infrastructure = Pick<Cradle, 'config' | 'logger' | 'orm' | 'boss' | 'kernel' | 'dns' | 'secretBox' | 'version'>;
 
 export function buildContainer(infra: Infrastructure): AwilixContainer<Cradle> {
   const container = createContainer<Cradle>({ injectionMode: InjectionMode.PROXY, strict: true });
@@ -45,6 +56,9 @@ export function buildContainer(infra: Infrastructure): AwilixContainer<Cradle> {
     accessService: asFunction(createAccessService).singleton(),
     apiKeyService: asFunction(createApiKeyService).singleton(),
     assignmentService: asFunction(createAssignmentService).singleton(),
+    credentialService: asFunction(createCredentialService).singleton(),
+    dnsSetupService: asFunction(createDnsSetupService).singleton(),
+    domainCheckService: asFunction(createDomainCheckService).singleton(),
     domainService: asFunction(createDomainService).singleton(),
     verificationService: asFunction(createVerificationService).singleton(),
     organizationService: asFunction(createOrganizationService).singleton(),

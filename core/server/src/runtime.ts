@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createAuthoritativeLookup, createDnsLookup, createKernel, type DnsLookup, type Kernel } from '@portico/kernel';
 import type { AwilixContainer } from 'awilix';
@@ -8,6 +9,7 @@ import type Koa from 'koa';
 import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
+import { createSecretBox, ensureLocalKeyFile, loadSecretKeys } from './modules/credentials/crypto.ts';
 import type { PorticoConfig } from './config/schema.ts';
 import { importPlugins } from './config/load-plugins.ts';
 import { buildContainer, type Cradle } from './container.ts';
@@ -65,11 +67,15 @@ export async function startPortico(options: { config: PorticoConfig; baseDir: st
     const orm: MikroORM = await openDatabase(databaseUrl);
     stops.push(() => orm.close(true));
 
+    // Keys before anything else touches credentials: a bad key configuration stops start-up, naming its source.
+    const keyring = (await loadSecretKeys(process.env)) ?? (await ensureLocalKeyFile(resolve(options.baseDir, config.secrets.keyFile)));
+    const secretBox = createSecretBox(keyring);
+    const dns = dnsLookup(config.dns);
     const kernel: Kernel = createKernel({
       services: {
         logger,
         fetch: globalThis.fetch,
-        dns: dnsLookup(config.dns),
+        dns,
         secrets: { get: async (name) => process.env[`PORTICO_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] },
       },
     });
@@ -79,7 +85,7 @@ export async function startPortico(options: { config: PorticoConfig; baseDir: st
     const boss: PgBoss = await startBoss(databaseUrl, logger);
     stops.push(() => boss.stop({ graceful: true, timeout: 10_000 }));
 
-    const container = buildContainer({ config, logger, orm, boss, kernel, version: VERSION });
+    const container = buildContainer({ config, logger, orm, boss, kernel, dns, secretBox, version: VERSION });
     const demo = config.seedDemo ? (await seedDemo(orm)).seed : undefined;
     const portico: Portico = { container, databaseUrl, demo, stop };
 

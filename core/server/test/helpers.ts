@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
@@ -30,7 +31,8 @@ export interface TestPortico extends Portico {
 /** Portico on its own database with the given raw config (plugins resolved from the repository root). */
 export async function startTestPortico(raw: Record<string, unknown> = {}): Promise<TestPortico> {
   const { logger, logs } = collectingLogger();
-  const config = parseConfig({ seedDemo: true, jobs: { pollingIntervalSeconds: 0.5 }, ...raw }, {}, 'test');
+  const keyFile = `${tmpdir()}/portico-test-keys-${randomBytes(6).toString('hex')}.json`;
+  const config = parseConfig({ seedDemo: true, jobs: { pollingIntervalSeconds: 0.5 }, secrets: { keyFile }, ...raw }, {}, 'test');
   config.database.url = await createTestDatabase();
   const portico = await startPortico({ config, baseDir: REPO_ROOT, logger, listen: false });
   return Object.assign(portico, { http: supertest(portico.app!.callback()), kernel: portico.container.cradle.kernel, logs });

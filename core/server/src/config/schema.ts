@@ -63,6 +63,42 @@ export const configSchema = z.object({
       missRecheckMinutes: z.number().int().min(1).max(1440).default(5),
     })
     .prefault({}),
+  /**
+   * The records a domain needs to reach the platform, written by automatic setup or shown for manual setup:
+   * a subdomain gets a CNAME to `cnameTarget`, a zone apex gets A/AAAA records with `ipv4`/`ipv6` (most DNS
+   * providers allow no CNAME at the apex). Unset: only the ownership records are set up.
+   */
+  routing: z
+    .object({
+      /** Canonical host customers' subdomains point at (`customers.saas.example`). */
+      cnameTarget: z.string().min(1).optional(),
+      ipv4: z.array(z.ipv4()).default([]),
+      ipv6: z.array(z.ipv6()).default([]),
+      ttl: z.number().int().min(30).max(86_400).default(300),
+    })
+    .prefault({}),
+  /** Automatic DNS setup through provider plugins (docs/reference/dns-setup.md). */
+  dnsSetup: z
+    .object({
+      /** The owner id written into Portico's ownership markers; give each installation sharing zones its own. */
+      owner: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).default('portico'),
+      /** TTL of the ownership (challenge) records Portico writes. */
+      ttl: z.number().int().min(30).max(86_400).default(300),
+      /** How often written records are looked for at the authoritative servers while propagating. */
+      propagationIntervalSeconds: z.number().min(0.2).max(3600).default(15),
+      /** Give up waiting (back to manual setup, with the records that are missing) after this long. */
+      propagationTimeoutMinutes: z.number().min(1).max(10_080).default(60),
+      /** Tries of an apply that failed for a retryable reason (rate limit, timeout, 5xx) before it is a failure. */
+      applyAttempts: z.number().int().min(1).max(20).default(5),
+      /** First wait before retrying such an apply when the provider named none; doubles each time, at most 5 minutes. */
+      applyRetryBaseSeconds: z.number().min(0.1).max(300).default(5),
+    })
+    .prefault({}),
+  /**
+   * Where the keys that encrypt stored provider credentials come from when PORTICO_ENCRYPTION_KEYS is unset:
+   * this JSON key file, created with one fresh key on first start (docs/reference/secrets.md).
+   */
+  secrets: z.object({ keyFile: z.string().default('.portico/secret-keys.json') }).prefault({}),
   jobs: z
     .object({
       /** How often idle workers poll for jobs, in seconds. */

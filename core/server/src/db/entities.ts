@@ -1,4 +1,5 @@
 import { ApiKey } from '../modules/api-keys/entity.ts';
+import { DnsCredential } from '../modules/credentials/entity.ts';
 import { Domain } from '../modules/domains/entity.ts';
 import { DomainEvent } from '../modules/domains/event.entity.ts';
 import { Organization } from '../modules/organizations/entity.ts';
@@ -11,4 +12,4 @@ import { Session } from '../modules/sessions/entity.ts';
 import { User } from '../modules/users/entity.ts';
 
 /** Every entity the ORM knows; the migration generator diffs against exactly this list. */
-export const ENTITIES = [Organization, OrganizationSettings, OrganizationSettingsChange, User, Membership, Project, ProjectDomain, ApiKey, Session, Domain, DomainEvent];
+export const ENTITIES = [Organization, OrganizationSettings, OrganizationSettingsChange, User, Membership, Project, ProjectDomain, ApiKey, Session, DnsCredential, Domain, DomainEvent];

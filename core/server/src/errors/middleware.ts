@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { KernelError } from '@portico/kernel';
+import { DnsProviderError, KernelError } from '@portico/kernel';
+import { SecretBoxError } from '../modules/credentials/crypto.ts';
 import { AppError } from './app-error.ts';
 import { statusOf } from './registry.ts';
 
@@ -34,6 +35,10 @@ export function errorMiddleware() {
 function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof KernelError) return new AppError(error.code as never, error.message, error.details);
+  if (error instanceof DnsProviderError) {
+    return new AppError('DNS_PROVIDER_FAILED', `The DNS provider failed (${error.kind}): ${error.message}`, { kind: error.kind, retryAfterSeconds: error.retryAfterSeconds });
+  }
+  if (error instanceof SecretBoxError) return new AppError(error.code, error.message);
   if (error instanceof UniqueConstraintViolationException) return new AppError('CONFLICT', 'A resource with these values already exists.');
   const http = error as { status?: number; expose?: boolean; type?: string; message?: string };
   // Errors raised by koa/bodyparser and @koa/router carry an HTTP status.

@@ -48,8 +48,8 @@ export function defineRoute<P extends AnyObject = AnyObject, Q extends AnyObject
   return def;
 }
 
-/** Koa paths use `:id`; OpenAPI uses `{id}`. */
-export const toOpenApiPath = (path: string): string => path.replace(/:(\w+)/g, '{$1}');
+/** Koa paths use `:id` (and `\\:` for a literal colon, as in `/v1/domains\\:check`); OpenAPI uses `{id}`. */
+export const toOpenApiPath = (path: string): string => path.replace(/(?<!\\):(\w+)/g, '{$1}').replace(/\\:/g, ':');
 
 export function mountRoutes(router: Router, routes: AnyRoute[], container: AwilixContainer<Cradle>): void {
   for (const route of routes) {

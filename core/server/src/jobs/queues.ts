@@ -13,6 +13,14 @@ export const QUEUES = {
    * organization (tier = its concurrency limit), so each organization has at most that many checks running.
    */
   'domain.verify': { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 120, deadLetter: 'dead-letter', notify: true },
+  /**
+   * Write a domain's records through its DNS provider (automatic setup). Data: { domainId, provider,
+   * credentialId?, adopt?, attempt }. Retryable provider failures are re-sent by the worker itself with the
+   * provider's Retry-After (or a backoff), so pg-boss retries only crashes.
+   */
+  'domain.dns-apply': { retryLimit: 2, retryDelay: 10, retryBackoff: true, expireInSeconds: 300, deadLetter: 'dead-letter', notify: true },
+  /** Look for a domain's written records at the authoritative servers; re-sent until they show or time runs out. */
+  'domain.propagation': { retryLimit: 2, retryDelay: 5, expireInSeconds: 120, deadLetter: 'dead-letter', notify: true },
   /** Every minute: dispatch due automatic retries and watch checks. */
   'domain.sweep': { retryLimit: 0, expireInSeconds: 120, notify: false, policy: 'singleton' },
 } as const satisfies Record<string, Omit<Queue, 'name'>>;
@@ -27,5 +35,7 @@ export type QueueName = keyof typeof QUEUES;
 export interface JobData {
   'domain.verify': { domainId: string; trigger: 'manual' | 'automatic' | 'watch' };
   'domain.sweep': Record<string, never>;
+  'domain.dns-apply': { domainId: string; provider: string; credentialId?: string; adopt?: boolean; attempt: number };
+  'domain.propagation': { domainId: string };
   'dead-letter': Record<string, unknown>;
 }

@@ -7,7 +7,7 @@ import type { JobData } from './queues.ts';
  * Attach a worker to every queue that has one. Workers are small functions of their dependencies; retries,
  * backoff and dead letters come from the queue table.
  */
-export async function startWorkers({ boss, verificationService, config }: Pick<Cradle, 'boss' | 'verificationService' | 'config'>): Promise<string[]> {
+export async function startWorkers({ boss, verificationService, dnsSetupService, config }: Pick<Cradle, 'boss' | 'verificationService' | 'dnsSetupService' | 'config'>): Promise<string[]> {
   // NOTIFY wakes workers when a job is created, not when a group slot frees up: keep the backstop poll as
   // frequent as the plain one, or jobs held back by an organization's concurrency cap would wait for it.
   const seconds = config.jobs.pollingIntervalSeconds;
@@ -16,6 +16,8 @@ export async function startWorkers({ boss, verificationService, config }: Pick<C
     await work(boss, 'domain.verify', { ...polling, localConcurrency: 4, groupConcurrency: { default: 5, tiers: CONCURRENCY_TIERS } }, async (data: JobData['domain.verify']) =>
       verificationService.run(data.domainId, data.trigger ?? 'manual'),
     ),
+    await work(boss, 'domain.dns-apply', { ...polling, localConcurrency: 2 }, async (data: JobData['domain.dns-apply']) => dnsSetupService.runApply(data)),
+    await work(boss, 'domain.propagation', { ...polling, localConcurrency: 2 }, async (data: JobData['domain.propagation']) => dnsSetupService.runPropagation(data.domainId)),
     await work(boss, 'domain.sweep', polling, async () => {
       await verificationService.dispatchDue();
     }),

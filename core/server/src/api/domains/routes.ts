@@ -19,7 +19,14 @@ export const domainRoutes = [
     response: domainSchema,
     async handler({ params, body, principal, cradle }) {
       const access = await cradle.accessService.forOrganization(principal, params.organizationId);
-      const { domain, instructions, projectIds } = await cradle.domainService.create(access, body);
+      const { dnsCredentialId, ...input } = body;
+      if (dnsCredentialId) await cradle.credentialService.get(access, dnsCredentialId); // 404 before anything is written
+      // With a credential, the domain and its setup job commit together.
+      const { domain, instructions, projectIds } = await cradle.orm.em.fork().transactional(async (em) => {
+        const created = await cradle.domainService.create(access, input, em);
+        if (dnsCredentialId) created.domain = await cradle.dnsSetupService.request(access, created.domain, { credentialId: dnsCredentialId }, em);
+        return created;
+      });
       return domainView(domain, instructions, projectIds);
     },
   }),

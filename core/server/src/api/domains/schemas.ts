@@ -24,6 +24,15 @@ export const domainSchema = z
     lastCheckedAt: z.string().nullable(),
     nextCheckAt: z.string().nullable().meta({ description: 'When the next automatic check is due.' }),
     autoRetryCount: z.number().int(),
+    setup: z
+      .object({
+        mode: z.enum(['manual', 'api', 'domain-connect']),
+        provider: z.string().nullable(),
+        credentialId: z.string().nullable(),
+        zone: z.string().nullable(),
+        redirectUrl: z.string().nullable().meta({ description: 'Domain Connect: open this page so the user agrees to the change.' }),
+      })
+      .meta({ description: 'How the DNS records get written: by hand, or automatically (GET /v1/domains/{id}/dns-diff shows where they stand).' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -33,6 +42,7 @@ export const createDomainBody = z.object({
   hostname: z.string().min(1).max(300).meta({ example: 'shop.customer.com' }),
   projectId: z.uuid().nullable().optional(),
   method: z.string().regex(/^[a-z0-9-]{1,64}$/).optional().meta({ description: 'Verification method; defaults to dns-txt.' }),
+  dnsCredentialId: z.uuid().optional().meta({ description: 'Set the records up automatically with this stored provider credential.' }),
 });
 
 export const eventSchema = z
@@ -62,6 +72,13 @@ export const domainView = (d: Domain, instructions: z.input<typeof recordSchema>
   lastCheckedAt: d.lastCheckedAt?.toISOString() ?? null,
   nextCheckAt: d.nextCheckAt?.toISOString() ?? null,
   autoRetryCount: d.autoRetryCount,
+  setup: {
+    mode: d.setupMode,
+    provider: d.dnsProvider ?? null,
+    credentialId: d.dnsCredential?.id ?? null,
+    zone: d.dnsZone ?? null,
+    redirectUrl: d.setupRedirectUrl ?? null,
+  },
   createdAt: d.createdAt.toISOString(),
   updatedAt: d.updatedAt.toISOString(),
 });

@@ -1,5 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { baseColumns } from '../../db/columns.ts';
+import { DnsCredential } from '../credentials/entity.ts';
 import { Organization } from '../organizations/entity.ts';
 import { DOMAIN_STATUSES } from './lifecycle.ts';
 
@@ -27,6 +28,18 @@ export const DomainSchema = defineEntity({
     nextCheckAt: p.datetime().nullable(),
     /** Confirmed misses in a row while verified/live; drift needs several, a checker error counts none. */
     consecutiveMisses: p.integer().default(0),
+    /** How the records get written: by hand (instructions), through a stored credential, or by Domain Connect consent. */
+    setupMode: p.enum(['manual', 'api', 'domain-connect'] as const).default('manual'),
+    /** The DNS provider key automatic setup used (`powerdns`, `domainconnect`). */
+    dnsProvider: p.string().length(64).nullable(),
+    /** The credential automatic setup uses; cleared when the credential is deleted. */
+    dnsCredential: () => p.manyToOne(DnsCredential).nullable().deleteRule('set null'),
+    /** The zone the records were written to (found by zone discovery when setup started). */
+    dnsZone: p.string().length(253).nullable(),
+    /** When the records were written (or consent was asked for): the propagation watch gives up after a while. */
+    propagationStartedAt: p.datetime().nullable(),
+    /** Domain Connect: where to send the user to agree to the change. */
+    setupRedirectUrl: p.text().nullable(),
     archivedAt: p.datetime().nullable(),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

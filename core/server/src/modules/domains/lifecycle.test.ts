@@ -18,8 +18,8 @@ describe('lifecycle table', () => {
     }
   });
 
-  it('lets people verify again from every failure state, but not while verified or archived', () => {
-    expect([...VERIFIABLE].sort()).toEqual(['drifted', 'failed_permanent', 'failed_temporary', 'pending', 'stalled']);
+  it('lets people verify again from every failure state and while records propagate, but not while verified or archived', () => {
+    expect([...VERIFIABLE].sort()).toEqual(['drifted', 'failed_permanent', 'failed_temporary', 'pending', 'propagating', 'stalled']);
     expect(findTransition('archived', 'verifying', 'verification_requested')).toBeUndefined();
     expect(findTransition('verified', 'verifying', 'verification_requested')).toBeUndefined();
   });

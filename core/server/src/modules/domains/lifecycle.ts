@@ -49,13 +49,24 @@ export interface Transition {
 }
 
 const CHECKING = 'Checking your DNS records at the authoritative servers.';
+const SETUP_FAILED = 'Automatic DNS setup failed: {detail} Add the records shown in the instructions by hand, or fix the credential and try again.';
+const SETUP_CONFLICT = 'Records we did not create are in the way: {detail} Remove or change them at your DNS provider, or add the records by hand.';
+/** Statuses from which automatic DNS setup may start (the domain is not proven yet, or has drifted). */
+export const SETUP_FROM: DomainStatus[] = ['pending', 'failed_temporary', 'failed_permanent', 'stalled', 'drifted'];
 const rows = (from: Array<DomainStatus | null>, to: DomainStatus, reason: string, message: string): Transition[] =>
   from.map((f) => ({ from: f, to, reason, message }));
 
 export const TRANSITIONS: readonly Transition[] = [
   ...rows([null], 'pending', 'created', 'Add the record shown in the instructions at your DNS provider, then verify.'),
-  ...rows(['pending', 'failed_temporary', 'failed_permanent', 'stalled', 'drifted'], 'verifying', 'verification_requested', CHECKING),
+  ...rows(['pending', 'failed_temporary', 'failed_permanent', 'stalled', 'drifted', 'propagating'], 'verifying', 'verification_requested', CHECKING),
   ...rows(['pending', 'failed_temporary'], 'verifying', 'automatic_retry', CHECKING),
+  ...rows(SETUP_FROM, 'propagating', 'records_applied', 'We wrote the records at {provider}; waiting until the authoritative DNS servers show them.'),
+  ...rows(SETUP_FROM, 'propagating', 'consent_requested', 'Confirm the change at {provider}; we then watch DNS until the records appear.'),
+  ...SETUP_FROM.map((from) => ({ from, to: from, reason: 'dns_setup_failed', message: SETUP_FAILED })),
+  ...SETUP_FROM.map((from) => ({ from, to: from, reason: 'dns_setup_conflict', message: SETUP_CONFLICT })),
+  ...rows(['propagating'], 'pending', 'dns_setup_failed', SETUP_FAILED),
+  ...rows(['propagating'], 'verifying', 'records_visible', 'The records are visible at the authoritative DNS servers. ' + CHECKING),
+  ...rows(['propagating'], 'pending', 'propagation_timeout', 'The records did not appear at the authoritative DNS servers within {minutes} minutes. {detail} Add them by hand, or try the automatic setup again.'),
   ...rows(['verifying'], 'verified', 'verified', 'Ownership verified.'),
   ...rows(['verifying'], 'failed_temporary', 'record_missing', '{detail} We will check again automatically.'),
   ...rows(['verifying'], 'failed_temporary', 'checker_error', '{detail}'),
@@ -64,7 +75,7 @@ export const TRANSITIONS: readonly Transition[] = [
   ...rows(['verified', 'live'], 'drifted', 'record_removed', 'The ownership record disappeared ({misses} checks in a row). {detail}'),
   ...rows(['verified', 'live'], 'drifted', 'record_changed', 'The ownership record changed ({misses} checks in a row). {detail}'),
   ...rows(['drifted'], 'verified', 'record_restored', 'The ownership record is back; the domain is verified again.'),
-  ...rows(['pending', 'verified', 'failed_temporary', 'failed_permanent', 'stalled', 'drifted', 'live'], 'disabled', 'disabled', 'Disabled by {actor}. Nothing is checked or served until it is enabled.'),
+  ...rows(['pending', 'verified', 'failed_temporary', 'failed_permanent', 'stalled', 'drifted', 'live', 'propagating'], 'disabled', 'disabled', 'Disabled by {actor}. Nothing is checked or served until it is enabled.'),
   ...rows(['disabled'], 'pending', 'enabled', 'Enabled again: verify to resume.'),
   ...rows(
     ['pending', 'verifying', 'verified', 'failed_temporary', 'failed_permanent', 'stalled', 'propagating', 'issuing', 'cert_failed', 'deploying', 'live', 'drifted', 'disabled'],

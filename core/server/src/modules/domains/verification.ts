@@ -88,6 +88,8 @@ export function createVerificationService({ orm, kernel, jobs, config, logger, s
   }
 
   return {
+    /** Queue a check of `domain` inside the caller's transaction (automatic setup hands over here). */
+    enqueue,
     /** "Verify now": queue a check. Idempotent while one runs; rate-limited per domain for people. */
     /** Returns the domain as this request left it (`verifying`), whatever the job has done since. */
     async request(access: Access, domain: Domain): Promise<Domain> {
