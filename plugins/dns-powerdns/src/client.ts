@@ -1,6 +1,7 @@
 /**
  * A client for the PowerDNS Authoritative HTTP API (`/api/v1`): zones, record sets and their comments. It
- * knows nothing of Portico's kernel; the adapter (`index.ts`, later) maps it onto the DNS provider contract.
+ * knows nothing of Portico's kernel; the adapter (`adapter.ts`, used by `index.ts`) maps it onto the DNS
+ * provider contract.
  *
  * Names and values in and out are Portico's form: absolute names without the trailing dot, TXT as one unquoted
  * string, CNAME targets without the dot. The client turns them into PowerDNS's canonical form and back.

@@ -250,3 +250,36 @@ describe('verifyWrites', () => {
     await client(server.port, { verifyWrites: false }).apply({ upsert: [cname] });
   });
 });
+
+describe('getNameservers', () => {
+  const ns = (data: string, name = 'example.test') => ({ name, type: 'NS' as const, ttl: 60, class: 'IN' as const, data });
+
+  it('returns the apex NS set from one signed NS query, lower-case and sorted', async () => {
+    const server = await fake((request) => answer(request, { answers: [ns('NS2.example.net.'), ns('ns1.example.test'), ns('other.example.net', 'sub.example.test')] }));
+    expect(await client(server.port).getNameservers()).toEqual(['ns1.example.test', 'ns2.example.net']);
+    expect(server.received).toEqual([{ transport: 'udp', opcode: 0, type: 2 }]);
+  });
+
+  const notServed: Array<[string, AnswerOptions]> = [
+    ['REFUSED', { rcode: 5 }],
+    ['NXDOMAIN', { rcode: 3 }],
+    ['no NS set at the name (not a zone apex)', {}],
+  ];
+  for (const [label, options] of notServed) {
+    it(`${label} → not_found`, async () => {
+      const server = await fake((request) => answer(request, options));
+      expect((await failure(client(server.port).getNameservers())).kind).toBe('not_found');
+    });
+  }
+
+  it('an answer without the AA bit → not_found; a refused signature stays auth', async () => {
+    const server = await fake((request) => {
+      const wire = answer(request, { answers: [ns('ns1.example.test')], sign: 'none' });
+      wire.writeUInt16BE(wire.readUInt16BE(2) & ~0x0400, 2);
+      return signMessage(wire, KEY, { requestMac: readTsig(request)?.mac }).wire;
+    });
+    expect(await failure(client(server.port).getNameservers())).toMatchObject({ kind: 'not_found', message: expect.stringMatching(/no AA bit/) });
+    const badsig = await fake((request) => answer(request, { rcode: 9, sign: { error: 16, emptyMac: true } }));
+    expect(await failure(client(badsig.port).getNameservers())).toMatchObject({ kind: 'auth', tsigError: 'BADSIG' });
+  });
+});

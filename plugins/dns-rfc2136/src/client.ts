@@ -1,7 +1,7 @@
 /**
  * A client for one zone on a DNS server that takes RFC 2136 dynamic updates signed with TSIG (BIND, Knot,
- * PowerDNS, Windows DNS with TSIG, …). It knows nothing of Portico's kernel; the adapter (`index.ts`, later) maps
- * it onto the DNS provider contract.
+ * PowerDNS, Windows DNS with TSIG, …). It knows nothing of Portico's kernel; the adapter (`adapter.ts`, used by
+ * `index.ts`) maps it onto the DNS provider contract.
  *
  * Every message is signed and every answer's signature is checked. Names and values in and out are Portico's
  * form: absolute names without the trailing dot, TXT as one unquoted string, CNAME targets without the dot.
@@ -22,6 +22,7 @@ export { TSIG_ALGORITHMS, type TsigAlgorithm } from './tsig.ts';
 const QR = 0x8000;
 const OPCODE = 0x7800;
 const TC = 0x0200;
+const AA = 0x0400;
 
 export interface Rfc2136ClientOptions {
   /** The zone's primary server (or one that forwards updates to it). `port` defaults to 53. */
@@ -62,6 +63,12 @@ export interface Rfc2136Client {
   getRecords(name?: string, types?: RecordType[]): Promise<RecordSet[]>;
   /** One signed UPDATE holding every change; the server applies it whole or not at all. */
   apply(changes: Rfc2136Changes): Promise<void>;
+  /**
+   * The zone's apex NS set (one signed NS query), lower-case without the dot, sorted. `not_found` when the server
+   * does not answer for the zone with authority: REFUSED, NXDOMAIN, an answer without the AA bit, or no NS set at
+   * the name (it is not a zone apex there).
+   */
+  getNameservers(): Promise<string[]>;
   /**
    * A signed UPDATE that changes nothing (its only prerequisite is that the zone's SOA exists): fails with `auth`
    * for a wrong key or secret, `not_found` or `auth` when the server does not hold the zone. It proves the key,
@@ -240,6 +247,27 @@ export function createRfc2136Client({ server: { host, port = 53 }, zone, key, ti
           `UPDATE of ${apex}: the server accepted it but did not store ${missing.join(', ')}; a CNAME cannot share a name with other records (the server ignores such additions)`,
         );
       }
+    },
+
+    async getNameservers() {
+      const what = `NS query for ${apex}`;
+      const notFound = (reason: string, rcode?: string) => new Rfc2136Error('not_found', `${what}: ${where} ${reason}`, { rcode });
+      let answer: Buffer;
+      try {
+        answer = await exchange(encodeQuery(apex, 'NS'), what, { nxdomainOk: true });
+      } catch (error) {
+        // To a query (not an update), REFUSED means the server does not serve the zone (and does not recurse).
+        if (error instanceof Rfc2136Error && error.rcode === 'REFUSED') throw notFound(`refused the query: it does not serve ${apex}`, 'REFUSED');
+        throw error;
+      }
+      const header = readHeader(answer);
+      if (header.rcode === 3) throw notFound(`says ${apex} does not exist (NXDOMAIN)`, 'NXDOMAIN');
+      if (!(header.flags & AA)) throw notFound(`does not answer for ${apex} with authority (no AA bit): it does not serve the zone`);
+      const nameservers = answers(answer, what).flatMap((record) =>
+        record.type === 'NS' && record.name.toLowerCase().replace(/\.$/, '') === apex ? [record.data.toLowerCase().replace(/\.$/, '')] : [],
+      );
+      if (nameservers.length === 0) throw notFound(`holds no NS records at ${apex}: it is not the apex of a zone there`);
+      return [...new Set(nameservers)].sort();
     },
 
     async verifyCredentials() {

@@ -75,7 +75,7 @@ export function encodeUpdate({ zone, id = randomId(), prerequisites = [], replac
 }
 
 /** A query for one name and type, without recursion desired (we ask the zone's own server). */
-export function encodeQuery(name: string, type: 'A' | 'AAAA' | 'CNAME' | 'TXT' | 'SOA' | 'AXFR', id = randomId()): Buffer {
+export function encodeQuery(name: string, type: 'A' | 'AAAA' | 'CNAME' | 'TXT' | 'NS' | 'SOA' | 'AXFR', id = randomId()): Buffer {
   return packet.encode({ id, type: 'query', flags: 0, questions: [{ name: normalName(name), type, class: 'IN' }] });
 }
 
