@@ -69,7 +69,7 @@ describe('automatic DNS setup by Domain Connect consent', () => {
 
     const domain = (await post(`/v1/organizations/${organizationId}/domains`, { hostname: `shop.${ZONE}` }).expect(201)).body;
     await post(`/v1/domains/${domain.id}/dns-setup`, { provider: 'domainconnect' }).expect(202);
-    const asked = await waitFor(
+    const asked: { status: string; statusMessage: string; setup: { redirectUrl: string } } = await waitFor(
       () => read(domain.id),
       (d: { status: string }) => d.status !== 'pending',
     );
