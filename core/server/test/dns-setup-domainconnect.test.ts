@@ -69,9 +69,9 @@ describe('automatic DNS setup by Domain Connect consent', () => {
 
     const domain = (await post(`/v1/organizations/${organizationId}/domains`, { hostname: `shop.${ZONE}` }).expect(201)).body;
     await post(`/v1/domains/${domain.id}/dns-setup`, { provider: 'domainconnect' }).expect(202);
-    const asked: { status: string; statusMessage: string; setup: { redirectUrl: string } } = await waitFor(
+    const asked = await waitFor(
       () => read(domain.id),
-      (d: { status: string }) => d.status !== 'pending',
+      (d) => d.status !== 'pending',
     );
     expect(asked.status, asked.statusMessage).toBe('propagating');
     expect(asked.setup).toMatchObject({ mode: 'domain-connect', provider: 'domainconnect' });
