@@ -142,6 +142,27 @@ export interface RenderRoutesState {
 
 export interface IssueCertInput {
   hostnames: string[];
+  /**
+   * How the caller (the certificate job) can present ACME challenges for these hostnames; an issuer picks one it
+   * supports and must clean up what it presented. Absent members: that challenge type cannot be offered (a
+   * wildcard hostname needs `dns`).
+   */
+  challenges?: {
+    /** HTTP-01: Portico answers `/.well-known/acme-challenge/<token>` with `keyAuthorization` (edges forward it). */
+    http?: {
+      present(input: { hostname: string; token: string; keyAuthorization: string }): Promise<void>;
+      cleanup(input: { hostname: string; token: string }): Promise<void>;
+    };
+    /**
+     * DNS-01: a TXT record `_acme-challenge.<hostname>` with `value`, written through the domain's DNS provider
+     * (`applyRecords`, ownership-checked like every write) and visible at the authoritative servers when
+     * `present` resolves.
+     */
+    dns?: {
+      present(input: { hostname: string; name: string; value: string }): Promise<void>;
+      cleanup(input: { hostname: string; name: string; value: string }): Promise<void>;
+    };
+  };
   signal?: AbortSignal;
 }
 
