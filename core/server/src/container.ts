@@ -10,6 +10,8 @@ import { createApiKeyService, type ApiKeyService } from './modules/api-keys/serv
 import type { SecretBox } from './modules/credentials/crypto.ts';
 import { createCredentialService, type CredentialService } from './modules/credentials/service.ts';
 import { createDomainCheckService, type DomainCheckService } from './modules/dns-setup/check.ts';
+import { createMappingsService, type MappingsService } from './modules/routing/mappings.service.ts';
+import { createServicesService, type ServicesService } from './modules/routing/services.service.ts';
 import { createDnsSetupService, type DnsSetupService } from './modules/dns-setup/service.ts';
 import { createDomainService, type DomainService } from './modules/domains/service.ts';
 import { createVerificationService, type VerificationService } from './modules/domains/verification.ts';
@@ -38,6 +40,8 @@ export interface Cradle {
   credentialService: CredentialService;
   dnsSetupService: DnsSetupService;
   domainCheckService: DomainCheckService;
+  servicesService: ServicesService;
+  mappingsService: MappingsService;
   domainService: DomainService;
   verificationService: VerificationService;
   organizationService: OrganizationService;
@@ -59,6 +63,8 @@ export function buildContainer(infra: Infrastructure): AwilixContainer<Cradle> {
     credentialService: asFunction(createCredentialService).singleton(),
     dnsSetupService: asFunction(createDnsSetupService).singleton(),
     domainCheckService: asFunction(createDomainCheckService).singleton(),
+    servicesService: asFunction(createServicesService).singleton(),
+    mappingsService: asFunction(createMappingsService).singleton(),
     domainService: asFunction(createDomainService).singleton(),
     verificationService: asFunction(createVerificationService).singleton(),
     organizationService: asFunction(createOrganizationService).singleton(),

@@ -4,7 +4,9 @@ import { authRoutes } from './auth/routes.ts';
 import { dnsCredentialRoutes } from './dns-credentials/routes.ts';
 import { dnsSetupRoutes } from './dns-setup/routes.ts';
 import { domainRoutes } from './domains/routes.ts';
+import { mappingRoutes } from './mappings/routes.ts';
 import { providerRoutes } from './providers/routes.ts';
+import { serviceRoutes } from './services/routes.ts';
 import { organizationRoutes } from './organizations/routes.ts';
 import { settingsRoutes } from './organizations/settings.routes.ts';
 import { projectDomainRoutes } from './projects/domains.routes.ts';
@@ -12,4 +14,4 @@ import { projectRoutes } from './projects/routes.ts';
 import { verificationMethodRoutes } from './verification-methods/routes.ts';
 
 /** Every API route; the router and the OpenAPI document both read this list. */
-export const ROUTES: AnyRoute[] = [...authRoutes, ...organizationRoutes, ...settingsRoutes, ...projectRoutes, ...projectDomainRoutes, ...apiKeyRoutes, ...dnsSetupRoutes, ...domainRoutes, ...verificationMethodRoutes, ...dnsCredentialRoutes, ...providerRoutes];
+export const ROUTES: AnyRoute[] = [...authRoutes, ...organizationRoutes, ...settingsRoutes, ...projectRoutes, ...projectDomainRoutes, ...apiKeyRoutes, ...dnsSetupRoutes, ...domainRoutes, ...verificationMethodRoutes, ...dnsCredentialRoutes, ...providerRoutes, ...serviceRoutes, ...mappingRoutes];

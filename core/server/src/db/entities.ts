@@ -7,9 +7,11 @@ import { Membership } from '../modules/organizations/membership.entity.ts';
 import { OrganizationSettingsChange } from '../modules/organizations/settings-change.entity.ts';
 import { OrganizationSettings } from '../modules/organizations/settings.entity.ts';
 import { Project } from '../modules/projects/entity.ts';
+import { ServiceDomainMapping } from '../modules/routing/mapping.entity.ts';
+import { Service } from '../modules/routing/service.entity.ts';
 import { ProjectDomain } from '../modules/projects/project-domain.entity.ts';
 import { Session } from '../modules/sessions/entity.ts';
 import { User } from '../modules/users/entity.ts';
 
 /** Every entity the ORM knows; the migration generator diffs against exactly this list. */
-export const ENTITIES = [Organization, OrganizationSettings, OrganizationSettingsChange, User, Membership, Project, ProjectDomain, ApiKey, Session, DnsCredential, Domain, DomainEvent];
+export const ENTITIES = [Organization, OrganizationSettings, OrganizationSettingsChange, User, Membership, Project, ProjectDomain, ApiKey, Session, DnsCredential, Domain, DomainEvent, Service, ServiceDomainMapping];

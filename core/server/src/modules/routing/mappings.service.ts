@@ -1,0 +1,178 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { AppError, notFound } from '../../errors/app-error.ts';
+import type { Principal } from '../../http/principal.ts';
+import type { Domain } from '../domains/entity.ts';
+import type { DomainStatus } from '../domains/lifecycle.ts';
+import { requireRole, type Access } from '../organizations/access.ts';
+import type { ProjectService } from '../projects/service.ts';
+import { ProjectDomain } from '../projects/project-domain.entity.ts';
+import type { PROTOCOL_MODES, TLS_SOURCES } from './mapping.entity.ts';
+import { ServiceDomainMapping } from './mapping.entity.ts';
+import { notifyRoutesChanged } from './route-events.ts';
+import { Service } from './service.entity.ts';
+import { SUGGESTED_BASE_PATHS, SUGGESTED_SUBDOMAINS, checkBasePath, checkInternalPath, checkPort, checkSubdomain, type FieldIssue } from './validation.ts';
+
+/** Statuses in which a domain may carry mappings: ownership is proven (seed 002: only verified domains route). */
+export const ROUTABLE: ReadonlySet<DomainStatus> = new Set(['verified', 'issuing', 'cert_failed', 'deploying', 'live']);
+
+export interface MappingInput {
+  serviceId: string;
+  domainId: string;
+  subdomain?: string | null;
+  basePath?: string;
+  internalPath?: string;
+  internalPort?: number;
+  stripPath?: boolean;
+  protocol?: (typeof PROTOCOL_MODES)[number];
+  redirectStatus?: 301 | 308;
+  tlsSource?: (typeof TLS_SOURCES)[number];
+  primary?: boolean;
+}
+
+export interface Availability {
+  available: boolean;
+  host: string;
+  basePath: string;
+  /** The mapping holding host + base path; names only what the caller may see. */
+  conflict: { mappingId: string; serviceName: string | null; projectId: string | null } | null;
+  suggestions: { basePaths: string[]; subdomains: string[] };
+  issues: FieldIssue[];
+}
+
+const hostOf = (subdomain: string | null, hostname: string) => (subdomain ? `${subdomain}.${hostname}` : hostname);
+
+/**
+ * Service domain mappings (seed 002 FR-027–FR-055): validated with suggestions, conflicts refused by the unique
+ * (host, base path) index and explained with what holds the combination and what is free, across every project of
+ * the organization. Every change notifies the route table of the hosts it touched.
+ */
+export function createMappingsService({ orm, projectService }: { orm: MikroORM; projectService: ProjectService }) {
+  async function suggestions(em: EntityManager, hostname: string, subdomain: string | null, basePath: string) {
+    const host = hostOf(subdomain, hostname);
+    const used = new Set((await em.find(ServiceDomainMapping, { host }, { fields: ['basePath'] })).map((m) => m.basePath));
+    const basePaths = SUGGESTED_BASE_PATHS.filter((p) => !used.has(p));
+    const candidates = [...new Set([...(subdomain ? [`${subdomain}-2`] : []), ...SUGGESTED_SUBDOMAINS.filter((s) => s !== subdomain)])];
+    const taken = new Set(
+      (await em.find(ServiceDomainMapping, { host: { $in: candidates.map((s) => hostOf(s, hostname)) }, basePath }, { fields: ['host'] })).map((m) => m.host),
+    );
+    return { basePaths, subdomains: candidates.filter((s) => !taken.has(hostOf(s, hostname))) };
+  }
+
+  async function availability(em: EntityManager, access: Access, domain: Domain, raw: { subdomain?: string | null; basePath?: string }, ignoreId?: string): Promise<Availability> {
+    const sub = checkSubdomain(raw.subdomain);
+    const base = checkBasePath(raw.basePath);
+    const issues = [sub.issue, base.issue].filter((i): i is FieldIssue => i !== undefined);
+    const host = hostOf(sub.value, domain.hostname);
+    const holder = issues.length ? null : await em.findOne(ServiceDomainMapping, { host, basePath: base.value, ...(ignoreId ? { id: { $ne: ignoreId } } : {}) }, { populate: ['service'] });
+    const visible = holder && (access.projectIds === null || access.projectIds.includes(holder.project.id));
+    return {
+      available: issues.length === 0 && holder === null,
+      host,
+      basePath: base.value,
+      conflict: holder ? { mappingId: holder.id, serviceName: visible ? holder.service.name : null, projectId: visible ? holder.project.id : null } : null,
+      suggestions: await suggestions(em, domain.hostname, sub.value, base.value),
+      issues,
+    };
+  }
+
+  async function domainInProject(em: EntityManager, projectId: string, domainId: string): Promise<{ domain: Domain; projectDomain: ProjectDomain }> {
+    const projectDomain = await em.findOne(ProjectDomain, { project: projectId, domain: domainId }, { populate: ['domain'] });
+    if (!projectDomain) throw notFound('Project domain');
+    return { domain: projectDomain.domain, projectDomain };
+  }
+
+  function conflictError(result: Availability): AppError {
+    return new AppError('MAPPING_CONFLICT', `${result.host}${result.basePath === '/' ? '' : result.basePath} is already routed${result.conflict?.serviceName ? ` to service ${result.conflict.serviceName}` : ''}.`, {
+      conflict: result.conflict,
+      suggestions: result.suggestions,
+    });
+  }
+
+  async function reach(principal: Principal, mappingId: string) {
+    const mapping = await orm.em.fork().findOne(ServiceDomainMapping, { id: mappingId });
+    if (!mapping) throw notFound('Mapping');
+    const { access } = await projectService.get(principal, mapping.project.id).catch(() => {
+      throw notFound('Mapping');
+    });
+    return { mapping, access };
+  }
+
+  return {
+    reach,
+
+    /** The real-time check (FR-046): is this subdomain + base path free on the domain, and if not, what is. */
+    async check(principal: Principal, projectId: string, input: { domainId: string; subdomain?: string | null; basePath?: string }): Promise<Availability> {
+      const { project, access } = await projectService.get(principal, projectId);
+      const em = orm.em.fork();
+      const { domain } = await domainInProject(em, project.id, input.domainId);
+      return availability(em, access, domain, input);
+    },
+
+    async create(principal: Principal, projectId: string, input: MappingInput): Promise<ServiceDomainMapping> {
+      const { project, access } = await projectService.get(principal, projectId);
+      requireRole(access, 'project_admin', project.id);
+      try {
+        return await orm.em.fork().transactional(async (em) => {
+          const service = await em.findOne(Service, { id: input.serviceId, project: project.id });
+          if (!service) throw notFound('Service');
+          const { domain, projectDomain } = await domainInProject(em, project.id, input.domainId);
+          if (!ROUTABLE.has(domain.status as DomainStatus)) {
+            throw new AppError('DOMAIN_NOT_ROUTABLE', `${domain.hostname} is ${domain.status}: only a verified domain can carry mappings.`, { status: domain.status });
+          }
+          const result = await availability(em, access, domain, input);
+          const internal = checkInternalPath(input.internalPath);
+          const port = input.internalPort ?? service.upstreamPort;
+          const issues = [...result.issues, ...(internal.issue ? [internal.issue] : []), ...[checkPort(port)].filter((i): i is FieldIssue => i !== undefined)];
+          if (issues.length > 0) throw new AppError('ROUTING_INVALID', issues[0]!.message, { issues });
+          if (!result.available) throw conflictError(result);
+          if (input.primary) await em.nativeUpdate(ServiceDomainMapping, { service: service.id }, { primary: false });
+          const mapping = em.create(ServiceDomainMapping, {
+            organization: project.organization,
+            project,
+            service,
+            projectDomain,
+            domain,
+            subdomain: checkSubdomain(input.subdomain).value,
+            host: result.host,
+            basePath: result.basePath,
+            internalPath: internal.value,
+            internalPort: port,
+            // FR-034: without a base path there is nothing to strip.
+            stripPath: result.basePath === '/' ? false : (input.stripPath ?? true),
+            protocol: input.protocol ?? 'https',
+            redirectStatus: input.redirectStatus ?? 308,
+            tlsSource: input.tlsSource ?? 'acme',
+            primary: input.primary ?? false,
+          });
+          await em.flush();
+          await notifyRoutesChanged(em, [mapping.host]);
+          return mapping;
+        });
+      } catch (error) {
+        // Two requests raced past the check: the unique index has the last word (FR-047).
+        if (error instanceof UniqueConstraintViolationException) {
+          const em = orm.em.fork();
+          const { domain } = await domainInProject(em, project.id, input.domainId);
+          throw conflictError(await availability(em, access, domain, input));
+        }
+        throw error;
+      }
+    },
+
+    async list(principal: Principal, projectId: string): Promise<ServiceDomainMapping[]> {
+      const { project } = await projectService.get(principal, projectId);
+      return orm.em.fork().find(ServiceDomainMapping, { project: project.id }, { orderBy: { host: 'asc', basePath: 'asc' }, populate: ['service'] });
+    },
+
+    async remove(principal: Principal, mappingId: string): Promise<void> {
+      const { mapping, access } = await reach(principal, mappingId);
+      requireRole(access, 'project_admin', mapping.project.id);
+      await orm.em.fork().transactional(async (em) => {
+        await em.nativeDelete(ServiceDomainMapping, { id: mapping.id });
+        await notifyRoutesChanged(em, [mapping.host]);
+      });
+    },
+  };
+}
+export type MappingsService = ReturnType<typeof createMappingsService>;

@@ -1,0 +1,24 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { baseColumns } from '../../db/columns.ts';
+import { Organization } from '../organizations/entity.ts';
+import { Project } from '../projects/entity.ts';
+
+/** A service of a project: where its traffic goes inside the SaaS (seed 002 FR-027: the container and its port). */
+export const ServiceSchema = defineEntity({
+  name: 'Service',
+  tableName: 'services',
+  properties: {
+    ...baseColumns,
+    organization: () => p.manyToOne(Organization).deleteRule('cascade'),
+    project: () => p.manyToOne(Project).deleteRule('cascade'),
+    name: p.string().length(63),
+    /** Host name or address the edge forwards to (`web.internal`, `10.0.0.7`). */
+    upstreamHost: p.string().length(253),
+    /** The service's primary port: a mapping's internal port defaults to it. */
+    upstreamPort: p.integer(),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+  uniques: [{ properties: ['project', 'name'] }],
+});
+export class Service extends ServiceSchema.class {}
+ServiceSchema.setClass(Service);

@@ -1,0 +1,87 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { AppError, notFound } from '../../errors/app-error.ts';
+import type { Principal } from '../../http/principal.ts';
+import { requireRole, type Access } from '../organizations/access.ts';
+import { Organization } from '../organizations/entity.ts';
+import type { ProjectService } from '../projects/service.ts';
+import { Project } from '../projects/entity.ts';
+import { ServiceDomainMapping } from './mapping.entity.ts';
+import { notifyRoutesChanged } from './route-events.ts';
+import { Service } from './service.entity.ts';
+import { checkPort } from './validation.ts';
+
+export interface ServiceInput {
+  name: string;
+  upstreamHost: string;
+  upstreamPort: number;
+}
+
+/** Services of a project (seed 002): CRUD; deleting one removes its mappings (FR-054, by foreign key). */
+export function createServicesService({ orm, projectService }: { orm: MikroORM; projectService: ProjectService }) {
+  async function reach(principal: Principal, serviceId: string): Promise<{ service: Service; access: Access }> {
+    const em = orm.em.fork();
+    const service = await em.findOne(Service, { id: serviceId });
+    if (!service) throw notFound('Service');
+    const { access } = await projectService.get(principal, service.project.id).catch(() => {
+      throw notFound('Service');
+    });
+    return { service, access };
+  }
+
+  const checked = (input: Partial<ServiceInput>) => {
+    if (input.upstreamPort !== undefined) {
+      const issue = checkPort(input.upstreamPort);
+      if (issue) throw new AppError('ROUTING_INVALID', issue.message, { issues: [{ ...issue, field: 'upstreamPort' }] });
+    }
+    return input;
+  };
+
+  return {
+    reach,
+
+    async create(principal: Principal, projectId: string, input: ServiceInput): Promise<Service> {
+      const { project, access } = await projectService.get(principal, projectId);
+      requireRole(access, 'project_admin', project.id);
+      checked(input);
+      const em = orm.em.fork();
+      if (await em.count(Service, { project: project.id, name: input.name })) {
+        throw new AppError('CONFLICT', `A service named "${input.name}" already exists in this project.`, { field: 'name' });
+      }
+      const service = em.create(Service, {
+        ...input,
+        organization: em.getReference(Organization, project.organization.id),
+        project: em.getReference(Project, project.id),
+      });
+      await em.flush();
+      return service;
+    },
+
+    async list(principal: Principal, projectId: string): Promise<Service[]> {
+      const { project } = await projectService.get(principal, projectId);
+      return orm.em.fork().find(Service, { project: project.id }, { orderBy: { name: 'asc' } });
+    },
+
+    async update(principal: Principal, serviceId: string, patch: Partial<ServiceInput>): Promise<Service> {
+      const { service, access } = await reach(principal, serviceId);
+      requireRole(access, 'project_admin', service.project.id);
+      checked(patch);
+      const em = orm.em.fork();
+      const fresh = await em.findOneOrFail(Service, { id: service.id });
+      em.assign(fresh, patch);
+      await em.flush();
+      return fresh;
+    },
+
+    async remove(principal: Principal, serviceId: string): Promise<{ hosts: string[] }> {
+      const { service, access } = await reach(principal, serviceId);
+      requireRole(access, 'project_admin', service.project.id);
+      return orm.em.fork().transactional(async (em) => {
+        const hosts = (await em.find(ServiceDomainMapping, { service: service.id }, { fields: ['host'] })).map((m) => m.host);
+        await em.nativeDelete(Service, { id: service.id }); // its mappings go with it (FR-054, ON DELETE CASCADE)
+        await notifyRoutesChanged(em, hosts);
+        return { hosts };
+      });
+    },
+  };
+}
+export type ServicesService = ReturnType<typeof createServicesService>;
