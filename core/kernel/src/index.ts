@@ -26,6 +26,22 @@ export type { NameserverHints } from './dns-detect.ts';
 export { WELL_KNOWN_PROVIDERS } from './well-known-providers.ts';
 export type { WellKnownProvider } from './well-known-providers.ts';
 export type * from './hooks.ts';
+export {
+  compareRoutes,
+  compileRoutes,
+  MAX_BASE_PATH_LENGTH,
+  matchRoute,
+  normaliseBasePath,
+  normaliseHostname,
+  normaliseInternalPath,
+  offersHttps,
+  PATH_ISSUES,
+  previewRoute,
+  PROTOCOL_HANDLING,
+  PROTOCOL_MODES,
+  REDIRECT_STATUS,
+} from './routing.ts';
+export type { CompiledRoutes, EdgeAnswer, PathCheck, PathIssue, PreviewInput, PreviewRequest, RoutePreview, RouteRequest } from './routing.ts';
 export { PLUGIN_BRAND, PLUGIN_ID_PATTERN } from './plugin.ts';
 export type * from './plugin.ts';
 export type * from './services.ts';

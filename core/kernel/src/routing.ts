@@ -1,0 +1,503 @@
+/**
+ * Routing semantics: which route serves a request and what the upstream receives. One implementation used by
+ * the API (the mapping preview, the resolve endpoint), the console, and the edge renderers, so a preview and
+ * the real routing cannot disagree. A contract file: every rule below is tested in routing.test.ts, and an edge
+ * renderer is correct when its edge does what `previewRoute` says.
+ *
+ * ## Hostnames
+ * Compared exactly after `normaliseHostname`: lower case, without the port; a U-label is turned into its A-label
+ * (browsers put A-labels in the Host header). No wildcards. A request's trailing dot is kept, so a request for
+ * `shop.example.com.` finds no route, as on Caddy 2.6.2 (measured); a route's trailing dot is dropped.
+ *
+ * ## Paths
+ * 1. The request path is normalised before matching, and the normalised path is what is forwarded: runs of `/`
+ *    are merged and `.` / `..` segments (also as `%2E`) removed (RFC 3986 §5.2.4, `..` stops at the root); a
+ *    trailing slash is kept. This is Traefik's path sanitization and Istio's `MERGE_SLASHES` normalisation.
+ * 2. A base path matches on a segment boundary only: `/api` serves `/api`, `/api/`, `/api/x`, never `/apiary`.
+ *    Segments compare case-sensitively, with percent-encoded unreserved characters decoded (`/%61pi` is `/api`,
+ *    RFC 3986 §6.2.2.2). `%2F` is never a slash: `/api%2Fx` is one segment and does not match `/api`.
+ * 3. Of the routes of a host whose base path matches, the longest wins; `/` matches every path. Routes that tie
+ *    (same host and base path: the database refuses them, but a route list may still hold two) are ordered by
+ *    upstream host, upstream port, internal path, strip on before off, then protocol mode (`PROTOCOL_MODES`
+ *    order). The winner depends on the routes, never on their order in the list. See `compareRoutes`.
+ * 4. Strip on: the base path is removed and the rest appended to the internal path (`/api/v1/users`, base `/api`:
+ *    internal `/` → `/v1/users`, internal `/svc` → `/svc/v1/users`). Exactly the base path forwards the internal
+ *    path itself (`/api` → `/`, or `/svc`); `/api/` forwards `/` (or `/svc/`). Strip off: the whole path is
+ *    appended to the internal path (`/svc/api/v1/users`; internal `/` → `/api/v1/users`). Strip with base `/`
+ *    removes nothing.
+ * 5. Segments keep their percent-encoding as sent (`%2F` stays `%2F`, `%7E` stays `%7E`); the query is kept
+ *    byte for byte, repeated parameters and an empty `?` included; the fragment is dropped (never sent).
+ *
+ * ## Protocol modes (`PROTOCOL_HANDLING`)
+ * - `https` (default): HTTPS is proxied; plain HTTP is answered 404 by the edge without reaching the upstream.
+ *   Not a redirect (that is `redirect-to-https`) and not a closed port: port 80 stays open for other hosts and
+ *   for ACME HTTP-01.
+ * - `http`: HTTP is proxied; HTTPS is answered 404 when the host has a certificate because another of its routes
+ *   offers HTTPS, and otherwise fails the TLS handshake (no route offers HTTPS, so the ask gate allows none).
+ * - `both`: both proxied.
+ * - `redirect-to-https`: HTTPS proxied; HTTP answered `308` to `https://<hostname><path as sent>[?query]` (no
+ *   port, as Caddy's redirect); 308 keeps the method and body.
+ * Over HTTP, `/.well-known/acme-challenge/…` of a host with a route that offers HTTPS never reaches the upstream:
+ * the edge answers it or forwards it to Portico (outcome `acme_challenge`), before any redirect.
+ * A request routed nowhere is answered 404, except over HTTPS to a host without a certificate (TLS fails).
+ *
+ * ## How edges render this
+ * - Segment boundary: Caddy `path: ["/api", "/api/*"]`; Traefik ``Path(`/api`) || PathPrefix(`/api/`)``
+ *   (`PathPrefix(`/api`)` alone matches `/apiary`); Istio `exact: /api` plus `prefix: /api/` (an Envoy prefix is
+ *   a plain string prefix); Gateway API `PathPrefix` is segment-aware already.
+ * - Strip: Caddy `rewrite.strip_path_prefix` (2.6.2 measured: `/api` and `/api/` → `/`, `/api/x/` → `/x/`,
+ *   `//api//x` → `/x`, query kept, `?` kept); Traefik `stripPrefix` (an empty rest becomes `/`); Istio rewrite on
+ *   `prefix: /api/` to `<internal>/`, and on `exact: /api` to `<internal>` (never `prefix: /api` rewritten to
+ *   `/`, which sends `//x`).
+ * - Where Caddy 2.6.2 differs (measured): its `path` matcher and strip ignore case (`/API/x` reaches the `/api`
+ *   route as `/x`); `/api%2Fx` is answered 400; `/a/%2e%2e/api/x` reaches the `/api` route unstripped; with
+ *   strip off the raw path is forwarded (`//keep//x`). Traefik ≥3.6 rejects `%2F`, `%5C`, `%3B`, `%25`, `%3F`,
+ *   `%23` and `%00` (400) unless its entry point allows them, and forwards `%7E` as `~` (the same URI).
+ */
+import type { Route } from './hooks.ts';
+
+// ---------------------------------------------------------------------------------------------------------
+// Paths
+// ---------------------------------------------------------------------------------------------------------
+
+/** Why a base or internal path was refused. Stable codes: the server maps them to validation messages. */
+export const PATH_ISSUES = ['missing_leading_slash', 'query_or_fragment', 'empty_segment', 'dot_segment', 'invalid_character', 'too_long'] as const;
+export type PathIssue = (typeof PATH_ISSUES)[number];
+
+/** A checked path: the canonical form, or why it was refused with a corrected path to suggest when there is one. */
+export type PathCheck = { ok: true; path: string } | { ok: false; reason: PathIssue; message: string; suggestion?: string };
+
+/** FR-029: a base path is at most 255 characters. */
+export const MAX_BASE_PATH_LENGTH = 255;
+
+const UNRESERVED = /^[A-Za-z0-9._~-]+$/;
+
+/** Decode percent-encoded unreserved characters (RFC 3986 §2.3), leaving every other escape as it is. */
+function decodeUnreserved(segment: string): string {
+  return segment.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+    const char = String.fromCharCode(parseInt(hex, 16));
+    return UNRESERVED.test(char) ? char : escape;
+  });
+}
+
+const MESSAGES: Record<PathIssue, string> = {
+  missing_leading_slash: 'The path must start with "/".',
+  query_or_fragment: 'The path must not contain "?" or "#": a query or fragment is not part of a path.',
+  empty_segment: 'The path must not contain "//".',
+  dot_segment: 'The path must not contain "." or ".." segments.',
+  invalid_character: 'The path may only contain letters, digits, "-", ".", "_", "~" and "/".',
+  too_long: `The path must be at most ${MAX_BASE_PATH_LENGTH} characters.`,
+};
+
+function firstIssue(input: string, keepTrailingSlash: boolean, maxLength: number): PathIssue | undefined {
+  if (/[?#]/.test(input)) return 'query_or_fragment';
+  if (!input.startsWith('/')) return 'missing_leading_slash';
+  const segments = decodeUnreserved(input).slice(1).split('/');
+  if (segments.length > 1 && segments.at(-1) === '') segments.pop();
+  if (input !== '/' && segments.includes('')) return 'empty_segment';
+  if (segments.some((s) => s === '.' || s === '..')) return 'dot_segment';
+  if (segments.some((s) => s !== '' && !UNRESERVED.test(s))) return 'invalid_character';
+  if (canonical(input, keepTrailingSlash).length > maxLength) return 'too_long';
+  return undefined;
+}
+
+/** The canonical form of a path `firstIssue` accepted. */
+function canonical(input: string, keepTrailingSlash: boolean): string {
+  const path = decodeUnreserved(input);
+  return !keepTrailingSlash && path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
+function decodeAll(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Best effort at what the user meant (`/my path` → `/my-path`, `v1` → `/v1`); only offered when it is itself
+ * valid, and never `/` for a path that had content (that would mean "no base path", not a correction).
+ */
+function suggest(input: string, keepTrailingSlash: boolean, maxLength: number): string | undefined {
+  const path = decodeAll(input.trim().split(/[?#]/)[0] ?? '');
+  const segments = path
+    .replace(/[^A-Za-z0-9._~/-]+/g, '-')
+    .split('/')
+    .map((s) => s.replace(/^-+|-+$/g, ''))
+    .filter((s) => s !== '' && s !== '.' && s !== '..');
+  const trailing = keepTrailingSlash && segments.length > 0 && path.endsWith('/') ? '/' : '';
+  const suggestion = `/${segments.join('/')}${trailing}`;
+  if (suggestion === '/' && /[^/.\s]/.test(path)) return undefined;
+  return firstIssue(suggestion, keepTrailingSlash, maxLength) === undefined ? suggestion : undefined;
+}
+
+function checkPath(input: string, keepTrailingSlash: boolean, maxLength: number): PathCheck {
+  if (input === '') return { ok: true, path: '/' };
+  const reason = firstIssue(input, keepTrailingSlash, maxLength);
+  if (reason === undefined) return { ok: true, path: canonical(input, keepTrailingSlash) };
+  const suggestion = reason === 'too_long' ? undefined : suggest(input, keepTrailingSlash, maxLength);
+  return suggestion === undefined ? { ok: false, reason, message: MESSAGES[reason] } : { ok: false, reason, message: MESSAGES[reason], suggestion };
+}
+
+/**
+ * The canonical external base path (FR-029): `/`, or `/seg/seg` without a trailing slash. Empty means `/`; a
+ * trailing slash is dropped (`/api/` → `/api`); percent-encoded unreserved characters are decoded (`/%61pi` →
+ * `/api`). Refused, with a reason code and, when one can be derived, a valid `suggestion`: no leading slash, a
+ * query or fragment, an empty (`//`) or dot segment, a character outside `A-Z a-z 0-9 - . _ ~`, more than 255
+ * characters.
+ *
+ * @example normaliseBasePath('/v1/') // { ok: true, path: '/v1' }
+ * @example normaliseBasePath('/my path') // { ok: false, reason: 'invalid_character', message, suggestion: '/my-path' }
+ */
+export function normaliseBasePath(input: string): PathCheck {
+  return checkPath(input, false, MAX_BASE_PATH_LENGTH);
+}
+
+/**
+ * The canonical internal path (FR-030): where the upstream service listens, `/` by default. The rules of
+ * `normaliseBasePath`, except that a trailing slash is kept (`/svc/` forwards `/svc/` for exactly the base path,
+ * `/svc/x` below it) and there is no length limit.
+ */
+export function normaliseInternalPath(input: string): PathCheck {
+  return checkPath(input, true, Number.POSITIVE_INFINITY);
+}
+
+/** A request path split into raw segments after merging slashes and removing dot segments (rule 1 above). */
+interface RequestPath {
+  segments: string[];
+  trailingSlash: boolean;
+}
+
+function parseRequestPath(raw: string): RequestPath {
+  const parts = raw.split('/').slice(1);
+  const segments: string[] = [];
+  let trailingSlash = false;
+  parts.forEach((part, i) => {
+    const dot = decodeUnreserved(part);
+    const last = i === parts.length - 1;
+    trailingSlash = last && (part === '' || dot === '.' || dot === '..');
+    if (dot === '..') segments.pop();
+    else if (part !== '' && dot !== '.') segments.push(part);
+  });
+  return { segments, trailingSlash };
+}
+
+function formatPath(segments: readonly string[], trailingSlash: boolean): string {
+  if (segments.length === 0) return '/';
+  return `/${segments.join('/')}${trailingSlash ? '/' : ''}`;
+}
+
+function joinPaths(internal: string, rest: string): string {
+  if (rest === '') return internal;
+  if (internal === '/') return rest;
+  return internal.endsWith('/') ? internal + rest.slice(1) : internal + rest;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Hostnames and protocol modes
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * A Host header value or hostname as routes compare it: lower case, port removed (`Shop.Example.com:8443` →
+ * `shop.example.com`), U-labels turned into A-labels (`bücher.example` → `xn--bcher-kva.example`), IPv6 literals
+ * in brackets (`[::1]`). A trailing dot is kept. `undefined` when it is not a hostname.
+ */
+export function normaliseHostname(input: string): string | undefined {
+  const bracketed = /^(\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.exec(input);
+  if (bracketed) return bracketed[1]?.toLowerCase();
+  let host = input.replace(/:\d{1,5}$/, '');
+  if (/[^\x20-\x7e]/.test(host)) {
+    if (/[\s/?#@:%\\[\]]/.test(host)) return undefined;
+    try {
+      host = new URL(`http://${host}/`).hostname;
+    } catch {
+      return undefined;
+    }
+  }
+  host = host.toLowerCase();
+  if (host.length > 254 || !/^[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$/.test(host)) return undefined;
+  return host;
+}
+
+/** The protocol modes of a route, most secure first (the order ties are broken in). */
+export const PROTOCOL_MODES = ['https', 'redirect-to-https', 'both', 'http'] as const satisfies readonly Route['protocol'][];
+
+/** What an edge does with each scheme under each protocol mode: the single table renderers read. */
+export const PROTOCOL_HANDLING = {
+  https: { http: 'refuse', https: 'proxy' },
+  'redirect-to-https': { http: 'redirect', https: 'proxy' },
+  both: { http: 'proxy', https: 'proxy' },
+  http: { http: 'proxy', https: 'refuse' },
+} as const satisfies Record<Route['protocol'], Record<'http' | 'https', 'proxy' | 'redirect' | 'refuse'>>;
+
+/** The redirect of `redirect-to-https`: permanent, and the method and body are kept. */
+export const REDIRECT_STATUS = 308;
+
+/** Whether a route needs a certificate for its hostname (every mode but `http`): what the ask gate allows. */
+export function offersHttps(protocol: Route['protocol']): boolean {
+  return PROTOCOL_HANDLING[protocol].https === 'proxy';
+}
+
+const ACME_CHALLENGE_PREFIX = ['.well-known', 'acme-challenge'];
+
+// ---------------------------------------------------------------------------------------------------------
+// Matching
+// ---------------------------------------------------------------------------------------------------------
+
+/** A request as an edge sees it. */
+export interface RouteRequest {
+  /** The Host header (any case, optionally with a port) or a hostname. */
+  hostname: string;
+  /** The request target as sent: the path, optionally `?query` (ignored by matching); a `#fragment` is ignored. */
+  path: string;
+}
+
+/** A route table checked and indexed once; see `compileRoutes`. */
+export interface CompiledRoutes {
+  match(request: RouteRequest): Route | undefined;
+  preview(input: PreviewInput): RoutePreview;
+}
+
+/** A checked route with its canonical parts, as routes are compared. */
+interface Compiled {
+  route: Route;
+  hostname: string;
+  basePath: string;
+  baseSegments: string[];
+  internalPath: string;
+}
+
+function fail(route: Route, what: string): never {
+  throw new TypeError(`Malformed route ${route.hostname}${route.basePath}: ${what}`);
+}
+
+function compile(route: Route): Compiled {
+  // A route names a DNS name, so `shop.example.com.` is `shop.example.com`; a request's trailing dot is kept.
+  // A route may be a wildcard (`*.example.com`): it serves names one label below, never the parent itself.
+  const wildcard = route.hostname.startsWith('*.');
+  const named = normaliseHostname(wildcard ? route.hostname.slice(2) : route.hostname)?.replace(/\.$/, '') ?? fail(route, 'hostname is not a hostname');
+  const hostname = wildcard ? `*.${named}` : named;
+  const base = normaliseBasePath(route.basePath);
+  if (!base.ok) fail(route, `basePath: ${base.message}`);
+  const internal = normaliseInternalPath(route.upstream.path ?? '/');
+  if (!internal.ok) fail(route, `upstream.path: ${internal.message}`);
+  const { host, port } = route.upstream;
+  if (!host || /[\s/?#@]/.test(host)) fail(route, 'upstream.host is not a host');
+  if (!Number.isInteger(port) || port < 1 || port > 65535) fail(route, 'upstream.port is not in 1-65535');
+  if (!(route.protocol in PROTOCOL_HANDLING)) fail(route, `unknown protocol mode ${String(route.protocol)}`);
+  const baseSegments = base.path === '/' ? [] : base.path.slice(1).split('/');
+  return { route, hostname, basePath: base.path, baseSegments, internalPath: internal.path };
+}
+
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function compareCompiled(a: Compiled, b: Compiled): number {
+  return (
+    byCodeUnit(a.hostname, b.hostname) ||
+    b.baseSegments.length - a.baseSegments.length ||
+    byCodeUnit(a.basePath, b.basePath) ||
+    byCodeUnit(a.route.upstream.host, b.route.upstream.host) ||
+    a.route.upstream.port - b.route.upstream.port ||
+    byCodeUnit(a.internalPath, b.internalPath) ||
+    Number(b.route.stripPath) - Number(a.route.stripPath) ||
+    PROTOCOL_MODES.indexOf(a.route.protocol) - PROTOCOL_MODES.indexOf(b.route.protocol)
+  );
+}
+
+/**
+ * Route precedence, for renderers of first-match edges: by hostname, then the longest base path first, then the
+ * tie-break of rule 3. Sorting a host's routes with it and taking the first whose base path matches is exactly
+ * `matchRoute`. Throws a `TypeError` for a malformed route.
+ */
+export function compareRoutes(a: Route, b: Route): number {
+  return compareCompiled(compile(a), compile(b));
+}
+
+function matches(compiled: Compiled, path: RequestPath): boolean {
+  return compiled.baseSegments.every((segment, i) => path.segments[i] !== undefined && decodeUnreserved(path.segments[i]) === segment);
+}
+
+/**
+ * A host's routes: its own when it has any, else those of the wildcard one label up (`a.example.com` →
+ * `*.example.com`). An exact hostname always beats a wildcard; a wildcard never serves two labels down.
+ */
+function candidatesFor(byHost: ReadonlyMap<string, Compiled[]>, hostname: string): Compiled[] | undefined {
+  const own = byHost.get(hostname);
+  if (own !== undefined) return own;
+  const dot = hostname.indexOf('.');
+  return dot > 0 ? byHost.get(`*${hostname.slice(dot)}`) : undefined;
+}
+
+/**
+ * Routes checked once and indexed by hostname, for callers that match many requests against one table (the
+ * resolve endpoint). `matchRoute` and `previewRoute` are this for a single call. Throws a `TypeError` naming the
+ * first malformed route (the server validates routes before storing them); requests never throw.
+ */
+export function compileRoutes(routes: readonly Route[]): CompiledRoutes {
+  const byHost = new Map<string, Compiled[]>();
+  for (const compiled of routes.map(compile)) {
+    const list = byHost.get(compiled.hostname) ?? [];
+    list.push(compiled);
+    byHost.set(compiled.hostname, list);
+  }
+  for (const list of byHost.values()) list.sort(compareCompiled);
+
+  const find = (hostname: string, path: RequestPath) => candidatesFor(byHost, hostname)?.find((c) => matches(c, path));
+  return {
+    match(request) {
+      const hostname = normaliseHostname(request.hostname);
+      const raw = splitTarget(request.path);
+      if (hostname === undefined || raw === undefined) return undefined;
+      return find(hostname, parseRequestPath(raw.path))?.route;
+    },
+    preview(input) {
+      return previewWith(byHost, find, input);
+    },
+  };
+}
+
+/**
+ * The route that serves a request: the host's routes (exact hostname after `normaliseHostname`) whose base path
+ * matches on a segment boundary, longest first, ties broken as in `compareRoutes`. `undefined` when none does.
+ *
+ * @example matchRoute(routes, { hostname: 'Shop.Example.com:443', path: '/api/v1/users?id=3' })
+ */
+export function matchRoute(routes: readonly Route[], request: RouteRequest): Route | undefined {
+  return compileRoutes(routes).match(request);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Preview
+// ---------------------------------------------------------------------------------------------------------
+
+/** What `previewRoute` takes: an external URL (parsed as a browser does), or a request as an edge received it. */
+export type PreviewInput = string | URL | (RouteRequest & { scheme: 'http' | 'https' });
+
+/** The request as routing saw it: normalised hostname and path, the query as sent (`''` for a bare `?`). */
+export interface PreviewRequest {
+  scheme: 'http' | 'https';
+  hostname: string;
+  path: string;
+  query?: string;
+}
+
+/** How an edge answers a request it does not forward: a status, or a failed TLS handshake (no certificate). */
+export type EdgeAnswer = 404 | 'tls_handshake_fails';
+
+/**
+ * What happens to one request:
+ * - `proxy`: forwarded to `internalUrl`; `strippedPrefix` is the base path removed (absent: path preserved);
+ * - `redirect`: answered `status` with `location`;
+ * - `refused`: the chosen route does not serve this scheme (`https_only`: plain HTTP to an HTTPS-only route;
+ *   `http_only`: HTTPS to an HTTP-only route);
+ * - `acme_challenge`: an ACME HTTP-01 request, answered by the edge or Portico, never by the upstream;
+ * - `not_found`: no route for the host (`unknown_host`) or none of its base paths matches (`no_matching_path`);
+ * - `invalid`: not a request an edge routes (`invalid_url`, `unsupported_scheme`, `invalid_host`,
+ *   `invalid_path`: no leading slash or a malformed `%` escape); edges answer 400 before routing.
+ */
+export type RoutePreview =
+  | (PreviewRequest & {
+      outcome: 'proxy';
+      route: Route;
+      basePath: string;
+      strippedPrefix?: string;
+      internalPath: string;
+      internalUrl: string;
+    })
+  | (PreviewRequest & { outcome: 'redirect'; route: Route; status: typeof REDIRECT_STATUS; location: string })
+  | (PreviewRequest & { outcome: 'refused'; route: Route; reason: 'https_only' | 'http_only'; answer: EdgeAnswer })
+  | (PreviewRequest & { outcome: 'acme_challenge' })
+  | (PreviewRequest & { outcome: 'not_found'; reason: 'unknown_host' | 'no_matching_path'; answer: EdgeAnswer })
+  | { outcome: 'invalid'; reason: 'invalid_url' | 'unsupported_scheme' | 'invalid_host' | 'invalid_path' };
+
+/** Split a request target into path and query (`undefined` query: no `?`); `undefined` when it is no path. */
+function splitTarget(target: string): { path: string; query?: string } | undefined {
+  const [beforeFragment = ''] = target.split('#', 1);
+  const mark = beforeFragment.indexOf('?');
+  const path = mark < 0 ? beforeFragment : beforeFragment.slice(0, mark);
+  const withPath = path === '' ? '/' : path;
+  if (!withPath.startsWith('/') || /\s|\p{Cc}|%(?![0-9A-Fa-f]{2})/u.test(withPath)) return undefined;
+  return mark < 0 ? { path: withPath } : { path: withPath, query: beforeFragment.slice(mark + 1) };
+}
+
+type Parsed = { scheme: 'http' | 'https'; host: string; path: string; query?: string } | { invalid: 'invalid_url' | 'unsupported_scheme' | 'invalid_path' };
+
+function parseInput(input: PreviewInput): Parsed {
+  if (typeof input === 'object' && !(input instanceof URL)) {
+    const target = splitTarget(input.path);
+    return target ? { scheme: input.scheme, host: input.hostname, ...target } : { invalid: 'invalid_path' };
+  }
+  let url: URL;
+  try {
+    url = input instanceof URL ? input : new URL(input);
+  } catch {
+    return { invalid: 'invalid_url' };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { invalid: 'unsupported_scheme' };
+  // WHATWG URL: `search` is '' both without a query and for a bare `?`; the serialisation tells them apart.
+  const target = splitTarget(url.pathname + (url.href.split('#')[0]?.includes('?') ? `?${url.search.slice(1)}` : ''));
+  return target ? { scheme: url.protocol === 'https:' ? 'https' : 'http', host: url.hostname, ...target } : { invalid: 'invalid_path' };
+}
+
+function previewWith(
+  byHost: ReadonlyMap<string, Compiled[]>,
+  find: (hostname: string, path: RequestPath) => Compiled | undefined,
+  input: PreviewInput,
+): RoutePreview {
+  const parsed = parseInput(input);
+  if ('invalid' in parsed) return { outcome: 'invalid', reason: parsed.invalid };
+  const hostname = normaliseHostname(parsed.host);
+  if (hostname === undefined) return { outcome: 'invalid', reason: 'invalid_host' };
+  const { scheme, query } = parsed;
+  const path = parseRequestPath(parsed.path);
+  const request: PreviewRequest = { scheme, hostname, path: formatPath(path.segments, path.trailingSlash), ...(query === undefined ? {} : { query }) };
+  const suffix = query === undefined ? '' : `?${query}`;
+
+  const candidates = candidatesFor(byHost, hostname);
+  const hasCertificate = candidates?.some((c) => offersHttps(c.route.protocol)) ?? false;
+  const answer: EdgeAnswer = scheme === 'https' && !hasCertificate ? 'tls_handshake_fails' : 404;
+  if (!candidates) return { ...request, outcome: 'not_found', reason: 'unknown_host', answer };
+  const acme = path.segments.length > 2 && ACME_CHALLENGE_PREFIX.every((s, i) => decodeUnreserved(path.segments[i] ?? '') === s);
+  if (scheme === 'http' && hasCertificate && acme) return { ...request, outcome: 'acme_challenge' };
+  const chosen = find(hostname, path);
+  if (!chosen) return { ...request, outcome: 'not_found', reason: 'no_matching_path', answer };
+
+  const { route } = chosen;
+  const handling = PROTOCOL_HANDLING[route.protocol][scheme];
+  if (handling === 'refuse') return { ...request, outcome: 'refused', route, reason: scheme === 'http' ? 'https_only' : 'http_only', answer };
+  if (handling === 'redirect') return { ...request, outcome: 'redirect', route, status: REDIRECT_STATUS, location: `https://${hostname}${parsed.path}${suffix}` };
+
+  const strip = route.stripPath && chosen.baseSegments.length > 0;
+  const rest = path.segments.slice(chosen.baseSegments.length);
+  // Exactly the base path leaves nothing (the internal path itself is forwarded); the base path plus `/` leaves `/`.
+  const stripped = rest.length > 0 ? formatPath(rest, path.trailingSlash) : path.trailingSlash ? '/' : '';
+  const forwarded = strip ? stripped : request.path;
+  const internalPath = joinPaths(chosen.internalPath, forwarded);
+  const upstreamHost = route.upstream.host.includes(':') && !route.upstream.host.startsWith('[') ? `[${route.upstream.host}]` : route.upstream.host;
+  return {
+    ...request,
+    outcome: 'proxy',
+    route,
+    basePath: chosen.basePath,
+    ...(strip ? { strippedPrefix: chosen.basePath } : {}),
+    internalPath,
+    internalUrl: `http://${upstreamHost}:${route.upstream.port}${internalPath}${suffix}`,
+  };
+}
+
+/**
+ * The routing preview of one request: the route chosen, how its protocol mode treats the scheme, what is stripped,
+ * and the internal target `http://<upstream.host>:<port><internal path + rest>[?query]`. Takes an external URL
+ * (`https://shop.example.com/api/v1/users?id=3`, parsed as a browser would send it) or a request as an edge saw it
+ * (`{ scheme, hostname: <Host header>, path: <request target> }`). Never throws for a request: no match is a
+ * `not_found` result, a malformed URL an `invalid` one.
+ *
+ * @example
+ * previewRoute([{ hostname: 'api.example.com', basePath: '/v1', upstream: { host: 'container', port: 3000 },
+ *   stripPath: true, protocol: 'https' }], 'https://api.example.com/v1/users')
+ * // { outcome: 'proxy', strippedPrefix: '/v1', internalPath: '/users', internalUrl: 'http://container:3000/users', … }
+ */
+export function previewRoute(routes: readonly Route[], input: PreviewInput): RoutePreview {
+  return compileRoutes(routes).preview(input);
+}
