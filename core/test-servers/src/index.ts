@@ -12,3 +12,7 @@ export { requireBind, startBind } from './bind.ts';
 export type { AuthoritativeOptions, AuthoritativeServer, Bind, TsigAlgorithm, TsigKeyInfo, TsigKeyOptions } from './bind.ts';
 export { requireKnot, startKnot } from './knot.ts';
 export type { Knot } from './knot.ts';
+export { requirePebble, startPebble } from './pebble.ts';
+export type { Pebble, PebbleOptions } from './pebble.ts';
+export { initialCaddyConfig, requireCaddy, startCaddy } from './caddy.ts';
+export type { Caddy, CaddyOptions } from './caddy.ts';

@@ -1,0 +1,94 @@
+/**
+ * The admin client against a stand-in written from what Caddy 2.6.2 was seen to do (test/live.test.ts drives
+ * the real one): the ETag as a trailer, `If-Match` honoured on POST /config/ only, `{"error": "..."}` bodies.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaddyAdminError, createCaddyClient, pushCaddyConfig } from './client.ts';
+
+interface Seen {
+  method: string;
+  url: string;
+  ifMatch?: string;
+  body: string;
+}
+
+let reply: (req: IncomingMessage, res: ServerResponse) => void = (_, res) => res.end();
+const seen: Seen[] = [];
+const server = createServer((req, res) => {
+  let body = '';
+  req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+  req.on('end', () => {
+    seen.push({ method: req.method ?? '', url: req.url ?? '', body, ...(req.headers['if-match'] ? { ifMatch: String(req.headers['if-match']) } : {}) });
+    reply(req, res);
+  });
+});
+let adminUrl = '';
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  adminUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
+
+const fail = (status: number, error: string) => (_: IncomingMessage, res: ServerResponse) => {
+  res.statusCode = status;
+  res.end(JSON.stringify({ error }));
+};
+
+describe('createCaddyClient', () => {
+  it('reads the config and the ETag Caddy 2.6 sends as a trailer', async () => {
+    reply = (_, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', trailer: 'ETag' });
+      res.write('{"admin":{}}');
+      res.addTrailers({ ETag: '"/config/ 97c8dd25"' });
+      res.end();
+    };
+    expect(await createCaddyClient({ adminUrl }).getConfig()).toEqual({ config: { admin: {} }, etag: '"/config/ 97c8dd25"' });
+  });
+
+  it('reads an ETag sent as a header, and an empty config as null', async () => {
+    reply = (_, res) => (res.setHeader('etag', '"/config/ 1"'), res.end('null\n'));
+    expect(await createCaddyClient({ adminUrl: `${adminUrl}/` }).getConfig()).toEqual({ config: null, etag: '"/config/ 1"' });
+  });
+
+  it('loads through POST /load, or POST /config/ with If-Match', async () => {
+    reply = (_, res) => res.end();
+    seen.length = 0;
+    const client = createCaddyClient({ adminUrl });
+    await client.load({ a: 1 });
+    await client.load({ b: 2 }, { ifMatch: '"/config/ 2"' });
+    expect(seen).toEqual([
+      { method: 'POST', url: '/load', body: '{"a":1}' },
+      { method: 'POST', url: '/config/', body: '{"b":2}', ifMatch: '"/config/ 2"' },
+    ]);
+  });
+
+  it('pushes with the ETag it just read', async () => {
+    reply = (req, res) => (req.method === 'GET' ? (res.setHeader('etag', '"/config/ 3"'), res.end('{}')) : res.end());
+    seen.length = 0;
+    await pushCaddyConfig(createCaddyClient({ adminUrl }), { c: 3 });
+    expect(seen.map((s) => `${s.method} ${s.url} ${s.ifMatch ?? ''}`)).toEqual(['GET /config/ ', 'POST /config/ "/config/ 3"']);
+  });
+
+  it.each([
+    [412, 'If-Match header did not match current config hash', 'conflict'],
+    [400, 'loading config: unknown module', 'validation'],
+    [500, 'loading new config: loading http app module: unknown module', 'validation'],
+    [500, 'something broke', 'transient'],
+    [503, 'busy', 'transient'],
+    [403, 'client is not allowed to access from origin', 'permission'],
+    [404, 'unknown path', 'not_found'],
+  ])('maps %i %j to %s, with Caddy\'s message', async (status, error, kind) => {
+    reply = fail(status, error);
+    const err = await createCaddyClient({ adminUrl }).load({}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CaddyAdminError);
+    expect(err).toMatchObject({ kind, status });
+    expect((err as Error).message).toContain(error);
+  });
+
+  it('reports a timeout as transient', async () => {
+    reply = () => undefined;
+    await expect(createCaddyClient({ adminUrl, timeoutMs: 200 }).getConfig()).rejects.toMatchObject({ kind: 'transient' });
+  });
+});

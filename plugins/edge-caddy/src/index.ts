@@ -1,0 +1,79 @@
+/**
+ * `edge.caddy`: Portico's route table as Caddy JSON (render.ts, pure), delivered through Caddy's admin API
+ * (client.ts, `pushCaddyConfig`, called by the server's reconcile job). Certificates are Caddy's business: it
+ * obtains them on demand, gated by Portico's `/edge/ask`.
+ */
+import { definePlugin, z } from '@portico/kernel';
+import { renderCaddyConfig, type CaddyRenderOptions } from './render.ts';
+
+export { renderCaddyConfig } from './render.ts';
+export type { CaddyIssuer, CaddyRenderOptions } from './render.ts';
+export { CaddyAdminError, createCaddyClient, pushCaddyConfig } from './client.ts';
+export type { CaddyClient, CaddyClientOptions, CaddyErrorKind } from './client.ts';
+
+const port = z.number().int().min(1).max(65_535);
+
+const issuer = z.discriminatedUnion('module', [
+  /** Caddy's own local CA (tests, private networks). */
+  z.object({ module: z.literal('internal') }),
+  z.object({
+    module: z.literal('acme'),
+    /** The ACME directory; absent: Caddy's default (Let's Encrypt, then ZeroSSL). */
+    ca: z.url({ protocol: /^https?$/ }).optional(),
+    email: z.email().optional(),
+    /** PEM files Caddy trusts for the CA's own HTTPS endpoint (Pebble's listener certificate). */
+    trustedRootsPemFiles: z.array(z.string().min(1)).optional(),
+  }),
+]);
+
+export const optionsSchema = z.object({
+  /** Portico's on-demand TLS gate, as Caddy reaches it: `http://portico:4000/edge/ask`. Required. */
+  askUrl: z.url({ protocol: /^https?$/ }),
+  /** `admin.listen` in the rendered config. Keep it on loopback or a private address. */
+  adminListen: z.string().regex(/^\S*:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:2019').default('127.0.0.1:2019'),
+  /** Where Portico reaches the admin API; default `http://<adminListen>`. */
+  adminUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Longest wait for one admin API call (a /load of a large config takes seconds). */
+  adminTimeoutMs: z.number().int().positive().default(30_000),
+  httpPort: port.default(80),
+  httpsPort: port.default(443),
+  /** Addresses both servers bind; empty: every interface. */
+  listenAddresses: z.array(z.string().min(1)).default([]),
+  /** Tried in order for each on-demand certificate. */
+  issuers: z.array(issuer).min(1).default([{ module: 'acme' }]),
+  /** `storage.root` (file system); absent: Caddy's default. Caddies sharing storage share certificates. */
+  storageRoot: z.string().min(1).optional(),
+  /** Status of the HTTP → HTTPS redirect (`redirect-to-https` routes). */
+  redirectStatus: z.union([z.literal(301), z.literal(308)]).default(308),
+  /** Answer `issueCert` with `delegated`: Caddy obtains certificates itself. Turn off to let cert-acme issue. */
+  delegateCertificates: z.boolean().default(true),
+});
+
+export type CaddyPluginOptions = z.input<typeof optionsSchema>;
+type ParsedOptions = z.output<typeof optionsSchema>;
+
+/** The render options of parsed plugin options. */
+export function renderOptionsOf(options: ParsedOptions): CaddyRenderOptions {
+  const { adminListen, httpPort, httpsPort, listenAddresses, askUrl, issuers, storageRoot, redirectStatus } = options;
+  return { adminListen, httpPort, httpsPort, listenAddresses, askUrl, issuers, redirectStatus, ...(storageRoot === undefined ? {} : { storageRoot }) };
+}
+
+/** Where Portico reaches the admin API for parsed plugin options. */
+export function adminUrlOf(options: ParsedOptions): string {
+  return options.adminUrl ?? `http://${options.adminListen.startsWith(':') ? `127.0.0.1${options.adminListen}` : options.adminListen}`;
+}
+
+export default definePlugin({
+  id: 'edge.caddy',
+  version: '0.1.0',
+  kernel: '^0.1.0',
+  options: optionsSchema,
+  describe: { edges: [{ edge: 'caddy', displayName: 'Caddy' }] },
+  apply({ hooks, options }) {
+    const renderOptions = renderOptionsOf(options);
+    hooks.renderRoutes.for('caddy').tapPromise({ name: 'edge.caddy', stage: 0 }, async (state) => ({ ...state, output: renderCaddyConfig(state.routes, renderOptions) }));
+    if (options.delegateCertificates) {
+      hooks.issueCert.tapPromise('edge.caddy', async () => ({ kind: 'delegated', by: 'edge.caddy', message: 'Caddy obtains certificates on demand' }));
+    }
+  },
+});
