@@ -6,6 +6,7 @@ import { ROUTES } from './api/routes.ts';
 import type { Cradle } from './container.ts';
 import { errorMiddleware } from './errors/middleware.ts';
 import { authenticate } from './http/authenticate.ts';
+import { edgeEndpoints } from './http/edge.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import { requestContext } from './http/request-context.ts';
 import { mountRoutes } from './http/route.ts';
@@ -32,6 +33,7 @@ export function createApp(container: AwilixContainer<Cradle>): Koa {
   mountRoutes(router, ROUTES, container);
 
   app.use(errorMiddleware());
+  app.use(edgeEndpoints(container.cradle));
   app.use(requestContext({ logger, orm }));
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '256kb', encoding: 'utf-8' }));
   app.use(authenticate(container.cradle));

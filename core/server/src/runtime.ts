@@ -91,6 +91,8 @@ export async function startPortico(options: { config: PorticoConfig; baseDir: st
 
     if (role !== 'api') await startWorkers(container.cradle);
     if (role !== 'worker') {
+      await container.cradle.routeTable.start(databaseUrl);
+      stops.push(() => container.cradle.routeTable.stop());
       portico.app = createApp(container);
       if (options.listen !== false) {
         const server = createServer(portico.app.callback());

@@ -9,7 +9,6 @@ import type { ProjectService } from '../projects/service.ts';
 import { ProjectDomain } from '../projects/project-domain.entity.ts';
 import type { PROTOCOL_MODES, TLS_SOURCES } from './mapping.entity.ts';
 import { ServiceDomainMapping } from './mapping.entity.ts';
-import { notifyRoutesChanged } from './route-events.ts';
 import { Service } from './service.entity.ts';
 import { SUGGESTED_BASE_PATHS, SUGGESTED_SUBDOMAINS, checkBasePath, checkInternalPath, checkPort, checkSubdomain, type FieldIssue } from './validation.ts';
 
@@ -146,7 +145,6 @@ export function createMappingsService({ orm, projectService }: { orm: MikroORM; 
             primary: input.primary ?? false,
           });
           await em.flush();
-          await notifyRoutesChanged(em, [mapping.host]);
           return mapping;
         });
       } catch (error) {
@@ -170,7 +168,6 @@ export function createMappingsService({ orm, projectService }: { orm: MikroORM; 
       requireRole(access, 'project_admin', mapping.project.id);
       await orm.em.fork().transactional(async (em) => {
         await em.nativeDelete(ServiceDomainMapping, { id: mapping.id });
-        await notifyRoutesChanged(em, [mapping.host]);
       });
     },
   };

@@ -6,7 +6,6 @@ import { Organization } from '../organizations/entity.ts';
 import type { ProjectService } from '../projects/service.ts';
 import { Project } from '../projects/entity.ts';
 import { ServiceDomainMapping } from './mapping.entity.ts';
-import { notifyRoutesChanged } from './route-events.ts';
 import { Service } from './service.entity.ts';
 import { checkPort } from './validation.ts';
 
@@ -78,7 +77,6 @@ export function createServicesService({ orm, projectService }: { orm: MikroORM; 
       return orm.em.fork().transactional(async (em) => {
         const hosts = (await em.find(ServiceDomainMapping, { service: service.id }, { fields: ['host'] })).map((m) => m.host);
         await em.nativeDelete(Service, { id: service.id }); // its mappings go with it (FR-054, ON DELETE CASCADE)
-        await notifyRoutesChanged(em, hosts);
         return { hosts };
       });
     },

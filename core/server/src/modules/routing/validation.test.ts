@@ -29,8 +29,8 @@ describe('mapping field rules (FR-028–FR-031)', () => {
     ['/', '/'],
     ['/api', '/api'],
     ['/api/v2', '/api/v2'],
-    ['/caf%C3%A9', '/caf%C3%A9'],
-    ["/a-b_c.d~e!$&'()*+,;=:@", "/a-b_c.d~e!$&'()*+,;=:@"],
+    ['/%61pi', '/api'],
+    ['/a-b_c.d~e', '/a-b_c.d~e'],
   ])('base path %j is valid as %j', (raw, value) => {
     expect(checkBasePath(raw)).toEqual({ value });
   });
@@ -41,8 +41,9 @@ describe('mapping field rules (FR-028–FR-031)', () => {
     ['/api//v2', 'empty_segment', '/api/v2'],
     ['/api/../admin', 'dot_segment', '/api/admin'],
     ['/api?x=1', 'query_or_fragment', '/api'],
-    ['/my path', 'invalid_characters', '/my%20path'],
-    ['/é', 'invalid_characters', '/%C3%A9'],
+    ['/my path', 'invalid_character', '/my-path'],
+    ['/caf%C3%A9', 'invalid_character', '/caf'],
+    ["/a!b", 'invalid_character', '/a-b'],
     [`/${'a'.repeat(255)}`, 'too_long', undefined],
   ])('base path %j is refused (%s), suggesting %j', (raw, reason, suggestion) => {
     const { issue } = checkBasePath(raw);

@@ -1,3 +1,5 @@
+import { normaliseBasePath, normaliseInternalPath, type PathCheck } from '@portico/kernel';
+
 /**
  * Field rules of a service domain mapping (seed 002 FR-028–FR-031), each failure with a stable reason and, where
  * one exists, a corrected value to offer ("did you mean /api?").
@@ -15,8 +17,6 @@ export const SUGGESTED_BASE_PATHS = ['/v1', '/v2', '/v3', '/api', '/app', '/web'
 export const SUGGESTED_SUBDOMAINS = ['app', 'api', 'www', 'portal', 'dashboard'] as const;
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-// RFC 3986 pchar without '%'-less oddities: unreserved, sub-delims, ':', '@', and percent-encoded octets.
-const SEGMENT = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})+$/;
 
 /** FR-028: labels of letters, digits and inner hyphens, at most 63 each; a leading `*` label makes a wildcard. */
 export function checkSubdomain(raw: string | null | undefined): { value: string | null; issue?: FieldIssue } {
@@ -36,29 +36,27 @@ export function checkSubdomain(raw: string | null | undefined): { value: string 
   };
 }
 
-function checkPath(field: 'basePath' | 'internalPath', raw: string | undefined, maxLength: number): { value: string; issue?: FieldIssue } {
+/**
+ * The kernel's path rules (`normaliseBasePath` / `normaliseInternalPath` in @portico/kernel's routing.ts) are the
+ * ones every edge renderer and the routing preview use, so the API accepts exactly what routes can carry. A base
+ * path with a trailing slash is refused here (FR-029) rather than silently trimmed, with the trimmed one offered.
+ */
+function checkPath(field: 'basePath' | 'internalPath', raw: string | undefined, check: (input: string) => PathCheck): { value: string; issue?: FieldIssue } {
   const input = raw ?? '/';
-  const issue = (reason: string, message: string, suggestion?: string): { value: string; issue: FieldIssue } => ({
-    value: input,
-    issue: { field, reason, message, ...(suggestion !== undefined && suggestion !== input ? { suggestion } : {}) },
-  });
-  const cleaned = `/${input.trim().replace(/[?#].*$/, '').split('/').filter((s) => s !== '' && s !== '.' && s !== '..').map((s) => encodeURI(s)).join('/')}`;
-  if (input.length > maxLength) return issue('too_long', `The path is longer than ${maxLength} characters.`);
-  if (!input.startsWith('/')) return issue('missing_leading_slash', 'The path must start with "/".', cleaned);
-  if (/[?#]/.test(input)) return issue('query_or_fragment', 'A path cannot carry a query (?) or fragment (#).', cleaned);
-  if (input === '/') return { value: '/' };
-  if (field === 'basePath' && input.endsWith('/')) return issue('trailing_slash', 'A base path has no trailing slash (except "/" itself).', cleaned);
-  const segments = input.replace(/\/$/, '').slice(1).split('/');
-  if (segments.some((s) => s === '')) return issue('empty_segment', 'The path has an empty segment (//).', cleaned);
-  if (segments.some((s) => s === '.' || s === '..')) return issue('dot_segment', 'The path cannot contain "." or ".." segments.', cleaned);
-  if (!segments.every((s) => SEGMENT.test(s))) return issue('invalid_characters', 'Use URL-safe characters only (percent-encode others).', cleaned);
-  return { value: input };
+  const result = check(input);
+  if (!result.ok) {
+    return { value: input, issue: { field, reason: result.reason, message: result.message, ...(result.suggestion === undefined ? {} : { suggestion: result.suggestion }) } };
+  }
+  if (field === 'basePath' && input.length > 1 && input.endsWith('/')) {
+    return { value: input, issue: { field, reason: 'trailing_slash', message: 'A base path has no trailing slash (except "/" itself).', suggestion: result.path } };
+  }
+  return { value: result.path };
 }
 
 /** FR-029: starts with "/", no trailing slash except "/", URL-safe, at most 255 characters. */
-export const checkBasePath = (raw: string | undefined) => checkPath('basePath', raw, 255);
+export const checkBasePath = (raw: string | undefined) => checkPath('basePath', raw, normaliseBasePath);
 /** FR-030: starts with "/", URL-safe. */
-export const checkInternalPath = (raw: string | undefined) => checkPath('internalPath', raw, 255);
+export const checkInternalPath = (raw: string | undefined) => checkPath('internalPath', raw, normaliseInternalPath);
 
 /** FR-031. */
 export function checkPort(port: number): FieldIssue | undefined {

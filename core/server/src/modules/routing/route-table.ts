@@ -1,0 +1,202 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { matchRoute, type Route } from '@portico/kernel';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { ROUTABLE } from './mappings.service.ts';
+
+/** The PostgreSQL channel the database triggers NOTIFY on (migration 20261201203125). */
+export const ROUTES_CHANNEL = 'portico_routes';
+
+/** One routed `hostname + basePath`: the kernel's `Route` (what edge renderers take) plus where it came from. */
+export interface TableRoute extends Route {
+  mappingId: string;
+  serviceId: string;
+  redirectStatus: number;
+  tlsSource: 'acme' | 'uploaded' | 'none';
+}
+
+interface HostEntry {
+  routes: TableRoute[];
+  /** Whether an edge may obtain a certificate for the host (some route serves HTTPS). */
+  certificate: boolean;
+}
+
+interface Row {
+  mapping_id: string;
+  host: string;
+  base_path: string;
+  service_id: string;
+  upstream_host: string;
+  internal_port: number;
+  internal_path: string;
+  strip_path: boolean;
+  protocol: TableRoute['protocol'];
+  redirect_status: number;
+  tls_source: TableRoute['tlsSource'];
+}
+
+const SELECT = `select m.id as mapping_id, m.host, m.base_path, m.service_id, s.upstream_host, m.internal_port, m.internal_path,
+  m.strip_path, m.protocol, m.redirect_status, m.tls_source
+  from service_domain_mappings m join services s on s.id = m.service_id join domains d on d.id = m.domain_id
+  where d.status in (?)`;
+
+/**
+ * The route table every edge reads (issue 5): host → routes (longest base path first) + "may this host have a
+ * certificate", compiled from the database and kept current in every process by the triggers' NOTIFY on
+ * `portico_routes` (a changed host is reloaded alone; a lost connection reloads everything). Lookups are one Map
+ * get (plus one for a wildcard parent), so the on-demand TLS `ask` stays cheap.
+ */
+export class RouteTable {
+  #hosts = new Map<string, HostEntry>();
+  #orm: MikroORM;
+  #logger: Logger;
+  #listener: pg.Client | undefined;
+  #pending = new Set<string>();
+  #flush: Promise<void> | undefined;
+  #stopped = false;
+  /** Bumped after every (re)load: a cheap "did anything change" for reconcilers and ETags. */
+  version = 0;
+
+  constructor({ orm, logger }: { orm: MikroORM; logger: Logger }) {
+    this.#orm = orm;
+    this.#logger = logger.child({ component: 'route-table' });
+  }
+
+  get size(): number {
+    return this.#hosts.size;
+  }
+
+  /** The entry serving `host`: its own, else the wildcard of its parent (`*.example.com` serves `a.example.com`). */
+  #entry(host: string): HostEntry | undefined {
+    const own = this.#hosts.get(host);
+    if (own !== undefined) return own;
+    const dot = host.indexOf('.');
+    return dot === -1 ? undefined : this.#hosts.get(`*${host.slice(dot)}`);
+  }
+
+  /** The on-demand TLS gate: is `host` (lower case, no trailing dot) verified, routed, and served over HTTPS? */
+  allowsCertificate(host: string): boolean {
+    return this.#entry(host)?.certificate === true;
+  }
+
+  /** The route serving `host` + `path`, by the kernel's rules (the preview's and every renderer's). */
+  match(host: string, path: string): TableRoute | undefined {
+    const entry = this.#entry(host);
+    return entry && (matchRoute(entry.routes, { hostname: host, path }) as TableRoute | undefined);
+  }
+
+  /** Every route, host by host (edge renderers). */
+  routes(): TableRoute[] {
+    return [...this.#hosts.values()].flatMap((entry) => entry.routes);
+  }
+
+  /** Replace the routes of `hosts` (all hosts when undefined) with what the database holds now. */
+  async reload(hosts?: string[]): Promise<void> {
+    const em = this.#orm.em.fork();
+    const statuses = [...ROUTABLE];
+    const rows: Row[] = hosts
+      ? hosts.length === 0
+        ? []
+        : await em.getConnection().execute(`${SELECT} and m.host in (?)`, [statuses, hosts])
+      : await em.getConnection().execute(SELECT, [statuses]);
+    const next = hosts ? this.#hosts : new Map<string, HostEntry>();
+    for (const host of hosts ?? []) next.delete(host);
+    for (const row of rows) {
+      const entry = next.get(row.host) ?? { routes: [], certificate: false };
+      entry.routes.push({
+        mappingId: row.mapping_id,
+        hostname: row.host,
+        basePath: row.base_path,
+        serviceId: row.service_id,
+        upstream: { host: row.upstream_host, port: row.internal_port, path: row.internal_path },
+        stripPath: row.strip_path,
+        protocol: row.protocol,
+        redirectStatus: row.redirect_status,
+        tlsSource: row.tls_source,
+      });
+      entry.certificate ||= row.protocol !== 'http' && row.tls_source !== 'none';
+      next.set(row.host, entry);
+    }
+    this.#hosts = next;
+    this.version += 1;
+  }
+
+  /** Hosts of one domain's mappings (whatever its status), for a domain status change. */
+  async #hostsOfDomain(domainId: string): Promise<string[]> {
+    const rows: Array<{ host: string }> = await this.#orm.em.fork().getConnection().execute('select distinct host from service_domain_mappings where domain_id = ?', [domainId]);
+    return rows.map((r) => r.host);
+  }
+
+  /** Coalesce notifications: hosts arriving while a reload runs are reloaded together right after it. */
+  #schedule(hosts: string[] | '*'): void {
+    if (hosts === '*') this.#pending.add('*');
+    else for (const host of hosts) this.#pending.add(host);
+    if (this.#flush === undefined && this.#pending.size > 0) this.#flush = this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    await Promise.resolve(); // never settle synchronously: #flush is assigned before it is cleared
+    try {
+      while (this.#pending.size > 0 && !this.#stopped) {
+        const batch = [...this.#pending];
+        this.#pending.clear();
+        await this.reload(batch.includes('*') ? undefined : batch).catch((error: unknown) => this.#logger.error({ err: error }, 'route table reload failed'));
+      }
+    } finally {
+      this.#flush = undefined;
+    }
+  }
+
+  /** Load everything, then LISTEN for changes on a connection of its own. */
+  async start(databaseUrl: string): Promise<void> {
+    await this.reload();
+    await this.#listen(databaseUrl);
+  }
+
+  async #listen(databaseUrl: string): Promise<void> {
+    const client = new pg.Client({ connectionString: databaseUrl, application_name: 'portico-route-table' });
+    client.on('notification', (message) => {
+      void this.#onNotification(message.payload ?? '');
+    });
+    client.on('error', (error) => {
+      this.#logger.warn({ code: (error as { code?: string }).code, error: error.message }, 'route table listener lost its connection; reconnecting');
+      void client.end().catch(() => undefined);
+      if (!this.#stopped) setTimeout(() => void this.#reconnect(databaseUrl), 1000).unref();
+    });
+    await client.connect();
+    await client.query(`listen ${ROUTES_CHANNEL}`);
+    this.#listener = client;
+  }
+
+  async #reconnect(databaseUrl: string): Promise<void> {
+    try {
+      await this.#listen(databaseUrl);
+      this.#schedule('*'); // changes made while deaf are unknown: reload all
+    } catch (error) {
+      this.#logger.warn({ error: (error as Error).message }, 'route table listener reconnect failed; retrying');
+      if (!this.#stopped) setTimeout(() => void this.#reconnect(databaseUrl), 2000).unref();
+    }
+  }
+
+  async #onNotification(payload: string): Promise<void> {
+    try {
+      const data = JSON.parse(payload) as { hosts?: string[]; domain?: string };
+      if (Array.isArray(data.hosts)) this.#schedule(data.hosts);
+      else if (typeof data.domain === 'string') this.#schedule(await this.#hostsOfDomain(data.domain));
+      else this.#schedule('*');
+    } catch {
+      this.#schedule('*');
+    }
+  }
+
+  /** Resolves once every change heard so far is in the table (tests, and reconcilers that need a settled view). */
+  async settled(): Promise<void> {
+    while (this.#flush) await this.#flush;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#flush;
+    await this.#listener?.end().catch(() => undefined);
+  }
+}
