@@ -63,6 +63,10 @@ export const KERNEL_ERROR_CODES = {
     status: 400,
     description: 'No enabled plugin renders routes for the requested edge.',
   },
+  EDGE_NOT_DELIVERED: {
+    status: 502,
+    description: 'The edge plugin rendered the routes but pushed nothing: it offers no delivery for that edge.',
+  },
   PROVIDER_NOT_DETECTED: {
     status: 404,
     description: 'No enabled plugin recognised the DNS provider of the zone.',

@@ -134,7 +134,18 @@ export interface RenderRoutesState {
    * (positive stages) decorate it and return the new state.
    */
   output: unknown;
+  /**
+   * Set by the kernel for `Kernel.deployRoutes`: push `output` to the edge. The edge plugin's delivery tap, at a
+   * stage after every decorator (`DELIVERY_STAGE`), pushes and sets `delivered`; a refused push throws.
+   * Without it (`renderRoutes`: previews, snapshots) nothing leaves the process.
+   */
+  deliver?: boolean;
+  /** Set by the delivery tap once the edge accepted `output`. */
+  delivered?: { at: Date; detail?: string };
 }
+
+/** The stage edge plugins deliver at: after rendering (0) and any decoration (1–999). */
+export const DELIVERY_STAGE = 1000;
 
 // ---------------------------------------------------------------------------------------------------------
 // issueCert
@@ -218,6 +229,8 @@ export interface Hooks {
    *
    * @example
    * hooks.renderRoutes.for('caddy').tapPromise('edge.caddy', async (state) => ({ ...state, output: render(state.routes) }));
+   * hooks.renderRoutes.for('caddy').tapPromise({ name: 'edge.caddy', stage: DELIVERY_STAGE }, async (state) =>
+   *   state.deliver ? (await push(state.output), { ...state, delivered: { at: new Date() } }) : state);
    */
   renderRoutes: HookMap<AsyncSeriesWaterfallHook<[RenderRoutesState]>>;
 

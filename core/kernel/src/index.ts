@@ -15,7 +15,7 @@ export type { DnsProviderErrorKind } from './provider-errors.ts';
 export type { DnsLookupOptions } from './services/dns-lookup.ts';
 export { createAuthoritativeLookup } from './services/authoritative-lookup.ts';
 export type { AuthoritativeLookup, AuthoritativeLookupOptions } from './services/authoritative-lookup.ts';
-export { HOOK_NAMES } from './hooks.ts';
+export { DELIVERY_STAGE, HOOK_NAMES } from './hooks.ts';
 export { defineDnsProvider, DNS_PROVIDER_API_VERSION, SUPPORTED_DNS_PROVIDER_API_VERSIONS } from './dns-provider.ts';
 export type * from './dns-provider.ts';
 export { isOwnerRecordName, markerOwner, ownerMarker, ownerRecordName } from './ownership.ts';

@@ -88,6 +88,11 @@ export interface Kernel {
   applyRecords(provider: string, input: ApplyRecordsInput): Promise<ApplyRecordsResult>;
   /** The rendered config. `EDGE_UNKNOWN` when no plugin taps `edge`; `HOOK_NO_ANSWER` when none renders. */
   renderRoutes(edge: string, input: { routes: Route[] }): Promise<unknown>;
+  /**
+   * Render and push to the edge (the reconcile job). `EDGE_NOT_DELIVERED` when no tap delivered: the edge
+   * plugin has no delivery (its config is served, not pushed). Errors of the push reach the caller as thrown.
+   */
+  deployRoutes(edge: string, input: { routes: Route[] }): Promise<{ output: unknown; delivered: { at: Date; detail?: string } }>;
   /** First issuer wins; `NO_CERT_ISSUER` when none answers. */
   issueCert(input: IssueCertInput): Promise<IssuedCert>;
   /** Run every plugin's `onClose` callbacks, last registered first. Errors are logged, not thrown. */
@@ -289,6 +294,18 @@ export function createKernel(options: KernelOptions): Kernel {
     return hook !== undefined && hook.taps.length > 0 ? hook : undefined;
   }
 
+  async function render(edge: string, routes: Route[], deliver: boolean) {
+    const hook = tapped(hooks.renderRoutes, edge);
+    if (!hook) {
+      throw new KernelError('EDGE_UNKNOWN', `No enabled plugin renders routes for edge "${edge}"`, {
+        details: { edge, available: descriptors.edges.map((d) => d.edge) },
+      });
+    }
+    const state = await hook.promise({ edge, routes, output: undefined, deliver });
+    if (state?.output === undefined) throw noAnswer('renderRoutes', edge);
+    return state;
+  }
+
   const noAnswer = (hook: string, key: string) =>
     new KernelError('HOOK_NO_ANSWER', `The plugin answering ${hook} for "${key}" returned nothing`, { details: { hook, key } });
 
@@ -381,15 +398,14 @@ export function createKernel(options: KernelOptions): Kernel {
       return result;
     },
     async renderRoutes(edge, { routes }) {
-      const hook = tapped(hooks.renderRoutes, edge);
-      if (!hook) {
-        throw new KernelError('EDGE_UNKNOWN', `No enabled plugin renders routes for edge "${edge}"`, {
-          details: { edge, available: descriptors.edges.map((d) => d.edge) },
-        });
+      return (await render(edge, routes, false)).output;
+    },
+    async deployRoutes(edge, { routes }) {
+      const state = await render(edge, routes, true);
+      if (!state.delivered) {
+        throw new KernelError('EDGE_NOT_DELIVERED', `The plugin for edge "${edge}" rendered the routes but delivered nothing`, { details: { edge } });
       }
-      const state = await hook.promise({ edge, routes, output: undefined });
-      if (state?.output === undefined) throw noAnswer('renderRoutes', edge);
-      return state.output;
+      return { output: state.output, delivered: state.delivered };
     },
     async issueCert(input) {
       const cert = await hooks.issueCert.promise(input);

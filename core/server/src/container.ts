@@ -11,6 +11,7 @@ import type { SecretBox } from './modules/credentials/crypto.ts';
 import { createCredentialService, type CredentialService } from './modules/credentials/service.ts';
 import { createDomainCheckService, type DomainCheckService } from './modules/dns-setup/check.ts';
 import { createMappingsService, type MappingsService } from './modules/routing/mappings.service.ts';
+import { createEdgeService, type EdgeService } from './modules/edges/service.ts';
 import { RouteTable } from './modules/routing/route-table.ts';
 import { createServicesService, type ServicesService } from './modules/routing/services.service.ts';
 import { createDnsSetupService, type DnsSetupService } from './modules/dns-setup/service.ts';
@@ -45,6 +46,7 @@ export interface Cradle {
   mappingsService: MappingsService;
   /** Host → routes, current in every process (LISTEN/NOTIFY); started by the runtime for the API role. */
   routeTable: RouteTable;
+  edgeService: EdgeService;
   domainService: DomainService;
   verificationService: VerificationService;
   organizationService: OrganizationService;
@@ -69,6 +71,7 @@ export function buildContainer(infra: Infrastructure): AwilixContainer<Cradle> {
     servicesService: asFunction(createServicesService).singleton(),
     mappingsService: asFunction(createMappingsService).singleton(),
     routeTable: asFunction((deps: Pick<Cradle, 'orm' | 'logger'>) => new RouteTable(deps)).singleton(),
+    edgeService: asFunction(createEdgeService).singleton(),
     domainService: asFunction(createDomainService).singleton(),
     verificationService: asFunction(createVerificationService).singleton(),
     organizationService: asFunction(createOrganizationService).singleton(),

@@ -9,6 +9,7 @@ import type Koa from 'koa';
 import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
+import { AppError } from './errors/app-error.ts';
 import { createSecretBox, ensureLocalKeyFile, loadSecretKeys } from './modules/credentials/crypto.ts';
 import type { PorticoConfig } from './config/schema.ts';
 import { importPlugins } from './config/load-plugins.ts';
@@ -81,6 +82,12 @@ export async function startPortico(options: { config: PorticoConfig; baseDir: st
     });
     stops.push(() => kernel.close());
     await kernel.registerAll(await importPlugins(config.plugins, options.baseDir));
+    for (const edge of config.edges) {
+      if (!kernel.descriptors.edges.some((d) => d.edge === edge.edge)) {
+        const available = kernel.descriptors.edges.map((d) => d.edge).join(', ') || 'none';
+        throw new AppError('CONFIG_INVALID', `edges: "${edge.id}" names edge "${edge.edge}", which no enabled plugin renders (enabled: ${available})`, { field: 'edges' });
+      }
+    }
 
     const boss: PgBoss = await startBoss(databaseUrl, logger);
     stops.push(() => boss.stop({ graceful: true, timeout: 10_000 }));
@@ -89,10 +96,14 @@ export async function startPortico(options: { config: PorticoConfig; baseDir: st
     const demo = config.seedDemo ? (await seedDemo(orm)).seed : undefined;
     const portico: Portico = { container, databaseUrl, demo, stop };
 
+    // Every role keeps a route table: the API answers the edges from it, workers render it for them.
+    const { routeTable, edgeService } = container.cradle;
+    routeTable.onChange(() => void edgeService.requestSync().catch((error: unknown) => logger.warn({ err: error }, 'could not queue edge reconcile')));
+    await routeTable.start(databaseUrl);
+    stops.push(() => routeTable.stop());
+    if (config.edges.length > 0) await edgeService.requestSync();
     if (role !== 'api') await startWorkers(container.cradle);
     if (role !== 'worker') {
-      await container.cradle.routeTable.start(databaseUrl);
-      stops.push(() => container.cradle.routeTable.stop());
       portico.app = createApp(container);
       if (options.listen !== false) {
         const server = createServer(portico.app.callback());

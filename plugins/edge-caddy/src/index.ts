@@ -3,7 +3,8 @@
  * (client.ts, `pushCaddyConfig`, called by the server's reconcile job). Certificates are Caddy's business: it
  * obtains them on demand, gated by Portico's `/edge/ask`.
  */
-import { definePlugin, z } from '@portico/kernel';
+import { DELIVERY_STAGE, definePlugin, z } from '@portico/kernel';
+import { createCaddyClient, pushCaddyConfig } from './client.ts';
 import { renderCaddyConfig, type CaddyRenderOptions } from './render.ts';
 
 export { renderCaddyConfig } from './render.ts';
@@ -71,7 +72,14 @@ export default definePlugin({
   describe: { edges: [{ edge: 'caddy', displayName: 'Caddy' }] },
   apply({ hooks, options }) {
     const renderOptions = renderOptionsOf(options);
+    const client = createCaddyClient({ adminUrl: adminUrlOf(options), timeoutMs: options.adminTimeoutMs });
     hooks.renderRoutes.for('caddy').tapPromise({ name: 'edge.caddy', stage: 0 }, async (state) => ({ ...state, output: renderCaddyConfig(state.routes, renderOptions) }));
+    // Delivery after every decorator: POST /load; a 400 throws a CaddyAdminError and the old config stays.
+    hooks.renderRoutes.for('caddy').tapPromise({ name: 'edge.caddy', stage: DELIVERY_STAGE }, async (state) => {
+      if (!state.deliver) return state;
+      await pushCaddyConfig(client, state.output);
+      return { ...state, delivered: { at: new Date(), detail: `loaded into ${adminUrlOf(options)}` } };
+    });
     if (options.delegateCertificates) {
       hooks.issueCert.tapPromise('edge.caddy', async () => ({ kind: 'delegated', by: 'edge.caddy', message: 'Caddy obtains certificates on demand' }));
     }

@@ -95,6 +95,32 @@ export const configSchema = z.object({
     })
     .prefault({}),
   /**
+   * The edges Portico drives (issue 5): each names an enabled edge plugin's key (`caddy`) and how Portico checks
+   * that a domain answers HTTPS through it before calling it live.
+   */
+  edges: z
+    .array(
+      z.object({
+        /** This edge's name (`caddy-eu-1`): jobs, metrics and logs use it. */
+        id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+        /** The edge plugin key (`caddy`). */
+        edge: z.string().min(1),
+        probe: z
+          .object({
+            /** Where the HTTPS probe connects (`127.0.0.1:8443`); default the hostname itself on port 443. */
+            connect: z.string().regex(/^[^\s:]+:\d{1,5}$/).optional(),
+            /** PEM bundle the probe trusts (a test CA); default the system's roots. */
+            caFile: z.string().optional(),
+            timeoutMs: z.number().int().min(100).max(60_000).default(5000),
+            /** Probes before the domain is `cert_failed`. */
+            attempts: z.number().int().min(1).max(100).default(20),
+            intervalSeconds: z.number().min(0.1).max(3600).default(15),
+          })
+          .prefault({}),
+      }),
+    )
+    .default([]),
+  /**
    * Where the keys that encrypt stored provider credentials come from when PORTICO_ENCRYPTION_KEYS is unset:
    * this JSON key file, created with one fresh key on first start (docs/reference/secrets.md).
    */

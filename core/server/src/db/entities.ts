@@ -1,4 +1,5 @@
 import { ApiKey } from '../modules/api-keys/entity.ts';
+import { Certificate } from '../modules/certificates/entity.ts';
 import { DnsCredential } from '../modules/credentials/entity.ts';
 import { Domain } from '../modules/domains/entity.ts';
 import { DomainEvent } from '../modules/domains/event.entity.ts';
@@ -14,4 +15,4 @@ import { Session } from '../modules/sessions/entity.ts';
 import { User } from '../modules/users/entity.ts';
 
 /** Every entity the ORM knows; the migration generator diffs against exactly this list. */
-export const ENTITIES = [Organization, OrganizationSettings, OrganizationSettingsChange, User, Membership, Project, ProjectDomain, ApiKey, Session, DnsCredential, Domain, DomainEvent, Service, ServiceDomainMapping];
+export const ENTITIES = [Organization, OrganizationSettings, OrganizationSettingsChange, User, Membership, Project, ProjectDomain, ApiKey, Session, DnsCredential, Domain, DomainEvent, Service, ServiceDomainMapping, Certificate];

@@ -21,6 +21,14 @@ export const QUEUES = {
   'domain.dns-apply': { retryLimit: 2, retryDelay: 10, retryBackoff: true, expireInSeconds: 300, deadLetter: 'dead-letter', notify: true },
   /** Look for a domain's written records at the authoritative servers; re-sent until they show or time runs out. */
   'domain.propagation': { retryLimit: 2, retryDelay: 5, expireInSeconds: 120, deadLetter: 'dead-letter', notify: true },
+  /**
+   * Render the route table for one edge and push it (`kernel.deployRoutes`), then move the domains it now carries
+   * to `deploying`. Data: { edgeId }, sent with singletonKey = edgeId: `stately` keeps at most one queued and one
+   * running per edge, so a burst of changes coalesces into one more reconcile.
+   */
+  'edge.reconcile': { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 600, deadLetter: 'dead-letter', notify: true, policy: 'stately' },
+  /** HTTPS probe of a deploying domain's hosts through the edge; re-sent until it passes or attempts run out. */
+  'domain.probe': { retryLimit: 2, retryDelay: 5, expireInSeconds: 300, deadLetter: 'dead-letter', notify: true },
   /** Every minute: dispatch due automatic retries and watch checks. */
   'domain.sweep': { retryLimit: 0, expireInSeconds: 120, notify: false, policy: 'singleton' },
 } as const satisfies Record<string, Omit<Queue, 'name'>>;
@@ -37,5 +45,7 @@ export interface JobData {
   'domain.sweep': Record<string, never>;
   'domain.dns-apply': { domainId: string; provider: string; credentialId?: string; adopt?: boolean; attempt: number };
   'domain.propagation': { domainId: string };
+  'edge.reconcile': { edgeId: string };
+  'domain.probe': { domainId: string; edgeId: string; attempt: number };
   'dead-letter': Record<string, unknown>;
 }

@@ -2,6 +2,7 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { baseColumns } from '../../db/columns.ts';
 import { DnsCredential } from '../credentials/entity.ts';
 import { Organization } from '../organizations/entity.ts';
+import { ROUTES_CHANNEL } from '../routing/route-channel.ts';
 import { DOMAIN_STATUSES } from './lifecycle.ts';
 
 export const DomainSchema = defineEntity({
@@ -45,6 +46,19 @@ export const DomainSchema = defineEntity({
   },
   uniques: [{ name: 'domains_active_hostname_unique', properties: ['hostname'], where: "status <> 'archived'" }],
   indexes: [{ properties: ['organization', 'createdAt'] }, { properties: ['nextCheckAt'] }],
+  // A status change can open or close a domain's routes: the route tables reload its hosts.
+  triggers: [
+    {
+      name: 'domains_notify_routes',
+      timing: 'after',
+      events: ['update'],
+      forEach: 'row',
+      // As PostgreSQL prints it back, so schema diffs see no change.
+      when: '(old.status IS DISTINCT FROM new.status)',
+      body: `perform pg_notify('${ROUTES_CHANNEL}', json_build_object('domain', new.id)::text);
+  return null;`,
+    },
+  ],
 });
 export class Domain extends DomainSchema.class {}
 DomainSchema.setClass(Domain);

@@ -4,6 +4,7 @@ import { Domain } from '../domains/entity.ts';
 import { Organization } from '../organizations/entity.ts';
 import { Project } from '../projects/entity.ts';
 import { ProjectDomain } from '../projects/project-domain.entity.ts';
+import { ROUTES_CHANNEL } from './route-channel.ts';
 import { Service } from './service.entity.ts';
 
 export const PROTOCOL_MODES = ['https', 'http', 'both', 'redirect-to-https'] as const;
@@ -42,6 +43,20 @@ export const ServiceDomainMappingSchema = defineEntity({
   },
   uniques: [{ name: 'service_domain_mappings_host_base_path_unique', properties: ['host', 'basePath'] }],
   indexes: [{ properties: ['service'] }, { properties: ['domain'] }],
+  // Every change, cascaded deletes included, tells each process's route table which hosts to reload.
+  triggers: [
+    {
+      name: 'service_domain_mappings_notify',
+      timing: 'after',
+      events: ['insert', 'update', 'delete'],
+      forEach: 'row',
+      body: `if tg_op = 'DELETE' then perform pg_notify('${ROUTES_CHANNEL}', json_build_object('hosts', json_build_array(old.host))::text);
+  elsif tg_op = 'UPDATE' and old.host <> new.host then perform pg_notify('${ROUTES_CHANNEL}', json_build_object('hosts', json_build_array(old.host, new.host))::text);
+  else perform pg_notify('${ROUTES_CHANNEL}', json_build_object('hosts', json_build_array(new.host))::text);
+  end if;
+  return null;`,
+    },
+  ],
 });
 export class ServiceDomainMapping extends ServiceDomainMappingSchema.class {}
 ServiceDomainMappingSchema.setClass(ServiceDomainMapping);

@@ -4,8 +4,9 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { ROUTABLE } from './mappings.service.ts';
 
-/** The PostgreSQL channel the database triggers NOTIFY on (migration 20261201203125). */
-export const ROUTES_CHANNEL = 'portico_routes';
+import { ROUTES_CHANNEL } from './route-channel.ts';
+
+export { ROUTES_CHANNEL } from './route-channel.ts';
 
 /** One routed `hostname + basePath`: the kernel's `Route` (what edge renderers take) plus where it came from. */
 export interface TableRoute extends Route {
@@ -56,6 +57,12 @@ export class RouteTable {
   #stopped = false;
   /** Bumped after every (re)load: a cheap "did anything change" for reconcilers and ETags. */
   version = 0;
+  #listeners: Array<() => void> = [];
+
+  /** Call `fn` after every change the table took in (the runtime queues edge reconciles from here). */
+  onChange(fn: () => void): void {
+    this.#listeners.push(fn);
+  }
 
   constructor({ orm, logger }: { orm: MikroORM; logger: Logger }) {
     this.#orm = orm;
@@ -119,6 +126,8 @@ export class RouteTable {
     }
     this.#hosts = next;
     this.version += 1;
+    this.#logger.debug({ hosts: hosts?.length ?? 'all', rows: rows.length, version: this.version }, 'route table reloaded');
+    if (hosts !== undefined || this.version > 1) for (const fn of this.#listeners) fn();
   }
 
   /** Hosts of one domain's mappings (whatever its status), for a domain status change. */
@@ -179,6 +188,7 @@ export class RouteTable {
   }
 
   async #onNotification(payload: string): Promise<void> {
+    this.#logger.debug({ payload }, 'routes changed');
     try {
       const data = JSON.parse(payload) as { hosts?: string[]; domain?: string };
       if (Array.isArray(data.hosts)) this.#schedule(data.hosts);

@@ -2,6 +2,7 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { baseColumns } from '../../db/columns.ts';
 import { Organization } from '../organizations/entity.ts';
 import { Project } from '../projects/entity.ts';
+import { ROUTES_CHANNEL } from './route-channel.ts';
 
 /** A service of a project: where its traffic goes inside the SaaS (seed 002 FR-027: the container and its port). */
 export const ServiceSchema = defineEntity({
@@ -19,6 +20,19 @@ export const ServiceSchema = defineEntity({
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },
   uniques: [{ properties: ['project', 'name'] }],
+  // A moved upstream changes the routes of every host mapped to the service.
+  triggers: [
+    {
+      name: 'services_notify',
+      timing: 'after',
+      events: ['update'],
+      forEach: 'row',
+      // As PostgreSQL prints it back, so schema diffs see no change.
+      when: '(((old.upstream_host)::text IS DISTINCT FROM (new.upstream_host)::text) OR (old.upstream_port IS DISTINCT FROM new.upstream_port))',
+      body: `perform pg_notify('${ROUTES_CHANNEL}', json_build_object('hosts', coalesce((select json_agg(distinct m.host) from service_domain_mappings m where m.service_id = new.id), '[]'::json))::text);
+  return null;`,
+    },
+  ],
 });
 export class Service extends ServiceSchema.class {}
 ServiceSchema.setClass(Service);
