@@ -12,6 +12,7 @@ import { createCredentialService, type CredentialService } from './modules/crede
 import { createDomainCheckService, type DomainCheckService } from './modules/dns-setup/check.ts';
 import { createMappingsService, type MappingsService } from './modules/routing/mappings.service.ts';
 import { createEdgeService, type EdgeService } from './modules/edges/service.ts';
+import { createMetrics, type Metrics } from './modules/metrics/registry.ts';
 import { RouteTable } from './modules/routing/route-table.ts';
 import { createServicesService, type ServicesService } from './modules/routing/services.service.ts';
 import { createDnsSetupService, type DnsSetupService } from './modules/dns-setup/service.ts';
@@ -47,6 +48,7 @@ export interface Cradle {
   /** Host → routes, current in every process (LISTEN/NOTIFY); started by the runtime for the API role. */
   routeTable: RouteTable;
   edgeService: EdgeService;
+  metrics: Metrics;
   domainService: DomainService;
   verificationService: VerificationService;
   organizationService: OrganizationService;
@@ -72,6 +74,7 @@ export function buildContainer(infra: Infrastructure): AwilixContainer<Cradle> {
     mappingsService: asFunction(createMappingsService).singleton(),
     routeTable: asFunction((deps: Pick<Cradle, 'orm' | 'logger'>) => new RouteTable(deps)).singleton(),
     edgeService: asFunction(createEdgeService).singleton(),
+    metrics: asFunction(createMetrics).singleton(),
     domainService: asFunction(createDomainService).singleton(),
     verificationService: asFunction(createVerificationService).singleton(),
     organizationService: asFunction(createOrganizationService).singleton(),

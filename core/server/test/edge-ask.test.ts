@@ -5,6 +5,8 @@ import { signIn, startTestPortico, waitFor, type TestPortico } from './helpers.t
 
 // The route table and Caddy's on-demand TLS gate: 2xx only for hosts that are verified, routed and served over
 // HTTPS, kept current by the database's NOTIFY whoever changed what (mapping API, cascades, status changes).
+const RESOLVE_TOKEN = 'resolve-token-for-tests-0123456789';
+
 describe('route table and GET /edge/ask', () => {
   let portico: TestPortico;
   let session: Awaited<ReturnType<typeof signIn>>;
@@ -28,7 +30,7 @@ describe('route table and GET /edge/ask', () => {
   }
 
   beforeAll(async () => {
-    portico = await startTestPortico({ plugins: [{ package: '@portico/verify-dns-txt' }] });
+    portico = await startTestPortico({ edgeApi: { resolveToken: RESOLVE_TOKEN }, plugins: [{ package: '@portico/verify-dns-txt' }] });
     session = await signIn(portico, 'demo@portico.local', 'portico-demo');
     const organizationId = (await session.agent.get('/v1/organizations').expect(200)).body.data[0].id;
     projectId = (await session.agent.get(`/v1/organizations/${organizationId}/projects`).expect(200)).body.data[0].id;
@@ -81,6 +83,19 @@ describe('route table and GET /edge/ask', () => {
     expect(await ask('a.b.wild.test')).toBe(404);
     await session.agent.delete(`/v1/projects/${projectId}/domains/${domainId}`).set('x-csrf-token', session.csrf).expect(204);
     expect(await askUntil('tenant1.wild.test', 404)).toBe(404);
+  });
+
+  it('resolves host + path for edges that look routes up, behind the edge token', async () => {
+    const domainId = await verifiedDomain('resolve.test');
+    await post(`/v1/projects/${projectId}/mappings`, { serviceId, domainId, basePath: '/api', internalPath: '/svc' }).expect(201);
+    await askUntil('resolve.test', 200);
+    const resolve = (query: Record<string, string>, token = RESOLVE_TOKEN) => portico.http.get('/edge/resolve').query(query).set('authorization', `Bearer ${token}`);
+    const hit = await resolve({ host: 'resolve.test', path: '/api/users?id=3' }).expect(200);
+    expect(hit.body).toMatchObject({ outcome: 'proxy', strippedPrefix: '/api', internalUrl: 'http://127.0.0.1:3000/svc/users?id=3' });
+    expect((await resolve({ host: 'resolve.test', path: '/apiary' })).status).toBe(404);
+    expect((await resolve({ host: 'resolve.test', path: '/api', scheme: 'http' })).body).toMatchObject({ outcome: 'refused', reason: 'https_only' });
+    expect((await resolve({ host: 'resolve.test', path: '/api' }, 'wrong-token-wrong-token-wrong-token')).status).toBe(401);
+    expect((await portico.http.get('/edge/resolve').query({ host: 'resolve.test', path: '/' })).status).toBe(401);
   });
 
   it('longest base path wins on a segment boundary', async () => {

@@ -160,6 +160,18 @@ describe.skipIf(!available)('Caddy + Pebble end to end', { timeout: 60_000 }, ()
     expect(seen.some((s) => s.host?.startsWith('evil'))).toBe(false);
   });
 
+  it('reports domains, certificates, expiry and reconciles in /metrics', async () => {
+    const text = (await portico.http.get('/metrics').expect(200)).text;
+    const value = (name: string) => Number(new RegExp(`^${name.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
+    expect(value('portico_domains{status="live"}')).toBe(1);
+    expect(value('portico_certificates{status="active"}')).toBe(1);
+    expect(value('portico_certificate_earliest_expiry_seconds')).toBeGreaterThan(86_400);
+    expect(value('portico_certificates_expiring_14d')).toBe(0);
+    expect(value('portico_edge_reconcile_duration_seconds_count{edge="caddy-1"}')).toBeGreaterThanOrEqual(2);
+    expect(value('portico_edge_ask_requests_total{answer="allowed"}')).toBeGreaterThanOrEqual(1);
+    expect(value('portico_edge_ask_requests_total{answer="denied"}')).toBeGreaterThanOrEqual(1);
+  });
+
   it('a disabled domain stops being allowed a certificate', async () => {
     const em = portico.container.cradle.orm.em.fork();
     const domain = await em.findOneOrFail(Domain, { hostname: 'shop.example.test' });

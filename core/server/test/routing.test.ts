@@ -101,6 +101,28 @@ describe('services and domain mappings', () => {
     expect(seen.body.conflict).toEqual({ mappingId: expect.any(String), serviceName: null, projectId: null });
   });
 
+  it('previews a draft mapping through the kernel: external URL, internal target, stripping, an example (FR-035)', async () => {
+    const draft = { serviceId, domainId, subdomain: 'docs', basePath: '/v2', internalPath: '/svc' };
+    const res = await post(`/v1/projects/${projectId}/mappings:preview`, { ...draft, examplePath: '/users/7?x=1' }).expect(200);
+    expect(res.body).toMatchObject({
+      valid: true,
+      externalUrl: 'https://docs.example.test/v2',
+      internalUrl: 'http://web.internal:3000/svc',
+      stripping: 'Path /v2 will be stripped',
+      example: { outcome: 'proxy', internalUrl: 'http://web.internal:3000/svc/users/7?x=1', strippedPrefix: '/v2' },
+      availability: { available: true },
+    });
+    const kept = await post(`/v1/projects/${projectId}/mappings:preview`, { ...draft, stripPath: false, examplePath: '/users' }).expect(200);
+    expect(kept.body).toMatchObject({ stripping: 'Path preserved', example: { internalUrl: 'http://web.internal:3000/svc/v2/users' } });
+    const redirect = await post(`/v1/projects/${projectId}/mappings:preview`, { ...draft, protocol: 'redirect-to-https' }).expect(200);
+    expect(redirect.body.notice).toBeNull();
+    const bad = await post(`/v1/projects/${projectId}/mappings:preview`, { ...draft, basePath: 'v2/' }).expect(200);
+    expect(bad.body).toMatchObject({ valid: false, issues: [{ field: 'basePath', suggestion: '/v2' }] });
+    const taken = await post(`/v1/projects/${projectId}/mappings:preview`, { serviceId, domainId, subdomain: 'api', basePath: '/v1' }).expect(200);
+    expect(taken.body.availability).toMatchObject({ available: false, conflict: { serviceName: 'web' } });
+    expect(await em().count(ServiceDomainMapping, { host: 'docs.example.test' })).toBe(0);
+  });
+
   it('refuses a domain that is not verified', async () => {
     const res = await post(`/v1/projects/${projectId}/domains`, { hostnames: ['pending.test'] }).expect(200);
     const pending = res.body.created[0].id;

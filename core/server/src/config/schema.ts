@@ -94,6 +94,13 @@ export const configSchema = z.object({
       applyRetryBaseSeconds: z.number().min(0.1).max(300).default(5),
     })
     .prefault({}),
+  /** What edges that look routes up per request may ask (`GET /edge/resolve`). */
+  edgeApi: z
+    .object({
+      /** Bearer token for `/edge/resolve` (it reveals upstreams). Unset: the endpoint is off (404). */
+      resolveToken: z.string().min(16).optional(),
+    })
+    .prefault({}),
   /**
    * The edges Portico drives (issue 5): each names an enabled edge plugin's key (`caddy`) and how Portico checks
    * that a domain answers HTTPS through it before calling it live.

@@ -1,4 +1,8 @@
+import { timingSafeEqual } from 'node:crypto';
+import { previewRoute } from '@portico/kernel';
 import type { Context, Next } from 'koa';
+import type { PorticoConfig } from '../config/schema.ts';
+import type { Metrics } from '../modules/metrics/registry.ts';
 import type { RouteTable } from '../modules/routing/route-table.ts';
 
 const HOSTNAME = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -9,9 +13,40 @@ const HOSTNAME = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](
  *
  * `GET /edge/ask?domain=<host>` — Caddy's on-demand TLS gate: 200 only for a host that is verified, routed and
  * served over HTTPS; 404 for everything else; 400 for a missing or malformed name.
+ *
+ * `GET /edge/resolve?host=&path=&scheme=` — for edges that look routes up per request: the kernel's preview of
+ * the request (proxy target, redirect, refusal, not found), as JSON; needs `edgeApi.resolveToken` as a Bearer
+ * token, and is off (404) without one.
+ *
+ * `GET /metrics` — Prometheus text format (modules/metrics/registry.ts). Serve it to your scraper only: bind
+ * Portico to a private address or put the path behind your proxy's access rules.
  */
-export function edgeEndpoints({ routeTable }: { routeTable: RouteTable }) {
+export function edgeEndpoints({ routeTable, metrics, config }: { routeTable: RouteTable; metrics: Metrics; config: PorticoConfig }) {
+  const { askAnswers } = metrics;
+  const token = config.edgeApi.resolveToken ? Buffer.from(`Bearer ${config.edgeApi.resolveToken}`) : undefined;
+  const authorised = (header: string | undefined) => {
+    const given = Buffer.from(header ?? '');
+    return token !== undefined && given.length === token.length && timingSafeEqual(given, token);
+  };
   return async function edge(ctx: Context, next: Next): Promise<void> {
+    if (ctx.path === '/edge/resolve' && token !== undefined) {
+      if (!authorised(ctx.get('authorization'))) {
+        ctx.status = 401;
+        ctx.body = { error: { code: 'UNAUTHENTICATED', message: 'Send the edge token: Authorization: Bearer <edgeApi.resolveToken>.' } };
+        return;
+      }
+      const host = String(ctx.query.host ?? '').toLowerCase();
+      const scheme = ctx.query.scheme === 'http' ? 'http' : 'https';
+      const preview = previewRoute(routeTable.routesFor(host.replace(/:\d+$/, '')), { scheme, hostname: host, path: String(ctx.query.path ?? '/') });
+      ctx.status = preview.outcome === 'invalid' ? 400 : preview.outcome === 'not_found' ? 404 : 200;
+      ctx.body = preview;
+      return;
+    }
+    if (ctx.path === '/metrics' && ctx.method === 'GET') {
+      ctx.type = metrics.registry.contentType;
+      ctx.body = await metrics.registry.metrics();
+      return;
+    }
     if (ctx.path !== '/edge/ask') return next();
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
       ctx.status = 405;
@@ -22,11 +57,13 @@ export function edgeEndpoints({ routeTable }: { routeTable: RouteTable }) {
     const raw = ctx.query.domain;
     const host = typeof raw === 'string' ? raw.toLowerCase().replace(/\.$/, '') : '';
     if (host.length === 0 || host.length > 253 || !HOSTNAME.test(host)) {
+      askAnswers.malformed.inc();
       ctx.status = 400;
       ctx.body = 'malformed domain';
       return;
     }
     const allowed = routeTable.allowsCertificate(host);
+    (allowed ? askAnswers.allowed : askAnswers.denied).inc();
     ctx.status = allowed ? 200 : 404;
     ctx.body = allowed ? 'ok' : 'not served here';
   };

@@ -10,6 +10,7 @@ import { Certificate } from '../certificates/entity.ts';
 import { Domain } from '../domains/entity.ts';
 import { transition } from '../domains/transition.ts';
 import { ServiceDomainMapping } from '../routing/mapping.entity.ts';
+import type { Metrics } from '../metrics/registry.ts';
 import type { RouteTable } from '../routing/route-table.ts';
 import { probeHttps, type ProbeResult } from './probe.ts';
 
@@ -34,6 +35,7 @@ interface Deps {
   config: PorticoConfig;
   logger: Logger;
   routeTable: RouteTable;
+  metrics: Metrics;
 }
 
 /**
@@ -42,7 +44,7 @@ interface Deps {
  * each to `live` once an HTTPS request through the edge answers with a valid certificate (recorded as the
  * hostname's certificate). Idempotent: pushing the same table again changes nothing at the edge.
  */
-export function createEdgeService({ orm, kernel, jobs, config, logger, routeTable }: Deps) {
+export function createEdgeService({ orm, kernel, jobs, config, logger, routeTable, metrics }: Deps) {
   const statuses = new Map<string, EdgeStatus>(
     config.edges.map((e) => [e.id, { edgeId: e.id, edge: e.edge, ok: false, lastSyncAt: null, lastError: null, routes: 0, durationMs: null, failures: 0 }]),
   );
@@ -114,11 +116,14 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
       try {
         await kernel.deployRoutes(edge.edge, { routes });
       } catch (error) {
+        metrics.reconcileFailures.inc({ edge: edgeId });
         Object.assign(status, { ok: false, lastError: error instanceof Error ? error.message : String(error), failures: status.failures + 1 });
         logger.warn({ edgeId, err: error }, 'edge reconcile failed; retried with backoff');
         throw error;
       }
-      Object.assign(status, { ok: true, lastSyncAt: new Date(), lastError: null, routes: routes.length, durationMs: Math.round(performance.now() - started) });
+      const elapsed = performance.now() - started;
+      metrics.reconcileSeconds.observe({ edge: edgeId }, elapsed / 1000);
+      Object.assign(status, { ok: true, lastSyncAt: new Date(), lastError: null, routes: routes.length, durationMs: Math.round(elapsed) });
       const retryFailed = deployedVersion.get(edgeId) !== version;
       deployedVersion.set(edgeId, version);
       await orm.em.fork().transactional((em) => advance(em, edge, new Set(routes.map((r) => r.hostname)), retryFailed));

@@ -1,5 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { previewRoute, type Route } from '@portico/kernel';
 import { AppError, notFound } from '../../errors/app-error.ts';
 import type { Principal } from '../../http/principal.ts';
 import type { Domain } from '../domains/entity.ts';
@@ -10,7 +11,7 @@ import { ProjectDomain } from '../projects/project-domain.entity.ts';
 import type { PROTOCOL_MODES, TLS_SOURCES } from './mapping.entity.ts';
 import { ServiceDomainMapping } from './mapping.entity.ts';
 import { Service } from './service.entity.ts';
-import { SUGGESTED_BASE_PATHS, SUGGESTED_SUBDOMAINS, checkBasePath, checkInternalPath, checkPort, checkSubdomain, type FieldIssue } from './validation.ts';
+import { SUGGESTED_BASE_PATHS, SUGGESTED_SUBDOMAINS, checkBasePath, checkInternalPath, checkPort, checkSubdomain, protocolNotice, type FieldIssue } from './validation.ts';
 
 /** Statuses in which a domain may carry mappings: ownership is proven (seed 002: only verified domains route). */
 export const ROUTABLE: ReadonlySet<DomainStatus> = new Set(['verified', 'issuing', 'cert_failed', 'deploying', 'live']);
@@ -106,6 +107,41 @@ export function createMappingsService({ orm, projectService }: { orm: MikroORM; 
       const em = orm.em.fork();
       const { domain } = await domainInProject(em, project.id, input.domainId);
       return availability(em, access, domain, input);
+    },
+
+    /**
+     * The live preview of a draft mapping (FR-035, issue 5 item 3): the external URL, where it lands inside, what
+     * is stripped, an example request, and whether the combination is free — through the kernel's
+     * `previewRoute`, the function the edges' renderers follow, so the preview and the routing cannot disagree.
+     */
+    async preview(principal: Principal, projectId: string, input: MappingInput & { examplePath?: string }) {
+      const { project, access } = await projectService.get(principal, projectId);
+      const em = orm.em.fork();
+      const service = await em.findOne(Service, { id: input.serviceId, project: project.id });
+      if (!service) throw notFound('Service');
+      const { domain } = await domainInProject(em, project.id, input.domainId);
+      const result = await availability(em, access, domain, input);
+      const internal = checkInternalPath(input.internalPath);
+      const port = input.internalPort ?? service.upstreamPort;
+      const issues = [...result.issues, ...(internal.issue ? [internal.issue] : []), ...[checkPort(port)].filter((i): i is FieldIssue => i !== undefined)];
+      if (issues.length > 0) return { valid: false as const, issues, availability: result };
+      const protocol = input.protocol ?? 'https';
+      const stripPath = result.basePath === '/' ? false : (input.stripPath ?? true);
+      const route: Route = { hostname: result.host.replace(/^\*\./, 'tenant.'), basePath: result.basePath, upstream: { host: service.upstreamHost, port, path: internal.value }, stripPath, protocol };
+      const scheme = protocol === 'http' ? 'http' : 'https';
+      const base = `${scheme}://${route.hostname}${result.basePath === '/' ? '' : result.basePath}`;
+      const example = previewRoute([route], `${base}${input.examplePath ?? '/example?q=1'}`);
+      const root = previewRoute([route], `${base}${result.basePath === '/' ? '/' : ''}`);
+      return {
+        valid: true as const,
+        externalUrl: `${scheme}://${result.host}${result.basePath === '/' ? '/' : result.basePath}`,
+        internalUrl: root.outcome === 'proxy' ? root.internalUrl : null,
+        stripping: stripPath ? `Path ${result.basePath} will be stripped` : 'Path preserved',
+        notice: protocolNotice(protocol),
+        example: example as unknown as Record<string, unknown>,
+        availability: result,
+        issues: [],
+      };
     },
 
     async create(principal: Principal, projectId: string, input: MappingInput): Promise<ServiceDomainMapping> {

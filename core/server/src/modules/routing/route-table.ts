@@ -92,6 +92,11 @@ export class RouteTable {
     return entry && (matchRoute(entry.routes, { hostname: host, path }) as TableRoute | undefined);
   }
 
+  /** The routes that may serve `host` (its own, or its wildcard parent's), for the kernel's preview. */
+  routesFor(host: string): readonly TableRoute[] {
+    return this.#entry(host)?.routes ?? [];
+  }
+
   /** Every route, host by host (edge renderers). */
   routes(): TableRoute[] {
     return [...this.#hosts.values()].flatMap((entry) => entry.routes);
@@ -108,21 +113,34 @@ export class RouteTable {
       : await em.getConnection().execute(SELECT, [statuses]);
     const next = hosts ? this.#hosts : new Map<string, HostEntry>();
     for (const host of hosts ?? []) next.delete(host);
+    // Rows repeat the same few strings (service ids, upstream hosts, modes) and upstreams: share one copy of each,
+    // and size each host's list for its first route (most hosts have one). See perf/README.md for the figures.
+    const shared = new Map<string, string>();
+    const one = (value: string) => shared.get(value) ?? (shared.set(value, value), value);
+    const upstreams = new Map<string, TableRoute['upstream']>();
     for (const row of rows) {
-      const entry = next.get(row.host) ?? { routes: [], certificate: false };
-      entry.routes.push({
+      const upstreamKey = `${row.upstream_host}:${row.internal_port}${row.internal_path}`;
+      let upstream = upstreams.get(upstreamKey);
+      if (!upstream) upstreams.set(upstreamKey, (upstream = { host: one(row.upstream_host), port: row.internal_port, path: one(row.internal_path) }));
+      const route: TableRoute = {
         mappingId: row.mapping_id,
         hostname: row.host,
-        basePath: row.base_path,
-        serviceId: row.service_id,
-        upstream: { host: row.upstream_host, port: row.internal_port, path: row.internal_path },
+        basePath: one(row.base_path),
+        serviceId: one(row.service_id),
+        upstream,
         stripPath: row.strip_path,
-        protocol: row.protocol,
+        protocol: one(row.protocol) as TableRoute['protocol'],
         redirectStatus: row.redirect_status,
-        tlsSource: row.tls_source,
-      });
-      entry.certificate ||= row.protocol !== 'http' && row.tls_source !== 'none';
-      next.set(row.host, entry);
+        tlsSource: one(row.tls_source) as TableRoute['tlsSource'],
+      };
+      const certificate = row.protocol !== 'http' && row.tls_source !== 'none';
+      const entry = next.get(row.host);
+      if (entry) {
+        entry.routes.push(route);
+        entry.certificate ||= certificate;
+      } else {
+        next.set(row.host, { routes: [route], certificate });
+      }
     }
     this.#hosts = next;
     this.version += 1;

@@ -1,0 +1,75 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { CERTIFICATE_STATUSES } from '../certificates/entity.ts';
+import { DOMAIN_STATUSES } from '../domains/lifecycle.ts';
+
+const DAY = 86_400;
+
+/**
+ * Prometheus metrics (issue 5 item 8), one registry per running Portico (tests start several in one process).
+ * State gauges are read from the database when scraped; event counters and histograms are fed by the code that
+ * sees the events (the ask endpoint, the edge reconciler).
+ */
+export function createMetrics({ orm }: { orm: MikroORM }) {
+  const registry = new Registry();
+  const em = () => orm.em.fork();
+
+  new Gauge({
+    name: 'portico_domains',
+    help: 'Domains by lifecycle status.',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const rows: Array<{ status: string; count: string }> = await em().getConnection().execute('select status, count(*) as count from domains group by status');
+      const counts = new Map(rows.map((r) => [r.status, Number(r.count)]));
+      for (const status of DOMAIN_STATUSES) this.set({ status }, counts.get(status) ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'portico_certificates',
+    help: 'Certificates by status.',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const rows: Array<{ status: string; count: string }> = await em().getConnection().execute('select status, count(*) as count from certificates group by status');
+      const counts = new Map(rows.map((r) => [r.status, Number(r.count)]));
+      for (const status of CERTIFICATE_STATUSES) this.set({ status }, counts.get(status) ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'portico_certificate_earliest_expiry_seconds',
+    help: 'Seconds until the earliest-expiring certificate expires (negative when one has expired; absent without certificates).',
+    registers: [registry],
+    async collect() {
+      const [row]: Array<{ min: Date | null }> = await em().getConnection().execute("select min(not_after) as min from certificates where status <> 'failed'");
+      this.reset();
+      if (row?.min) this.set((new Date(row.min).getTime() - Date.now()) / 1000);
+    },
+  });
+  new Gauge({
+    name: 'portico_certificates_expiring_14d',
+    help: 'Certificates that expire within 14 days.',
+    registers: [registry],
+    async collect() {
+      const [row]: Array<{ count: string }> = await em()
+        .getConnection()
+        .execute(`select count(*) as count from certificates where not_after < now() + interval '${14 * DAY} seconds'`);
+      this.set(Number(row?.count ?? 0));
+    },
+  });
+
+  const reconcileSeconds = new Histogram({
+    name: 'portico_edge_reconcile_duration_seconds',
+    help: 'Time to render and push the route table to one edge.',
+    labelNames: ['edge'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const reconcileFailures = new Counter({ name: 'portico_edge_reconcile_failures_total', help: 'Reconciles an edge refused or that failed.', labelNames: ['edge'], registers: [registry] });
+  const ask = new Counter({ name: 'portico_edge_ask_requests_total', help: 'On-demand TLS ask requests by answer.', labelNames: ['answer'], registers: [registry] });
+  // Bound children: the ask endpoint increments without a label lookup.
+  const askAnswers = { allowed: ask.labels('allowed'), denied: ask.labels('denied'), malformed: ask.labels('malformed') };
+
+  return { registry, reconcileSeconds, reconcileFailures, askAnswers };
+}
+export type Metrics = ReturnType<typeof createMetrics>;
