@@ -11,6 +11,7 @@ import type { SecretBox } from './modules/credentials/crypto.ts';
 import { createCredentialService, type CredentialService } from './modules/credentials/service.ts';
 import { createDomainCheckService, type DomainCheckService } from './modules/dns-setup/check.ts';
 import { createMappingsService, type MappingsService } from './modules/routing/mappings.service.ts';
+import { createCertificateService, type CertificateService } from './modules/certificates/service.ts';
 import { createEdgeService, type EdgeService } from './modules/edges/service.ts';
 import { createMetrics, type Metrics } from './modules/metrics/registry.ts';
 import { RouteTable } from './modules/routing/route-table.ts';
@@ -49,6 +50,7 @@ export interface Cradle {
   routeTable: RouteTable;
   edgeService: EdgeService;
   metrics: Metrics;
+  certificateService: CertificateService;
   domainService: DomainService;
   verificationService: VerificationService;
   organizationService: OrganizationService;
@@ -75,6 +77,7 @@ export function buildContainer(infra: Infrastructure): AwilixContainer<Cradle> {
     routeTable: asFunction((deps: Pick<Cradle, 'orm' | 'logger'>) => new RouteTable(deps)).singleton(),
     edgeService: asFunction(createEdgeService).singleton(),
     metrics: asFunction(createMetrics).singleton(),
+    certificateService: asFunction(createCertificateService).singleton(),
     domainService: asFunction(createDomainService).singleton(),
     verificationService: asFunction(createVerificationService).singleton(),
     organizationService: asFunction(createOrganizationService).singleton(),

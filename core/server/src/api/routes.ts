@@ -1,6 +1,7 @@
 import type { AnyRoute } from '../http/route.ts';
 import { apiKeyRoutes } from './api-keys/routes.ts';
 import { authRoutes } from './auth/routes.ts';
+import { certificateRoutes } from './certificates/routes.ts';
 import { dnsCredentialRoutes } from './dns-credentials/routes.ts';
 import { dnsSetupRoutes } from './dns-setup/routes.ts';
 import { domainRoutes } from './domains/routes.ts';
@@ -14,4 +15,4 @@ import { projectRoutes } from './projects/routes.ts';
 import { verificationMethodRoutes } from './verification-methods/routes.ts';
 
 /** Every API route; the router and the OpenAPI document both read this list. */
-export const ROUTES: AnyRoute[] = [...authRoutes, ...organizationRoutes, ...settingsRoutes, ...projectRoutes, ...projectDomainRoutes, ...apiKeyRoutes, ...dnsSetupRoutes, ...domainRoutes, ...verificationMethodRoutes, ...dnsCredentialRoutes, ...providerRoutes, ...serviceRoutes, ...mappingRoutes];
+export const ROUTES: AnyRoute[] = [...authRoutes, ...organizationRoutes, ...settingsRoutes, ...projectRoutes, ...projectDomainRoutes, ...apiKeyRoutes, ...dnsSetupRoutes, ...domainRoutes, ...verificationMethodRoutes, ...dnsCredentialRoutes, ...providerRoutes, ...serviceRoutes, ...mappingRoutes, ...certificateRoutes];

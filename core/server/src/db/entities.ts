@@ -1,4 +1,5 @@
 import { ApiKey } from '../modules/api-keys/entity.ts';
+import { AcmeChallenge } from '../modules/certificates/challenge.entity.ts';
 import { Certificate } from '../modules/certificates/entity.ts';
 import { DnsCredential } from '../modules/credentials/entity.ts';
 import { Domain } from '../modules/domains/entity.ts';
@@ -15,4 +16,4 @@ import { Session } from '../modules/sessions/entity.ts';
 import { User } from '../modules/users/entity.ts';
 
 /** Every entity the ORM knows; the migration generator diffs against exactly this list. */
-export const ENTITIES = [Organization, OrganizationSettings, OrganizationSettingsChange, User, Membership, Project, ProjectDomain, ApiKey, Session, DnsCredential, Domain, DomainEvent, Service, ServiceDomainMapping, Certificate];
+export const ENTITIES = [Organization, OrganizationSettings, OrganizationSettingsChange, User, Membership, Project, ProjectDomain, ApiKey, Session, DnsCredential, Domain, DomainEvent, Service, ServiceDomainMapping, Certificate, AcmeChallenge];

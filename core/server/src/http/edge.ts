@@ -2,9 +2,11 @@ import { timingSafeEqual } from 'node:crypto';
 import { previewRoute } from '@portico/kernel';
 import type { Context, Next } from 'koa';
 import type { PorticoConfig } from '../config/schema.ts';
+import type { CertificateService } from '../modules/certificates/service.ts';
 import type { Metrics } from '../modules/metrics/registry.ts';
 import type { RouteTable } from '../modules/routing/route-table.ts';
 
+const CHALLENGE_PATH = '/.well-known/acme-challenge/';
 const HOSTNAME = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
@@ -18,10 +20,13 @@ const HOSTNAME = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](
  * the request (proxy target, redirect, refusal, not found), as JSON; needs `edgeApi.resolveToken` as a Bearer
  * token, and is off (404) without one.
  *
+ * `GET /.well-known/acme-challenge/<token>` — HTTP-01 answers while Portico's own ACME issuer runs (edges forward
+ * the path to Portico).
+ *
  * `GET /metrics` — Prometheus text format (modules/metrics/registry.ts). Serve it to your scraper only: bind
  * Portico to a private address or put the path behind your proxy's access rules.
  */
-export function edgeEndpoints({ routeTable, metrics, config }: { routeTable: RouteTable; metrics: Metrics; config: PorticoConfig }) {
+export function edgeEndpoints({ routeTable, metrics, config, certificateService }: { routeTable: RouteTable; metrics: Metrics; config: PorticoConfig; certificateService: CertificateService }) {
   const { askAnswers } = metrics;
   const token = config.edgeApi.resolveToken ? Buffer.from(`Bearer ${config.edgeApi.resolveToken}`) : undefined;
   const authorised = (header: string | undefined) => {
@@ -29,6 +34,13 @@ export function edgeEndpoints({ routeTable, metrics, config }: { routeTable: Rou
     return token !== undefined && given.length === token.length && timingSafeEqual(given, token);
   };
   return async function edge(ctx: Context, next: Next): Promise<void> {
+    if (ctx.path.startsWith(CHALLENGE_PATH) && ctx.method === 'GET') {
+      const answer = await certificateService.challengeAnswer(ctx.path.slice(CHALLENGE_PATH.length));
+      ctx.status = answer === undefined ? 404 : 200;
+      ctx.type = 'text/plain';
+      ctx.body = answer ?? 'unknown token';
+      return;
+    }
     if (ctx.path === '/edge/resolve' && token !== undefined) {
       if (!authorised(ctx.get('authorization'))) {
         ctx.status = 401;

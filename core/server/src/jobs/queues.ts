@@ -29,6 +29,8 @@ export const QUEUES = {
   'edge.reconcile': { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 600, deadLetter: 'dead-letter', notify: true, policy: 'stately' },
   /** HTTPS probe of a deploying domain's hosts through the edge; re-sent until it passes or attempts run out. */
   'domain.probe': { retryLimit: 2, retryDelay: 5, expireInSeconds: 300, deadLetter: 'dead-letter', notify: true },
+  /** Obtain one hostname's certificate through `issueCert` (cert.acme: ACME with HTTP-01 or DNS-01). Data: { domainId, hostname }. */
+  'certificate.issue': { retryLimit: 2, retryDelay: 60, retryBackoff: true, expireInSeconds: 600, deadLetter: 'dead-letter', notify: true },
   /** Every minute: dispatch due automatic retries and watch checks. */
   'domain.sweep': { retryLimit: 0, expireInSeconds: 120, notify: false, policy: 'singleton' },
 } as const satisfies Record<string, Omit<Queue, 'name'>>;
@@ -47,5 +49,6 @@ export interface JobData {
   'domain.propagation': { domainId: string };
   'edge.reconcile': { edgeId: string };
   'domain.probe': { domainId: string; edgeId: string; attempt: number };
+  'certificate.issue': { domainId: string; hostname: string };
   'dead-letter': Record<string, unknown>;
 }

@@ -7,7 +7,7 @@ import type { JobData } from './queues.ts';
  * Attach a worker to every queue that has one. Workers are small functions of their dependencies; retries,
  * backoff and dead letters come from the queue table.
  */
-export async function startWorkers({ boss, verificationService, dnsSetupService, edgeService, config }: Pick<Cradle, 'boss' | 'verificationService' | 'dnsSetupService' | 'edgeService' | 'config'>): Promise<string[]> {
+export async function startWorkers({ boss, verificationService, dnsSetupService, edgeService, certificateService, config }: Pick<Cradle, 'boss' | 'verificationService' | 'dnsSetupService' | 'edgeService' | 'certificateService' | 'config'>): Promise<string[]> {
   // NOTIFY wakes workers when a job is created, not when a group slot frees up: keep the backstop poll as
   // frequent as the plain one, or jobs held back by an organization's concurrency cap would wait for it.
   const seconds = config.jobs.pollingIntervalSeconds;
@@ -20,8 +20,10 @@ export async function startWorkers({ boss, verificationService, dnsSetupService,
     await work(boss, 'domain.propagation', { ...polling, localConcurrency: 2 }, async (data: JobData['domain.propagation']) => dnsSetupService.runPropagation(data.domainId)),
     await work(boss, 'edge.reconcile', { ...polling, localConcurrency: 2 }, async (data: JobData['edge.reconcile']) => edgeService.runReconcile(data.edgeId)),
     await work(boss, 'domain.probe', { ...polling, localConcurrency: 4 }, async (data: JobData['domain.probe']) => edgeService.runProbe(data)),
+    await work(boss, 'certificate.issue', { ...polling, localConcurrency: 2 }, async (data: JobData['certificate.issue']) => certificateService.runIssue(data)),
     await work(boss, 'domain.sweep', polling, async () => {
       await verificationService.dispatchDue();
+      await certificateService.renewDue();
       await edgeService.requestSync(); // heals an edge that restarted and lost its config
     }),
   ];

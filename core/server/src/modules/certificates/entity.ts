@@ -22,6 +22,9 @@ export const CertificateSchema = defineEntity({
     issuer: p.string().length(255).nullable(),
     notAfter: p.datetime().nullable(),
     lastError: p.text().nullable(),
+    /** Certificates Portico issued itself (`cert.acme`): the PEM chain, and the key sealed like credentials. */
+    certificatePem: p.text().nullable().lazy(),
+    privateKeySealed: p.text().nullable().hidden().lazy(),
     lastCheckedAt: p.datetime().nullable(),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },
