@@ -123,6 +123,15 @@ describe('services and domain mappings', () => {
     expect(await em().count(ServiceDomainMapping, { host: 'docs.example.test' })).toBe(0);
   });
 
+  it('changes a mapping under the same rules: conflicts with others refused, its own combination kept', async () => {
+    const mapping = (await post(`/v1/projects/${projectId}/mappings`, { serviceId, domainId, subdomain: 'edit', basePath: '/a' }).expect(201)).body;
+    const patch = (body: object) => session.agent.patch(`/v1/mappings/${mapping.id}`).set('x-csrf-token', session.csrf).send(body);
+    expect((await patch({ basePath: '/a', protocol: 'both' }).expect(200)).body).toMatchObject({ basePath: '/a', protocol: 'both', notice: expect.stringContaining('both protocols') });
+    expect((await patch({ subdomain: 'api', basePath: '/v1' }).expect(409)).body.error.code).toBe('MAPPING_CONFLICT');
+    expect((await patch({ basePath: 'b/' }).expect(400)).body.error.details.issues[0]).toMatchObject({ field: 'basePath', suggestion: '/b' });
+    expect((await patch({ basePath: '/b', internalPath: '/svc', stripPath: false }).expect(200)).body).toMatchObject({ host: 'edit.example.test', basePath: '/b', internalPath: '/svc', stripPath: false });
+  });
+
   it('refuses a domain that is not verified', async () => {
     const res = await post(`/v1/projects/${projectId}/domains`, { hostnames: ['pending.test'] }).expect(200);
     const pending = res.body.created[0].id;

@@ -65,6 +65,18 @@ export const mappingRoutes = [
     handler: async ({ params, principal, cradle }) => ({ data: (await cradle.mappingsService.list(principal, params.projectId)).map(mappingView) }),
   }),
   defineRoute({
+    method: 'patch',
+    path: '/v1/mappings/:mappingId',
+    tag: 'routing',
+    summary: 'Change a mapping (validated and conflict-checked like a new one; the edges follow within seconds)',
+    auth: 'principal',
+    scope: 'projects:write',
+    params: z.object({ mappingId: uuid }),
+    body: mappingBody.omit({ domainId: true }).partial(),
+    response: mappingSchema,
+    handler: async ({ params, body, principal, cradle }) => mappingView(await cradle.mappingsService.update(principal, params.mappingId, body)),
+  }),
+  defineRoute({
     method: 'delete',
     path: '/v1/mappings/:mappingId',
     tag: 'routing',

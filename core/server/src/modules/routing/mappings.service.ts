@@ -199,6 +199,48 @@ export function createMappingsService({ orm, projectService }: { orm: MikroORM; 
       return orm.em.fork().find(ServiceDomainMapping, { project: project.id }, { orderBy: { host: 'asc', basePath: 'asc' }, populate: ['service'] });
     },
 
+    /** Change a mapping: the merged result is validated and conflict-checked as a new one would be (itself excepted). */
+    async update(principal: Principal, mappingId: string, patch: Partial<Omit<MappingInput, 'domainId'>>): Promise<ServiceDomainMapping> {
+      const { mapping, access } = await reach(principal, mappingId);
+      requireRole(access, 'project_admin', mapping.project.id);
+      try {
+        return await orm.em.fork().transactional(async (em) => {
+          const fresh = await em.findOneOrFail(ServiceDomainMapping, { id: mapping.id }, { populate: ['domain', 'service'] });
+          const service = patch.serviceId ? await em.findOne(Service, { id: patch.serviceId, project: fresh.project.id }) : fresh.service;
+          if (!service) throw notFound('Service');
+          const merged = {
+            subdomain: patch.subdomain === undefined ? fresh.subdomain : patch.subdomain,
+            basePath: patch.basePath ?? fresh.basePath,
+          };
+          const result = await availability(em, access, fresh.domain, merged, fresh.id);
+          const internal = checkInternalPath(patch.internalPath ?? fresh.internalPath);
+          const port = patch.internalPort ?? fresh.internalPort;
+          const issues = [...result.issues, ...(internal.issue ? [internal.issue] : []), ...[checkPort(port)].filter((i): i is FieldIssue => i !== undefined)];
+          if (issues.length > 0) throw new AppError('ROUTING_INVALID', issues[0]!.message, { issues });
+          if (!result.available) throw conflictError(result);
+          if (patch.primary) await em.nativeUpdate(ServiceDomainMapping, { service: service.id, id: { $ne: fresh.id } }, { primary: false });
+          em.assign(fresh, {
+            service,
+            subdomain: checkSubdomain(merged.subdomain).value,
+            host: result.host,
+            basePath: result.basePath,
+            internalPath: internal.value,
+            internalPort: port,
+            stripPath: result.basePath === '/' ? false : (patch.stripPath ?? fresh.stripPath),
+            protocol: patch.protocol ?? fresh.protocol,
+            redirectStatus: patch.redirectStatus ?? fresh.redirectStatus,
+            tlsSource: patch.tlsSource ?? fresh.tlsSource,
+            primary: patch.primary ?? fresh.primary,
+          });
+          await em.flush();
+          return fresh;
+        });
+      } catch (error) {
+        if (error instanceof UniqueConstraintViolationException) throw new AppError('MAPPING_CONFLICT', 'That host and base path were taken meanwhile.', {});
+        throw error;
+      }
+    },
+
     async remove(principal: Principal, mappingId: string): Promise<void> {
       const { mapping, access } = await reach(principal, mappingId);
       requireRole(access, 'project_admin', mapping.project.id);
