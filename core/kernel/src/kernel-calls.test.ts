@@ -155,3 +155,24 @@ describe('close', () => {
     expect(calls).toHaveLength(4);
   });
 });
+
+describe('deployRoutes', () => {
+  const edge = (deliver: boolean) =>
+    plugin('edge.x', ({ hooks }) => {
+      hooks.renderRoutes.for('x').tap('edge.x', (state: RenderRoutesState) => ({ ...state, output: { routes: state.routes.length } }));
+      if (deliver) {
+        hooks.renderRoutes.for('x').tap({ name: 'edge.x', stage: 1000 }, (state: RenderRoutesState) => (state.deliver ? { ...state, delivered: { at: new Date(0), detail: 'pushed' } } : state));
+      }
+    });
+
+  it('asks the delivery stage to push and reports what it did; renderRoutes never delivers', async () => {
+    const kernel = await createTestKernel([{ plugin: edge(true) }]);
+    expect(await kernel.deployRoutes('x', { routes: [route] })).toEqual({ output: { routes: 1 }, delivered: { at: new Date(0), detail: 'pushed' } });
+    expect(await kernel.renderRoutes('x', { routes: [route] })).toEqual({ routes: 1 });
+  });
+
+  it('EDGE_NOT_DELIVERED when the edge plugin renders but has no delivery', async () => {
+    const kernel = await createTestKernel([{ plugin: edge(false) }]);
+    expect(await codeOf(kernel.deployRoutes('x', { routes: [route] }))).toBe('EDGE_NOT_DELIVERED');
+  });
+});

@@ -17,8 +17,10 @@ import {
 } from './hooks.ts';
 import { installInterceptors, type HookCallObserver } from './interceptors.ts';
 import { matchNameservers } from './dns-detect.ts';
-import { parseCredentials, toProviderError } from './dns-plan.ts';
-import { SUPPORTED_DNS_PROVIDER_API_VERSIONS, type DnsProviderClient, type DnsZoneInfo, type ProviderCallContext, type ProviderRecordSet } from './dns-provider.ts';
+import { createDnsHandle, type DnsProviderHandle } from './dns-handle.ts';
+import { SUPPORTED_DNS_PROVIDER_API_VERSIONS } from './dns-provider.ts';
+
+export type { DnsProviderHandle } from './dns-handle.ts';
 import type { DnsProviderDescriptor, EdgeDescriptor, Plugin, PluginDescriptors, PluginSpec, VerificationMethodDescriptor } from './plugin.ts';
 import type { ExpectedRecord } from './records.ts';
 import type { PluginServices } from './services.ts';
@@ -47,20 +49,6 @@ export interface KernelDescriptors {
   verificationMethods: Array<VerificationMethodDescriptor & { plugin: string }>;
   dnsProviders: Array<DnsProviderDescriptor & { plugin: string }>;
   edges: Array<EdgeDescriptor & { plugin: string }>;
-}
-
-/**
- * The read side of one DNS provider, for the server: credentials are checked against the provider's schema
- * (`DNS_CREDENTIALS_INVALID`) and every failure comes back as a `DnsProviderError` with its kind. Writes go
- * through `Kernel.applyRecords`, so they are planned and ownership-checked.
- */
-export interface DnsProviderHandle {
-  readonly descriptor: DnsProviderDescriptor & { plugin: string };
-  /** The credential as the provider's schema parses it; throws `DNS_CREDENTIALS_INVALID`. */
-  parseCredentials(credentials: unknown): unknown;
-  verifyCredentials(credentials: unknown, ctx?: ProviderCallContext): Promise<{ zones?: string[]; message?: string }>;
-  getZone(zone: string, credentials: unknown, ctx?: ProviderCallContext): Promise<DnsZoneInfo>;
-  getRecords(zone: string, credentials: unknown, query?: { names?: string[] }, ctx?: ProviderCallContext): Promise<ProviderRecordSet[]>;
 }
 
 export interface Kernel {
@@ -362,29 +350,7 @@ export function createKernel(options: KernelOptions): Kernel {
           details: { provider, available: descriptors.dnsProviders.map((d) => d.provider) },
         });
       }
-      const { connect, credentials: schema } = descriptor;
-      if (descriptor.setup !== 'api' || connect === undefined || schema === undefined) {
-        throw new KernelError('DNS_PROVIDER_NO_API', `${descriptor.displayName} records are not written with a stored credential (setup: ${descriptor.setup})`, {
-          details: { provider, setup: descriptor.setup },
-        });
-      }
-      const services = servicesByPlugin.get(descriptor.plugin) as PluginServices;
-      const parse = (credentials: unknown) => parseCredentials({ provider, credentials: schema }, credentials);
-      const client = (credentials: unknown): DnsProviderClient => connect({ credentials: parse(credentials), services });
-      const guarded = async <T>(fn: () => Promise<T>): Promise<T> => {
-        try {
-          return await fn();
-        } catch (error) {
-          throw toProviderError(error);
-        }
-      };
-      return {
-        descriptor: { ...descriptor },
-        parseCredentials: parse,
-        verifyCredentials: (credentials, ctx) => guarded(() => client(credentials).verifyCredentials(ctx)),
-        getZone: (zone, credentials, ctx) => guarded(() => client(credentials).getZone(zone, ctx)),
-        getRecords: (zone, credentials, query, ctx) => guarded(() => client(credentials).getRecords(zone, query, ctx)),
-      };
+      return createDnsHandle(descriptor, servicesByPlugin.get(descriptor.plugin) as PluginServices);
     },
     async applyRecords(provider, input) {
       const hook = tapped(hooks.applyRecords, provider);
