@@ -16,3 +16,4 @@ export { requirePebble, startPebble } from './pebble.ts';
 export type { Pebble, PebbleOptions } from './pebble.ts';
 export { initialCaddyConfig, requireCaddy, startCaddy } from './caddy.ts';
 export type { Caddy, CaddyOptions } from './caddy.ts';
+export { requireRedis, startRedis, type Redis, type RedisOptions } from './redis.ts';

@@ -1,0 +1,73 @@
+/**
+ * Delivery to Traefik's Redis KV provider: the diff between what this deliverer last applied and the new KV
+ * map, in one MULTI (SET and DEL together, so Traefik never reads half a change). On first use the keys under
+ * the prefix are read with SCAN, so a restarted Portico still only touches what changed. Knows nothing of the
+ * kernel. Traefik sees changes only with keyspace notifications on (`notify-keyspace-events KEA`).
+ */
+import { Redis } from 'ioredis';
+import { diffKv, type KvDiff } from './kv.ts';
+
+export interface RedisDeliveryOptions {
+  url: string;
+  /** Traefik's `rootKey`. */
+  prefix: string;
+  /** Longest wait to connect and for each command. Default 10000 ms. */
+  timeoutMs?: number;
+}
+
+export interface RedisDeliverer {
+  /** Applies `next` (a `flattenToKv` map); resolves with the diff that was written. */
+  apply(next: ReadonlyMap<string, string>): Promise<KvDiff>;
+  close(): Promise<void>;
+}
+
+const CHUNK = 1000;
+
+export function createRedisDeliverer({ url, prefix, timeoutMs = 10_000 }: RedisDeliveryOptions): RedisDeliverer {
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 1 });
+  let applied: Map<string, string> | undefined;
+
+  async function readExisting(): Promise<Map<string, string>> {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}/*`, 'COUNT', 1000);
+      keys.push(...batch);
+      cursor = next;
+    } while (cursor !== '0');
+    const existing = new Map<string, string>();
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      const slice = keys.slice(i, i + CHUNK);
+      const values = await redis.mget(...slice);
+      slice.forEach((key, j) => existing.set(key, values[j] ?? ''));
+    }
+    return existing;
+  }
+
+  return {
+    async apply(next) {
+      if (redis.status === 'wait') await redis.connect();
+      applied ??= await readExisting();
+      const diff = diffKv(applied, next);
+      if (diff.set.size > 0 || diff.del.length > 0) {
+        const multi = redis.multi();
+        // Chunked: one MSET/DEL with 100,000 arguments would overflow the call stack when spread.
+        const pairs = [...diff.set];
+        for (let i = 0; i < pairs.length; i += CHUNK) multi.mset(...pairs.slice(i, i + CHUNK).flat());
+        for (let i = 0; i < diff.del.length; i += CHUNK) multi.del(...diff.del.slice(i, i + CHUNK));
+        const results = (await multi.exec()) ?? [];
+        const failed = results.find(([err]) => err);
+        if (failed?.[0]) {
+          applied = undefined; // unknown state: read it again next time
+          throw failed[0];
+        }
+      }
+      applied = new Map(next);
+      return diff;
+    },
+    async close() {
+      if (redis.status !== 'end' && redis.status !== 'wait') await redis.quit();
+      else redis.disconnect();
+    },
+  };
+}
