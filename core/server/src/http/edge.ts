@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
-import { previewRoute } from '@portico/kernel';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { previewRoute, type Kernel } from '@portico/kernel';
 import type { Context, Next } from 'koa';
 import type { PorticoConfig } from '../config/schema.ts';
 import type { CertificateService } from '../modules/certificates/service.ts';
@@ -23,17 +23,56 @@ const HOSTNAME = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](
  * `GET /.well-known/acme-challenge/<token>` — HTTP-01 answers while Portico's own ACME issuer runs (edges forward
  * the path to Portico).
  *
+ * `GET /edge/traefik/config` — Traefik's HTTP provider (when edge.traefik is enabled): the dynamic configuration
+ * as JSON with an ETag, 304 while nothing changed; the same edge token (Traefik's `http.headers` sends it).
+ *
  * `GET /metrics` — Prometheus text format (modules/metrics/registry.ts). Serve it to your scraper only: bind
  * Portico to a private address or put the path behind your proxy's access rules.
  */
-export function edgeEndpoints({ routeTable, metrics, config, certificateService }: { routeTable: RouteTable; metrics: Metrics; config: PorticoConfig; certificateService: CertificateService }) {
+interface EdgeDeps {
+  routeTable: RouteTable;
+  metrics: Metrics;
+  config: PorticoConfig;
+  certificateService: CertificateService;
+  kernel: Kernel;
+}
+
+export function edgeEndpoints({ routeTable, metrics, config, certificateService, kernel }: EdgeDeps) {
   const { askAnswers } = metrics;
   const token = config.edgeApi.resolveToken ? Buffer.from(`Bearer ${config.edgeApi.resolveToken}`) : undefined;
   const authorised = (header: string | undefined) => {
     const given = Buffer.from(header ?? '');
     return token !== undefined && given.length === token.length && timingSafeEqual(given, token);
   };
+  // The Traefik HTTP provider polls: render once per route-table version, answer 304 while it stays the same.
+  let traefik: { version: number; body: string; etag: string } | undefined;
+  const traefikConfig = async () => {
+    if (traefik?.version !== routeTable.version) {
+      const version = routeTable.version;
+      const body = JSON.stringify(await kernel.renderRoutes('traefik', { routes: [...routeTable.routes()] }));
+      traefik = { version, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+    }
+    return traefik;
+  };
+  const servesTraefik = () => kernel.descriptors.edges.some((d) => d.edge === 'traefik');
+
   return async function edge(ctx: Context, next: Next): Promise<void> {
+    if (ctx.path === '/edge/traefik/config' && token !== undefined && servesTraefik()) {
+      if (!authorised(ctx.get('authorization'))) {
+        ctx.status = 401;
+        ctx.body = { error: { code: 'UNAUTHENTICATED', message: 'Send the edge token: Authorization: Bearer <edgeApi.resolveToken>.' } };
+        return;
+      }
+      const { body, etag } = await traefikConfig();
+      ctx.set('ETag', etag);
+      if (ctx.get('if-none-match') === etag) {
+        ctx.status = 304;
+        return;
+      }
+      ctx.type = 'application/json';
+      ctx.body = body;
+      return;
+    }
     if (ctx.path.startsWith(CHALLENGE_PATH) && ctx.method === 'GET') {
       const answer = await certificateService.challengeAnswer(ctx.path.slice(CHALLENGE_PATH.length));
       ctx.status = answer === undefined ? 404 : 200;

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Domain } from '../src/modules/domains/entity.ts';
+import { signIn, startTestPortico, waitFor, type TestPortico } from './helpers.ts';
+
+// Traefik's HTTP provider polls GET /edge/traefik/config: the dynamic configuration as JSON with an ETag, 304
+// while the route table has not changed, behind the edge token (issue 6 item 1, HTTP delivery).
+const TOKEN = 'traefik-edge-token-0123456789abcdef';
+
+describe('GET /edge/traefik/config', () => {
+  let portico: TestPortico;
+  let session: Awaited<ReturnType<typeof signIn>>;
+  let projectId: string;
+  let serviceId: string;
+  const post = (path: string, body: object) => session.agent.post(path).set('x-csrf-token', session.csrf).send(body);
+  const config = (etag?: string) => {
+    const req = portico.http.get('/edge/traefik/config').set('authorization', `Bearer ${TOKEN}`);
+    return etag ? req.set('if-none-match', etag) : req;
+  };
+
+  beforeAll(async () => {
+    portico = await startTestPortico({
+      edgeApi: { resolveToken: TOKEN },
+      plugins: [{ package: '@portico/verify-dns-txt' }, { package: '@portico/edge-traefik', options: { certResolver: 'le' } }],
+    });
+    session = await signIn(portico, 'demo@portico.local', 'portico-demo');
+    const organizationId = (await session.agent.get('/v1/organizations').expect(200)).body.data[0].id;
+    projectId = (await session.agent.get(`/v1/organizations/${organizationId}/projects`).expect(200)).body.data[0].id;
+    serviceId = (await post(`/v1/projects/${projectId}/services`, { name: 'web', upstreamHost: 'web.internal', upstreamPort: 3000 }).expect(201)).body.id;
+  });
+  afterAll(async () => portico?.stop());
+
+  it('serves the routes as Traefik JSON with an ETag, 304 while unchanged, a new ETag after a change', async () => {
+    const empty = await config().expect(200);
+    const first = empty.headers.etag as string;
+    expect(first).toMatch(/^"[\w-]+"$/);
+    expect((await config(first)).status).toBe(304);
+
+    const domainId = (await post(`/v1/projects/${projectId}/domains`, { hostnames: ['shop.test'] }).expect(200)).body.created[0].id;
+    await portico.container.cradle.orm.em.fork().nativeUpdate(Domain, { id: domainId }, { status: 'verified' });
+    await post(`/v1/projects/${projectId}/mappings`, { serviceId, domainId, basePath: '/api' }).expect(201);
+    const changed = await waitFor(() => config(first), (res) => res.status === 200, 50, 50);
+    expect(changed.status).toBe(200);
+    expect(changed.headers.etag).not.toBe(first);
+    const routers = Object.values(changed.body.http.routers) as Array<{ rule: string; tls?: { certResolver?: string } }>;
+    expect(routers).toEqual([expect.objectContaining({ rule: expect.stringContaining('Host(`shop.test`)'), tls: { certResolver: 'le' } })]);
+    expect(changed.body.http.services).toBeDefined();
+    expect((await config(changed.headers.etag as string)).status).toBe(304);
+  });
+
+  it('needs the edge token', async () => {
+    expect((await portico.http.get('/edge/traefik/config')).status).toBe(401);
+    expect((await portico.http.get('/edge/traefik/config').set('authorization', 'Bearer nope-nope-nope-nope-nope')).status).toBe(401);
+  });
+});
