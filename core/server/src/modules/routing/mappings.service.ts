@@ -42,6 +42,12 @@ export interface Availability {
 
 const hostOf = (subdomain: string | null, hostname: string) => (subdomain ? `${subdomain}.${hostname}` : hostname);
 
+/** Every field issue of a mapping: host and base path (from the availability check), internal path, port. */
+function fieldIssues(result: Availability, internal: { issue?: FieldIssue }, port: number): FieldIssue[] {
+  const portIssue = checkPort(port);
+  return [...result.issues, ...(internal.issue ? [internal.issue] : []), ...(portIssue ? [portIssue] : [])];
+}
+
 /**
  * Service domain mappings (seed 002 FR-027–FR-055): validated with suggestions, conflicts refused by the unique
  * (host, base path) index and explained with what holds the combination and what is free, across every project of
@@ -123,7 +129,7 @@ export function createMappingsService({ orm, projectService }: { orm: MikroORM; 
       const result = await availability(em, access, domain, input);
       const internal = checkInternalPath(input.internalPath);
       const port = input.internalPort ?? service.upstreamPort;
-      const issues = [...result.issues, ...(internal.issue ? [internal.issue] : []), ...[checkPort(port)].filter((i): i is FieldIssue => i !== undefined)];
+      const issues = fieldIssues(result, internal, port);
       if (issues.length > 0) return { valid: false as const, issues, availability: result };
       const protocol = input.protocol ?? 'https';
       const stripPath = result.basePath === '/' ? false : (input.stripPath ?? true);
@@ -158,7 +164,7 @@ export function createMappingsService({ orm, projectService }: { orm: MikroORM; 
           const result = await availability(em, access, domain, input);
           const internal = checkInternalPath(input.internalPath);
           const port = input.internalPort ?? service.upstreamPort;
-          const issues = [...result.issues, ...(internal.issue ? [internal.issue] : []), ...[checkPort(port)].filter((i): i is FieldIssue => i !== undefined)];
+          const issues = fieldIssues(result, internal, port);
           if (issues.length > 0) throw new AppError('ROUTING_INVALID', issues[0]!.message, { issues });
           if (!result.available) throw conflictError(result);
           if (input.primary) await em.nativeUpdate(ServiceDomainMapping, { service: service.id }, { primary: false });
@@ -215,7 +221,7 @@ export function createMappingsService({ orm, projectService }: { orm: MikroORM; 
           const result = await availability(em, access, fresh.domain, merged, fresh.id);
           const internal = checkInternalPath(patch.internalPath ?? fresh.internalPath);
           const port = patch.internalPort ?? fresh.internalPort;
-          const issues = [...result.issues, ...(internal.issue ? [internal.issue] : []), ...[checkPort(port)].filter((i): i is FieldIssue => i !== undefined)];
+          const issues = fieldIssues(result, internal, port);
           if (issues.length > 0) throw new AppError('ROUTING_INVALID', issues[0]!.message, { issues });
           if (!result.available) throw conflictError(result);
           if (patch.primary) await em.nativeUpdate(ServiceDomainMapping, { service: service.id, id: { $ne: fresh.id } }, { primary: false });
