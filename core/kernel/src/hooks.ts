@@ -124,6 +124,28 @@ export interface Route {
   upstream: { host: string; port: number; path?: string };
   stripPath: boolean;
   protocol: 'https' | 'http' | 'both' | 'redirect-to-https';
+  /**
+   * Whose route this is: the organization's and the project's slugs (file-name safe: `a-z`, `0-9`, `-`). Edges
+   * that split their configuration by tenant (one Traefik file per project, one GitOps file per tenant) group by
+   * it; a route without it belongs to no tenant (renderers use `default`). Routing never depends on it.
+   */
+  tenant?: RouteTenant;
+}
+
+/** The owner of a route: `{ organization: 'acme', project: 'storefront' }`. */
+export interface RouteTenant {
+  organization: string;
+  project: string;
+}
+
+/** What a dry run of a delivery found: what a push would change at the edge, nothing pushed. */
+export interface DeliveryPreview {
+  /** Whether a push would change anything at the edge. */
+  changed: boolean;
+  /** A unified diff (files, keys or JSON lines) of current → rendered, `''` when unchanged. */
+  diff: string;
+  /** One line for people: `2 files would change`, `3 keys set, 1 deleted`. */
+  summary: string;
 }
 
 export interface RenderRoutesState {
@@ -142,6 +164,13 @@ export interface RenderRoutesState {
   deliver?: boolean;
   /** Set by the delivery tap once the edge accepted `output`. */
   delivered?: { at: Date; detail?: string };
+  /**
+   * Set by the kernel for `Kernel.previewDeploy` (`deliver` is false then): a delivery tap that can tell what a
+   * push would change reads the edge's current state, compares it with `output` and sets `preview`, writing
+   * nothing. A tap that cannot leaves `preview` unset, and the caller shows the rendered output instead.
+   */
+  dryRun?: boolean;
+  preview?: DeliveryPreview;
 }
 
 /** The stage edge plugins deliver at: after rendering (0) and any decoration (1–999). */

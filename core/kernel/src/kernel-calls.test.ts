@@ -161,7 +161,10 @@ describe('deployRoutes', () => {
     plugin('edge.x', ({ hooks }) => {
       hooks.renderRoutes.for('x').tap('edge.x', (state: RenderRoutesState) => ({ ...state, output: { routes: state.routes.length } }));
       if (deliver) {
-        hooks.renderRoutes.for('x').tap({ name: 'edge.x', stage: 1000 }, (state: RenderRoutesState) => (state.deliver ? { ...state, delivered: { at: new Date(0), detail: 'pushed' } } : state));
+        hooks.renderRoutes.for('x').tap({ name: 'edge.x', stage: 1000 }, (state: RenderRoutesState) => {
+          if (state.dryRun) return { ...state, preview: { changed: true, diff: '+ routes: 1', summary: '1 route would change' } };
+          return state.deliver ? { ...state, delivered: { at: new Date(0), detail: 'pushed' } } : state;
+        });
       }
     });
 
@@ -174,5 +177,17 @@ describe('deployRoutes', () => {
   it('EDGE_NOT_DELIVERED when the edge plugin renders but has no delivery', async () => {
     const kernel = await createTestKernel([{ plugin: edge(false) }]);
     expect(await codeOf(kernel.deployRoutes('x', { routes: [route] }))).toBe('EDGE_NOT_DELIVERED');
+  });
+
+  it('previewDeploy asks for a dry run and never sets deliver; no preview when the plugin has no dry run', async () => {
+    const seen: RenderRoutesState[] = [];
+    const spy = plugin('edge.spy', ({ hooks }) => {
+      hooks.renderRoutes.for('x').tap({ name: 'edge.spy', stage: 500 }, (state: RenderRoutesState) => (seen.push(state), state));
+    });
+    const kernel = await createTestKernel([{ plugin: edge(true) }, { plugin: spy }]);
+    expect(await kernel.previewDeploy('x', { routes: [route] })).toEqual({ output: { routes: 1 }, preview: { changed: true, diff: '+ routes: 1', summary: '1 route would change' } });
+    expect(seen[0]).toMatchObject({ deliver: false, dryRun: true });
+    const plain = await createTestKernel([{ plugin: edge(false) }]);
+    expect(await plain.previewDeploy('x', { routes: [route] })).toEqual({ output: { routes: 1 } });
   });
 });

@@ -7,6 +7,7 @@ import {
   createHooks,
   type ApplyRecordsInput,
   type ApplyRecordsResult,
+  type DeliveryPreview,
   type DetectProviderInput,
   type IssueCertInput,
   type IssuedCert,
@@ -81,6 +82,11 @@ export interface Kernel {
    * plugin has no delivery (its config is served, not pushed). Errors of the push reach the caller as thrown.
    */
   deployRoutes(edge: string, input: { routes: Route[] }): Promise<{ output: unknown; delivered: { at: Date; detail?: string } }>;
+  /**
+   * Render and ask the delivery tap what a push would change (`RenderRoutesState.dryRun`), pushing nothing. `preview`
+   * is undefined when the edge plugin has no dry run (its config is served, or it cannot read the edge's state).
+   */
+  previewDeploy(edge: string, input: { routes: Route[] }): Promise<{ output: unknown; preview?: DeliveryPreview }>;
   /** First issuer wins; `NO_CERT_ISSUER` when none answers. */
   issueCert(input: IssueCertInput): Promise<IssuedCert>;
   /** Run every plugin's `onClose` callbacks, last registered first. Errors are logged, not thrown. */
@@ -282,14 +288,14 @@ export function createKernel(options: KernelOptions): Kernel {
     return hook !== undefined && hook.taps.length > 0 ? hook : undefined;
   }
 
-  async function render(edge: string, routes: Route[], deliver: boolean) {
+  async function render(edge: string, routes: Route[], deliver: boolean, dryRun = false) {
     const hook = tapped(hooks.renderRoutes, edge);
     if (!hook) {
       throw new KernelError('EDGE_UNKNOWN', `No enabled plugin renders routes for edge "${edge}"`, {
         details: { edge, available: descriptors.edges.map((d) => d.edge) },
       });
     }
-    const state = await hook.promise({ edge, routes, output: undefined, deliver });
+    const state = await hook.promise({ edge, routes, output: undefined, deliver, ...(dryRun ? { dryRun } : {}) });
     if (state?.output === undefined) throw noAnswer('renderRoutes', edge);
     return state;
   }
@@ -372,6 +378,10 @@ export function createKernel(options: KernelOptions): Kernel {
         throw new KernelError('EDGE_NOT_DELIVERED', `The plugin for edge "${edge}" rendered the routes but delivered nothing`, { details: { edge } });
       }
       return { output: state.output, delivered: state.delivered };
+    },
+    async previewDeploy(edge, { routes }) {
+      const state = await render(edge, routes, false, true);
+      return { output: state.output, ...(state.preview ? { preview: state.preview } : {}) };
     },
     async issueCert(input) {
       const cert = await hooks.issueCert.promise(input);
