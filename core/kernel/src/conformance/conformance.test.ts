@@ -4,11 +4,13 @@
  */
 import { z } from 'zod';
 import { definePlugin } from '../define-plugin.ts';
+import { DELIVERY_STAGE } from '../hooks.ts';
 import { defineDnsProvider, type ProviderRecordSet } from '../dns-provider.ts';
 import { DnsProviderError } from '../provider-errors.ts';
 import type { ExpectedRecord, RecordSet } from '../records.ts';
 import type { DnsAnswer, DnsLookup } from '../services.ts';
 import { dnsProviderConformance } from './dns-provider.ts';
+import { edgeTargetConformance } from './edge-target.ts';
 import { createTestKernel } from './test-services.ts';
 import { verifierConformance } from './verifier.ts';
 
@@ -139,4 +141,41 @@ verifierConformance({
       teardown: () => kernel.close(),
     };
   },
+});
+
+/**
+ * An edge whose "edge" is a Map: rendering is JSON of the routes sorted by precedence, delivery stores it, a
+ * dry run compares with what is stored.
+ */
+function mapEdge(store: Map<string, string>) {
+  return definePlugin({
+    id: 'edge.map',
+    version: '0.1.0',
+    kernel: '^0.1.0',
+    options: z.object({}),
+    describe: { edges: [{ edge: 'map', displayName: 'Map' }] },
+    apply({ hooks }) {
+      hooks.renderRoutes.for('map').tap('edge.map', (state) => ({
+        ...state,
+        output: state.routes.map((r) => JSON.stringify([r.hostname, r.basePath, r.upstream, r.stripPath, r.protocol])).sort(),
+      }));
+      hooks.renderRoutes.for('map').tap({ name: 'edge.map', stage: DELIVERY_STAGE }, (state) => {
+        const text = (state.output as string[]).join('\n');
+        if (state.dryRun) {
+          const changed = store.get('config') !== text;
+          return { ...state, preview: { changed, diff: changed ? `-${store.get('config') ?? ''}\n+${text}` : '', summary: changed ? 'config would change' : 'unchanged' } };
+        }
+        if (!state.deliver) return state;
+        store.set('config', text);
+        return { ...state, delivered: { at: new Date() } };
+      });
+    },
+  });
+}
+
+const edgeStore = new Map<string, string>();
+edgeTargetConformance({
+  name: 'in-test map edge',
+  edge: 'map',
+  setup: async () => ({ kernel: await createTestKernel([{ plugin: mapEdge(edgeStore) }]), readEdge: async () => edgeStore.get('config') }),
 });

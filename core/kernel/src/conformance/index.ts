@@ -14,3 +14,6 @@ export { verifierConformance } from './verifier.ts';
 export type { VerifierConformanceContext, VerifierConformanceOptions } from './verifier.ts';
 export { createRecordingLogger, createTestKernel, createTestServices } from './test-services.ts';
 export type { LogLine, TestKernelOptions, TestServices, TestServicesOverrides } from './test-services.ts';
+export { edgeTargetConformance } from './edge-target.ts';
+export type { EdgeTargetConformanceContext, EdgeTargetConformanceOptions } from './edge-target.ts';
+export { EDGE_FIXTURE_ROUTES } from './edge-fixture.ts';
