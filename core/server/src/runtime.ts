@@ -20,7 +20,8 @@ import { seedDemo, type DemoSeed } from './db/seed.ts';
 import { startBoss } from './jobs/boss.ts';
 import { startWorkers } from './jobs/workers.ts';
 
-export type Role = 'api' | 'worker' | 'all';
+/** `cli`: database, plugins and route table for one command (`portico edges …`); no API, no workers, no queued syncs. */
+export type Role = 'api' | 'worker' | 'all' | 'cli';
 
 export interface Portico {
   container: AwilixContainer<Cradle>;
@@ -98,6 +99,10 @@ export async function startPortico(options: { config: PorticoConfig; baseDir: st
 
     // Every role keeps a route table: the API answers the edges from it, workers render it for them.
     const { routeTable, edgeService } = container.cradle;
+    if (role === 'cli') {
+      await routeTable.reload();
+      return portico;
+    }
     routeTable.onChange(() => void edgeService.requestSync().catch((error: unknown) => logger.warn({ err: error }, 'could not queue edge reconcile')));
     await routeTable.start(databaseUrl);
     stops.push(() => routeTable.stop());

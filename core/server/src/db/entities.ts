@@ -3,6 +3,7 @@ import { AcmeChallenge } from '../modules/certificates/challenge.entity.ts';
 import { Certificate } from '../modules/certificates/entity.ts';
 import { DnsCredential } from '../modules/credentials/entity.ts';
 import { Domain } from '../modules/domains/entity.ts';
+import { EdgeStatus } from '../modules/edges/status.entity.ts';
 import { DomainEvent } from '../modules/domains/event.entity.ts';
 import { Organization } from '../modules/organizations/entity.ts';
 import { Membership } from '../modules/organizations/membership.entity.ts';
@@ -16,4 +17,4 @@ import { Session } from '../modules/sessions/entity.ts';
 import { User } from '../modules/users/entity.ts';
 
 /** Every entity the ORM knows; the migration generator diffs against exactly this list. */
-export const ENTITIES = [Organization, OrganizationSettings, OrganizationSettingsChange, User, Membership, Project, ProjectDomain, ApiKey, Session, DnsCredential, Domain, DomainEvent, Service, ServiceDomainMapping, Certificate, AcmeChallenge];
+export const ENTITIES = [Organization, OrganizationSettings, OrganizationSettingsChange, User, Membership, Project, ProjectDomain, ApiKey, Session, DnsCredential, Domain, DomainEvent, Service, ServiceDomainMapping, Certificate, AcmeChallenge, EdgeStatus];

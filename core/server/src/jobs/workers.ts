@@ -18,7 +18,9 @@ export async function startWorkers({ boss, verificationService, dnsSetupService,
     ),
     await work(boss, 'domain.dns-apply', { ...polling, localConcurrency: 2 }, async (data: JobData['domain.dns-apply']) => dnsSetupService.runApply(data)),
     await work(boss, 'domain.propagation', { ...polling, localConcurrency: 2 }, async (data: JobData['domain.propagation']) => dnsSetupService.runPropagation(data.domainId)),
-    await work(boss, 'edge.reconcile', { ...polling, localConcurrency: 2 }, async (data: JobData['edge.reconcile']) => edgeService.runReconcile(data.edgeId)),
+    await work(boss, 'edge.reconcile', { ...polling, localConcurrency: 2 }, async (data: JobData['edge.reconcile']) => {
+      await edgeService.runReconcile(data.edgeId);
+    }),
     await work(boss, 'domain.probe', { ...polling, localConcurrency: 4 }, async (data: JobData['domain.probe']) => edgeService.runProbe(data)),
     await work(boss, 'certificate.issue', { ...polling, localConcurrency: 2 }, async (data: JobData['certificate.issue']) => certificateService.runIssue(data)),
     await work(boss, 'domain.sweep', polling, async () => {

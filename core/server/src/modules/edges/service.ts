@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { Kernel } from '@portico/kernel';
+import type { DeliveryPreview, Kernel } from '@portico/kernel';
 import type { Logger } from 'pino';
 import type { PorticoConfig } from '../../config/schema.ts';
 import type { JobData } from '../../jobs/queues.ts';
@@ -13,19 +13,42 @@ import { ServiceDomainMapping } from '../routing/mapping.entity.ts';
 import type { Metrics } from '../metrics/registry.ts';
 import type { RouteTable } from '../routing/route-table.ts';
 import { probeHttps, type ProbeResult } from './probe.ts';
+import { EdgeStatus } from './status.entity.ts';
 
 type EdgeConfig = PorticoConfig['edges'][number];
 
-/** What the last reconcile of one edge did, for the API and /metrics. */
-export interface EdgeStatus {
+/** What the last reconcile of one edge did, for the API, the CLI and /metrics. */
+export interface EdgeHealth {
   edgeId: string;
   edge: string;
-  ok: boolean;
+  /** `ok`: the last attempt delivered; `failing`: it did not; `pending`: never attempted. */
+  health: 'ok' | 'failing' | 'pending';
+  lastAttemptAt: Date | null;
   lastSyncAt: Date | null;
   lastError: string | null;
+  consecutiveFailures: number;
   routes: number;
   durationMs: number | null;
-  failures: number;
+  detail: string | null;
+}
+
+/** What a reconcile delivered. */
+export interface ReconcileResult {
+  edgeId: string;
+  edge: string;
+  routes: number;
+  durationMs: number;
+  detail: string | null;
+}
+
+/** What a dry run found for one edge (`portico edges reconcile --dry-run`). */
+export interface EdgePreview {
+  edgeId: string;
+  edge: string;
+  routes: number;
+  /** Undefined when the edge plugin has no dry run (its configuration is served, not pushed). */
+  preview?: DeliveryPreview;
+  output: unknown;
 }
 
 interface Deps {
@@ -45,12 +68,43 @@ interface Deps {
  * hostname's certificate). Idempotent: pushing the same table again changes nothing at the edge.
  */
 export function createEdgeService({ orm, kernel, jobs, config, logger, routeTable, metrics }: Deps) {
-  const statuses = new Map<string, EdgeStatus>(
-    config.edges.map((e) => [e.id, { edgeId: e.id, edge: e.edge, ok: false, lastSyncAt: null, lastError: null, routes: 0, durationMs: null, failures: 0 }]),
-  );
   /** The route table version each edge last received: a changed table retries `cert_failed` domains. */
   const deployedVersion = new Map<string, number>();
   const edgeOf = (edgeId: string): EdgeConfig | undefined => config.edges.find((e) => e.id === edgeId);
+  const selected = (edgeIds?: readonly string[]): EdgeConfig[] => (edgeIds?.length ? config.edges.filter((e) => edgeIds.includes(e.id)) : config.edges);
+
+  /** Run `fn` holding a transaction-scoped advisory lock for the edge: one delivery per edge across processes. */
+  function exclusively<T>(edgeId: string, fn: () => Promise<T>): Promise<T> {
+    return orm.em.fork().transactional(async (em) => {
+      await em.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [`portico:edge:${edgeId}`], 'all', em.getTransactionContext());
+      return fn();
+    });
+  }
+
+  type Attempt = { ok: true; routes: number; durationMs: number; detail: string | null } | { ok: false; error: string };
+
+  /** One row per edge, upserted: a success resets the failure count, a failure keeps the last good sync. */
+  async function recordAttempt(edge: EdgeConfig, attempt: Attempt): Promise<void> {
+    const now = new Date();
+    const params = attempt.ok
+      ? [edge.id, edge.edge, true, now, now, null, 0, attempt.routes, attempt.durationMs, attempt.detail]
+      : [edge.id, edge.edge, false, now, null, attempt.error, 1, 0, null, null];
+    await orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        `insert into edge_statuses (edge_id, edge, ok, last_attempt_at, last_sync_at, last_error, consecutive_failures, routes, duration_ms, detail)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         on conflict (edge_id) do update set edge = excluded.edge, ok = excluded.ok, last_attempt_at = excluded.last_attempt_at,
+           last_error = excluded.last_error,
+           last_sync_at = case when excluded.ok then excluded.last_sync_at else edge_statuses.last_sync_at end,
+           consecutive_failures = case when excluded.ok then 0 else edge_statuses.consecutive_failures + 1 end,
+           routes = case when excluded.ok then excluded.routes else edge_statuses.routes end,
+           duration_ms = case when excluded.ok then excluded.duration_ms else edge_statuses.duration_ms end,
+           detail = case when excluded.ok then excluded.detail else edge_statuses.detail end`,
+        params,
+      );
+  }
 
   async function advance(em: EntityManager, edge: EdgeConfig, pushed: ReadonlySet<string>, retryFailed: boolean): Promise<void> {
     const rows: Array<{ domain_id: string; hosts: string[] }> = await em
@@ -97,7 +151,39 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
   }
 
   return {
-    statuses: () => [...statuses.values()].map((s) => ({ ...s })),
+    /** Every configured edge's health, in configuration order (edges never reconciled are `pending`). */
+    async statuses(): Promise<EdgeHealth[]> {
+      const rows = await orm.em.fork().find(EdgeStatus, { edgeId: { $in: config.edges.map((e) => e.id) } });
+      const byId = new Map(rows.map((row) => [row.edgeId, row]));
+      return config.edges.map((edge) => {
+        const row = byId.get(edge.id);
+        if (!row) return { edgeId: edge.id, edge: edge.edge, health: 'pending', lastAttemptAt: null, lastSyncAt: null, lastError: null, consecutiveFailures: 0, routes: 0, durationMs: null, detail: null };
+        return {
+          edgeId: edge.id,
+          edge: edge.edge,
+          health: row.ok ? 'ok' : 'failing',
+          lastAttemptAt: row.lastAttemptAt,
+          lastSyncAt: row.lastSyncAt ?? null,
+          lastError: row.lastError ?? null,
+          consecutiveFailures: row.consecutiveFailures,
+          routes: row.routes,
+          durationMs: row.durationMs ?? null,
+          detail: row.detail ?? null,
+        };
+      });
+    },
+
+    /** Render every selected edge (default all) and ask its delivery what a push would change; nothing is pushed. */
+    async preview(edgeIds?: readonly string[]): Promise<EdgePreview[]> {
+      await routeTable.settled();
+      const routes = routeTable.routes();
+      const out: EdgePreview[] = [];
+      for (const edge of selected(edgeIds)) {
+        const { output, preview } = await kernel.previewDeploy(edge.edge, { routes });
+        out.push({ edgeId: edge.id, edge: edge.edge, routes: routes.length, output, ...(preview ? { preview } : {}) });
+      }
+      return out;
+    },
 
     /** Queue a reconcile of every edge (coalesced per edge by the queue's `stately` policy). */
     async requestSync(): Promise<void> {
@@ -105,29 +191,31 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
     },
 
     /** The `edge.reconcile` job. */
-    async runReconcile(edgeId: string): Promise<void> {
+    async runReconcile(edgeId: string): Promise<ReconcileResult | undefined> {
       const edge = edgeOf(edgeId);
-      const status = statuses.get(edgeId);
-      if (!edge || !status) return;
+      if (!edge) return undefined;
       await routeTable.settled();
       const version = routeTable.version;
       const routes = routeTable.routes();
       const started = performance.now();
+      let delivered: { detail?: string };
       try {
-        await kernel.deployRoutes(edge.edge, { routes });
+        // The queue runs one reconcile per edge at a time; the lock also serialises the CLI's forced reconcile.
+        ({ delivered } = await exclusively(edgeId, () => kernel.deployRoutes(edge.edge, { routes })));
       } catch (error) {
         metrics.reconcileFailures.inc({ edge: edgeId });
-        Object.assign(status, { ok: false, lastError: error instanceof Error ? error.message : String(error), failures: status.failures + 1 });
+        await recordAttempt(edge, { ok: false, error: error instanceof Error ? error.message : String(error) });
         logger.warn({ edgeId, err: error }, 'edge reconcile failed; retried with backoff');
         throw error;
       }
       const elapsed = performance.now() - started;
       metrics.reconcileSeconds.observe({ edge: edgeId }, elapsed / 1000);
-      Object.assign(status, { ok: true, lastSyncAt: new Date(), lastError: null, routes: routes.length, durationMs: Math.round(elapsed) });
+      await recordAttempt(edge, { ok: true, routes: routes.length, durationMs: Math.round(elapsed), detail: delivered.detail ?? null });
       const retryFailed = deployedVersion.get(edgeId) !== version;
       deployedVersion.set(edgeId, version);
       await orm.em.fork().transactional((em) => advance(em, edge, new Set(routes.map((r) => r.hostname)), retryFailed));
-      logger.info({ edgeId, routes: routes.length, durationMs: status.durationMs }, 'edge reconciled');
+      logger.info({ edgeId, routes: routes.length, durationMs: Math.round(elapsed) }, 'edge reconciled');
+      return { edgeId, edge: edge.edge, routes: routes.length, durationMs: Math.round(elapsed), detail: delivered.detail ?? null };
     },
 
     /** The `domain.probe` job: HTTPS through the edge for every mapped host of a deploying domain. */

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { CERTIFICATE_STATUSES } from '../certificates/entity.ts';
+import type { PorticoConfig } from '../../config/schema.ts';
 import { DOMAIN_STATUSES } from '../domains/lifecycle.ts';
 
 const DAY = 86_400;
@@ -10,7 +11,7 @@ const DAY = 86_400;
  * State gauges are read from the database when scraped; event counters and histograms are fed by the code that
  * sees the events (the ask endpoint, the edge reconciler).
  */
-export function createMetrics({ orm }: { orm: MikroORM }) {
+export function createMetrics({ orm, config }: { orm: MikroORM; config: PorticoConfig }) {
   const registry = new Registry();
   const em = () => orm.em.fork();
 
@@ -57,6 +58,35 @@ export function createMetrics({ orm }: { orm: MikroORM }) {
       this.set(Number(row?.count ?? 0));
     },
   });
+
+  // Edge health (issue 6 item 5), from the edge_statuses rows every reconcile writes, whichever process ran it.
+  type EdgeRow = { edge_id: string; ok: boolean; last_sync_at: Date | null; consecutive_failures: number; routes: number };
+  const edgeRows = async (): Promise<Map<string, EdgeRow>> => {
+    const ids = config.edges.map((e) => e.id);
+    const rows: EdgeRow[] = ids.length ? await em().getConnection().execute('select edge_id, ok, last_sync_at, consecutive_failures, routes from edge_statuses where edge_id in (?)', [ids]) : [];
+    return new Map(rows.map((r) => [r.edge_id, r]));
+  };
+  const edgeGauge = (name: string, help: string, value: (row: EdgeRow | undefined) => number | undefined) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['edge'],
+      registers: [registry],
+      async collect() {
+        const rows = await edgeRows();
+        this.reset();
+        for (const edge of config.edges) {
+          const v = value(rows.get(edge.id));
+          if (v !== undefined) this.set({ edge: edge.id }, v);
+        }
+      },
+    });
+  edgeGauge('portico_edge_up', 'Whether the last reconcile of the edge delivered (0 when it failed or never ran).', (row) => (row?.ok ? 1 : 0));
+  edgeGauge('portico_edge_last_sync_timestamp_seconds', 'Unix time of the last reconcile that delivered (absent before the first).', (row) =>
+    row?.last_sync_at ? new Date(row.last_sync_at).getTime() / 1000 : undefined,
+  );
+  edgeGauge('portico_edge_consecutive_failures', 'Failed reconciles of the edge since its last success.', (row) => row?.consecutive_failures ?? 0);
+  edgeGauge('portico_edge_routes', 'Routes in the configuration last delivered to the edge.', (row) => row?.routes ?? 0);
 
   const reconcileSeconds = new Histogram({
     name: 'portico_edge_reconcile_duration_seconds',

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { matchRoute, type Route } from '@portico/kernel';
+import { matchRoute, type Route, type RouteTenant } from '@portico/kernel';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { ROUTABLE } from './mappings.service.ts';
@@ -34,11 +34,14 @@ interface Row {
   protocol: TableRoute['protocol'];
   redirect_status: number;
   tls_source: TableRoute['tlsSource'];
+  organization_slug: string;
+  project_slug: string;
 }
 
 const SELECT = `select m.id as mapping_id, m.host, m.base_path, m.service_id, s.upstream_host, m.internal_port, m.internal_path,
-  m.strip_path, m.protocol, m.redirect_status, m.tls_source
+  m.strip_path, m.protocol, m.redirect_status, m.tls_source, o.slug as organization_slug, p.slug as project_slug
   from service_domain_mappings m join services s on s.id = m.service_id join domains d on d.id = m.domain_id
+  join projects p on p.id = m.project_id join organizations o on o.id = m.organization_id
   where d.status in (?)`;
 
 /**
@@ -118,7 +121,11 @@ export class RouteTable {
     const shared = new Map<string, string>();
     const one = (value: string) => shared.get(value) ?? (shared.set(value, value), value);
     const upstreams = new Map<string, TableRoute['upstream']>();
+    const tenants = new Map<string, RouteTenant>();
     for (const row of rows) {
+      const tenantKey = `${row.organization_slug}/${row.project_slug}`;
+      let tenant = tenants.get(tenantKey);
+      if (!tenant) tenants.set(tenantKey, (tenant = { organization: row.organization_slug, project: row.project_slug }));
       const upstreamKey = `${row.upstream_host}:${row.internal_port}${row.internal_path}`;
       let upstream = upstreams.get(upstreamKey);
       if (!upstream) upstreams.set(upstreamKey, (upstream = { host: one(row.upstream_host), port: row.internal_port, path: one(row.internal_path) }));
@@ -132,6 +139,7 @@ export class RouteTable {
         protocol: one(row.protocol) as TableRoute['protocol'],
         redirectStatus: row.redirect_status,
         tlsSource: one(row.tls_source) as TableRoute['tlsSource'],
+        tenant,
       };
       const certificate = row.protocol !== 'http' && row.tls_source !== 'none';
       const entry = next.get(row.host);

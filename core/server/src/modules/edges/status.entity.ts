@@ -1,0 +1,32 @@
+import { defineEntity, p } from '@mikro-orm/core';
+
+/**
+ * The outcome of the last reconcile of one configured edge (issue 6 item 5), kept in the database so every
+ * process — the API, other workers, the CLI — reports the same health, whichever worker ran the job.
+ */
+export const EdgeStatusSchema = defineEntity({
+  name: 'EdgeStatus',
+  tableName: 'edge_statuses',
+  properties: {
+    /** The edge's id in the configuration (`edges[].id`). */
+    edgeId: p.string().length(63).primary(),
+    /** The edge plugin key it was reconciled with (`traefik`). */
+    edge: p.string().length(80),
+    /** Whether the last attempt delivered. */
+    ok: p.boolean(),
+    lastAttemptAt: p.datetime(),
+    /** The last attempt that delivered. */
+    lastSyncAt: p.datetime().nullable(),
+    /** Why the last attempt failed (null after a success). For operators: it may name any tenant's hostname. */
+    lastError: p.text().nullable(),
+    /** Failed attempts since the last success. */
+    consecutiveFailures: p.integer().default(0),
+    /** Routes in the last delivered configuration. */
+    routes: p.integer().default(0),
+    durationMs: p.integer().nullable(),
+    /** What the delivery said it did (`wrote …`, `redis: 3 keys set`, `commit 1a2b3c`). */
+    detail: p.text().nullable(),
+  },
+});
+export class EdgeStatus extends EdgeStatusSchema.class {}
+EdgeStatusSchema.setClass(EdgeStatus);
