@@ -47,3 +47,4 @@ export type * from './plugin.ts';
 export type * from './services.ts';
 export type * from './records.ts';
 export { z } from 'zod';
+export { unifiedDiff } from './unified-diff.ts';
