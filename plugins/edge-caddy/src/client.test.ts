@@ -37,6 +37,16 @@ const fail = (status: number, error: string) => (_: IncomingMessage, res: Server
 };
 
 describe('createCaddyClient', () => {
+  it('opens a fresh connection per call: Caddy closes its old admin server\'s connections after every load', async () => {
+    const sockets = new Set<unknown>();
+    reply = (req, res) => (sockets.add(req.socket), res.end('{}'));
+    const client = createCaddyClient({ adminUrl, timeoutMs: 2000 });
+    await client.load({});
+    await client.getConfig();
+    await client.getConfig();
+    expect(sockets.size).toBe(3);
+  });
+
   it('reads the config and the ETag Caddy 2.6 sends as a trailer', async () => {
     reply = (_, res) => {
       res.writeHead(200, { 'content-type': 'application/json', trailer: 'ETag' });

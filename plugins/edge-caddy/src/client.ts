@@ -51,7 +51,11 @@ export function createCaddyClient({ adminUrl, timeoutMs = 30_000 }: CaddyClientO
 
   function call(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Answer> {
     return new Promise((resolve, reject) => {
-      const req = request(`${base}${path}`, { method, headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers }, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
+      // A fresh connection per call (`agent: false`, not Node's keep-alive pool): a load makes Caddy replace its admin
+      // server and close the old one's idle connections, so a pooled socket reused right after a push was seen to
+      // fail with ECONNRESET (about every other run of the conformance suite on 2.6.2).
+      const options = { method, headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers }, signal: AbortSignal.timeout(timeoutMs), agent: false };
+      const req = request(`${base}${path}`, options, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', reject);

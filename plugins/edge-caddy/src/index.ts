@@ -1,16 +1,20 @@
 /**
  * `edge.caddy`: Portico's route table as Caddy JSON (render.ts, pure), delivered through Caddy's admin API
- * (client.ts, `pushCaddyConfig`, called by the server's reconcile job). Certificates are Caddy's business: it
- * obtains them on demand, gated by Portico's `/edge/ask`.
+ * (client.ts, `pushCaddyConfig`, called by the server's reconcile job); dry runs diff the running config against
+ * the rendered one (preview.ts). Certificates are Caddy's business: it obtains them on demand, gated by Portico's
+ * `/edge/ask`.
  */
 import { DELIVERY_STAGE, definePlugin, z } from '@portico/kernel';
 import { createCaddyClient, pushCaddyConfig } from './client.ts';
+import { previewCaddyConfig } from './preview.ts';
 import { renderCaddyConfig, type CaddyRenderOptions } from './render.ts';
 
 export { renderCaddyConfig } from './render.ts';
 export type { CaddyIssuer, CaddyRenderOptions } from './render.ts';
 export { CaddyAdminError, createCaddyClient, pushCaddyConfig } from './client.ts';
 export type { CaddyClient, CaddyClientOptions, CaddyErrorKind } from './client.ts';
+export { canonicalJson, changedSections, previewCaddyConfig } from './preview.ts';
+export type { CaddyPreview } from './preview.ts';
 
 const port = z.number().int().min(1).max(65_535);
 
@@ -66,7 +70,7 @@ export function adminUrlOf(options: ParsedOptions): string {
 
 export default definePlugin({
   id: 'edge.caddy',
-  version: '0.1.0',
+  version: '0.2.0',
   kernel: '^0.1.0',
   options: optionsSchema,
   describe: { edges: [{ edge: 'caddy', displayName: 'Caddy' }] },
@@ -75,7 +79,9 @@ export default definePlugin({
     const client = createCaddyClient({ adminUrl: adminUrlOf(options), timeoutMs: options.adminTimeoutMs });
     hooks.renderRoutes.for('caddy').tapPromise({ name: 'edge.caddy', stage: 0 }, async (state) => ({ ...state, output: renderCaddyConfig(state.routes, renderOptions) }));
     // Delivery after every decorator: POST /load; a 400 throws a CaddyAdminError and the old config stays.
+    // A dry run reads the running config and diffs it, loading nothing.
     hooks.renderRoutes.for('caddy').tapPromise({ name: 'edge.caddy', stage: DELIVERY_STAGE }, async (state) => {
+      if (state.dryRun) return { ...state, preview: await previewCaddyConfig(client, state.output) };
       if (!state.deliver) return state;
       await pushCaddyConfig(client, state.output);
       return { ...state, delivered: { at: new Date(), detail: `loaded into ${adminUrlOf(options)}` } };

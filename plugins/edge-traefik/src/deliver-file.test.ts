@@ -1,17 +1,26 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { writeFileAtomic, writeTraefikDirectory, writeTraefikFile } from './deliver-file.ts';
+import type { Route } from '@portico/kernel';
+import { previewTraefikDirectory, previewTraefikFile, writeFileAtomic, writeTraefikDirectory, writeTraefikFile } from './deliver-file.ts';
 import { renderTraefikConfig } from './render.ts';
+import { splitByTenant } from './split.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'portico-traefik-file-'));
-const route = (hostname: string) => ({ hostname, basePath: '/', upstream: { host: '10.0.0.1', port: 80 }, stripPath: true, protocol: 'https' as const });
+const route = (hostname: string, organization?: string, project?: string): Route => ({
+  hostname,
+  basePath: '/',
+  upstream: { host: '10.0.0.1', port: 80 },
+  stripPath: true,
+  protocol: 'https',
+  ...(organization && project ? { tenant: { organization, project } } : {}),
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('file delivery', () => {
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
   it('writes the YAML Traefik reads', async () => {
     const path = join(dir, 'one', 'portico.yaml');
     const config = renderTraefikConfig([route('a.example.test')]);
@@ -50,10 +59,82 @@ describe('file delivery', () => {
 
   it('one file per project, removing files of projects that are gone', async () => {
     const sub = join(dir, 'projects');
-    await writeTraefikDirectory(sub, { acme: renderTraefikConfig([route('a.test')]), beta: renderTraefikConfig([route('b.test')]) });
-    expect(readdirSync(sub).sort()).toEqual(['portico-acme.yaml', 'portico-beta.yaml']);
-    await writeTraefikDirectory(sub, { beta: renderTraefikConfig([route('b.test')]) });
-    expect(readdirSync(sub)).toEqual(['portico-beta.yaml']);
-    await expect(writeTraefikDirectory(sub, { '../x': renderTraefikConfig([]) })).rejects.toThrow(TypeError);
+    const result = await writeTraefikDirectory(sub, { 'acme.shop': renderTraefikConfig([route('a.test')]), _default: renderTraefikConfig([route('b.test')]) });
+    expect(result).toEqual({ written: ['portico-_default.yaml', 'portico-acme.shop.yaml'], removed: [], unchanged: [] });
+    expect(readdirSync(sub).sort()).toEqual(['portico-_default.yaml', 'portico-acme.shop.yaml']);
+    // Not Portico's: left alone.
+    writeFileSync(join(sub, 'other.yaml'), 'http: {}\n');
+    expect(await writeTraefikDirectory(sub, new Map([['acme.shop', renderTraefikConfig([route('a.test')])]]))).toEqual({ written: [], removed: ['portico-_default.yaml'], unchanged: ['portico-acme.shop.yaml'] });
+    expect(readdirSync(sub).sort()).toEqual(['other.yaml', 'portico-acme.shop.yaml']);
+  });
+
+  it.each(['../x', 'acme', 'Acme.shop', 'acme.shop.x', 'default', ''])('refuses the file key %j', async (key) => {
+    await expect(writeTraefikDirectory(join(dir, 'refused'), { [key]: renderTraefikConfig([]) })).rejects.toThrow(TypeError);
+    await expect(previewTraefikDirectory(join(dir, 'refused'), { [key]: renderTraefikConfig([]) })).rejects.toThrow(TypeError);
+  });
+
+  it('rewrites only the files whose text changed, so Traefik is not woken for the other projects', async () => {
+    const sub = join(dir, 'untouched');
+    const table = (port: number) => [route('a.test', 'acme', 'shop'), { ...route('b.test', 'globex', 'portal'), upstream: { host: '10.0.0.2', port } }];
+    const deliver = (routes: Route[]) => writeTraefikDirectory(sub, splitByTenant(renderTraefikConfig(routes), routes));
+    await deliver(table(80));
+    const inode = (name: string) => statSync(join(sub, name)).ino;
+    const before = { acme: inode('portico-acme.shop.yaml'), globex: inode('portico-globex.portal.yaml') };
+    expect(await deliver(table(81))).toEqual({ written: ['portico-globex.portal.yaml'], removed: [], unchanged: ['portico-acme.shop.yaml'] });
+    // A rewrite is a rename of a new file, hence a new inode; the untouched file keeps its own.
+    expect(inode('portico-acme.shop.yaml')).toBe(before.acme);
+    expect(inode('portico-globex.portal.yaml')).not.toBe(before.globex);
+    expect(readFileSync(join(sub, 'portico-globex.portal.yaml'), 'utf8')).toContain('http://10.0.0.2:81');
+  });
+
+  it('writeTraefikFile leaves an unchanged file alone', async () => {
+    const path = join(dir, 'same', 'portico.yaml');
+    const config = renderTraefikConfig([route('a.test')]);
+    expect(await writeTraefikFile(path, config)).toBe(true);
+    const ino = statSync(path).ino;
+    expect(await writeTraefikFile(path, config)).toBe(false);
+    expect(statSync(path).ino).toBe(ino);
+  });
+});
+
+describe('file dry runs', () => {
+  it('previewTraefikFile: a unified diff of the file against the rendered YAML, nothing written', async () => {
+    const path = join(dir, 'preview', 'portico.yaml');
+    const created = await previewTraefikFile(path, renderTraefikConfig([route('a.test')]));
+    expect(created).toMatchObject({ changed: true, summary: 'portico.yaml would be created' });
+    expect(created.diff).toMatch(/^--- \/dev\/null\n\+\+\+ b\/portico.yaml\n@@ -0,0 \+1,\d+ @@\n\+http:\n/);
+    expect(existsSync(path)).toBe(false);
+
+    await writeTraefikFile(path, renderTraefikConfig([route('a.test')]));
+    const text = readFileSync(path, 'utf8');
+    expect(await previewTraefikFile(path, renderTraefikConfig([route('a.test')]))).toEqual({ changed: false, diff: '', summary: 'portico.yaml unchanged' });
+    const changed = await previewTraefikFile(path, renderTraefikConfig([{ ...route('a.test'), upstream: { host: '10.0.0.1', port: 81 } }]));
+    expect(changed.summary).toBe('portico.yaml would be changed');
+    expect(changed.diff).toMatch(/^--- a\/portico.yaml\n\+\+\+ b\/portico.yaml\n@@ /);
+    expect(changed.diff).toContain('\n-          - url: http://10.0.0.1:80\n');
+    expect(changed.diff).toContain('\n+          - url: http://10.0.0.1:81\n');
+    expect(readFileSync(path, 'utf8')).toBe(text);
+  });
+
+  it('previewTraefikDirectory: one diff per file created, changed or removed', async () => {
+    const sub = join(dir, 'preview-dir');
+    const routes = [route('a.test', 'acme', 'shop'), route('b.test', 'globex', 'portal')];
+    await writeTraefikDirectory(sub, splitByTenant(renderTraefikConfig(routes), routes));
+    const same = await previewTraefikDirectory(sub, splitByTenant(renderTraefikConfig(routes), routes));
+    expect(same).toEqual({ changed: false, diff: '', summary: '2 files unchanged' });
+
+    const next = [{ ...routes[0]!, upstream: { host: '10.0.0.1', port: 81 } }, route('c.test')];
+    const preview = await previewTraefikDirectory(sub, splitByTenant(renderTraefikConfig(next), next));
+    expect(preview.summary).toBe('3 files would change: 1 created, 1 changed, 1 removed');
+    expect(preview.diff.match(/^(---|\+\+\+) .*$/gm)).toEqual([
+      '--- /dev/null',
+      '+++ b/portico-_default.yaml',
+      '--- a/portico-acme.shop.yaml',
+      '+++ b/portico-acme.shop.yaml',
+      '--- a/portico-globex.portal.yaml',
+      '+++ /dev/null',
+    ]);
+    expect(readdirSync(sub).sort()).toEqual(['portico-acme.shop.yaml', 'portico-globex.portal.yaml']);
+    expect(await previewTraefikDirectory(join(dir, 'missing'), new Map())).toEqual({ changed: false, diff: '', summary: '0 files unchanged' });
   });
 });

@@ -1,11 +1,13 @@
 /**
  * Delivery to Traefik's file provider. Every file is written atomically: the YAML goes to a temporary file in
  * the same directory, which is then renamed over the target, so Traefik's watcher never reads half a file
- * (rename within one file system is atomic). Knows nothing of the kernel.
+ * (rename within one file system is atomic). Dry runs (`preview*`) read the files and diff them, writing nothing.
+ * Knows nothing of the kernel.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { unifiedDiff } from '@portico/kernel';
 import { toYaml, type TraefikConfig } from './render.ts';
 
 /** Writes `text` to `path` through a temporary sibling and a rename. */
@@ -22,26 +24,122 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   }
 }
 
-/** One file in total: `path` holds the whole dynamic configuration. */
-export function writeTraefikFile(path: string, config: TraefikConfig): Promise<void> {
-  return writeFileAtomic(path, toYaml(config));
+async function readOrUndefined(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** What a dry run found (the kernel's `DeliveryPreview`). */
+export interface FilePreview {
+  changed: boolean;
+  /** Unified diff of the current file(s) → the rendered ones; `''` when nothing changes. */
+  diff: string;
+  summary: string;
+}
+
+/** One file in total: `path` holds the whole dynamic configuration. Resolves with whether the file changed. */
+export async function writeTraefikFile(path: string, config: TraefikConfig): Promise<boolean> {
+  const text = toYaml(config);
+  if ((await readOrUndefined(path)) === text) return false;
+  await writeFileAtomic(path, text);
+  return true;
+}
+
+/** The diff a `writeTraefikFile(path, config)` would make. */
+export async function previewTraefikFile(path: string, config: TraefikConfig): Promise<FilePreview> {
+  const before = await readOrUndefined(path);
+  const diff = unifiedDiff(basename(path), before, toYaml(config));
+  const summary = diff === '' ? `${basename(path)} unchanged` : `${basename(path)} would be ${before === undefined ? 'created' : 'changed'}`;
+  return { changed: diff !== '', diff, summary };
+}
+
+const OURS = /^portico-.*\.yaml$/;
+/** File keys: `<organization>.<project>` (slugs a-z, 0-9, -) or `_default`. */
+const KEY = /^(_default|[a-z0-9-]+\.[a-z0-9-]+)$/;
+
+/** `portico-<key>.yaml` for each entry; refuses a key that is not a safe file name. */
+function wantedFiles(configs: ReadonlyMap<string, TraefikConfig> | Record<string, TraefikConfig>): Map<string, string> {
+  const entries = configs instanceof Map ? [...configs] : Object.entries(configs);
+  const wanted = new Map<string, string>();
+  for (const [key, config] of entries) {
+    if (!KEY.test(key)) throw new TypeError(`file key ${key} is not <organization>.<project> (a-z, 0-9, -) or _default`);
+    wanted.set(`portico-${key}.yaml`, toYaml(config));
+  }
+  return wanted;
+}
+
+/** Portico's files in `dir` (`portico-*.yaml`) and their text; none when the directory does not exist. */
+async function currentFiles(dir: string): Promise<Map<string, string>> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw err;
+  }
+  const current = new Map<string, string>();
+  for (const name of names.filter((n) => OURS.test(n)).sort()) {
+    const text = await readOrUndefined(join(dir, name));
+    if (text !== undefined) current.set(name, text);
+  }
+  return current;
+}
+
+export interface DirectoryResult {
+  /** File names written (new or changed text). */
+  written: string[];
+  /** Stale `portico-*.yaml` files removed. */
+  removed: string[];
+  /** Files left alone: their text was already the rendered one, so Traefik's watcher is not woken for them. */
+  unchanged: string[];
 }
 
 /**
- * One file per project in `dir` (Traefik's `providers.file.directory`): `portico-<project>.yaml` for each
- * entry, and stale `portico-*.yaml` files of projects no longer present are removed. Router names are unique
- * per (hostname, base path), so files of different projects never clash.
+ * One file per project in `dir` (Traefik's `providers.file.directory`): `portico-<key>.yaml` for each entry of
+ * `configs` (keys from `tenantKey`, configs from `splitByTenant`). A file is rewritten only when its text changed;
+ * stale `portico-*.yaml` files are removed after the writes, so a route moving between projects is never missing.
  */
-export async function writeTraefikDirectory(dir: string, configs: Record<string, TraefikConfig>): Promise<void> {
+export async function writeTraefikDirectory(dir: string, configs: ReadonlyMap<string, TraefikConfig> | Record<string, TraefikConfig>): Promise<DirectoryResult> {
+  const wanted = wantedFiles(configs);
   await mkdir(dir, { recursive: true });
-  const wanted = new Set<string>();
-  for (const [project, config] of Object.entries(configs)) {
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(project)) throw new TypeError(`project key ${project} is not a file name (a-z, 0-9, -)`);
-    const name = `portico-${project}.yaml`;
-    wanted.add(name);
-    await writeTraefikFile(join(dir, name), config);
+  const current = await currentFiles(dir);
+  const result: DirectoryResult = { written: [], removed: [], unchanged: [] };
+  for (const [name, text] of [...wanted].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (current.get(name) === text) {
+      result.unchanged.push(name);
+      continue;
+    }
+    await writeFileAtomic(join(dir, name), text);
+    result.written.push(name);
   }
-  for (const name of await readdir(dir)) {
-    if (/^portico-.*\.yaml$/.test(name) && !wanted.has(name)) await rm(join(dir, name), { force: true });
+  for (const name of current.keys()) {
+    if (wanted.has(name)) continue;
+    await rm(join(dir, name), { force: true });
+    result.removed.push(name);
   }
+  return result;
+}
+
+/** The diff a `writeTraefikDirectory(dir, configs)` would make: one diff per file created, changed or removed. */
+export async function previewTraefikDirectory(dir: string, configs: ReadonlyMap<string, TraefikConfig> | Record<string, TraefikConfig>): Promise<FilePreview> {
+  const wanted = wantedFiles(configs);
+  const current = await currentFiles(dir);
+  const names = [...new Set([...wanted.keys(), ...current.keys()])].sort();
+  const counts = { created: 0, changed: 0, removed: 0 };
+  let diff = '';
+  for (const name of names) {
+    const before = current.get(name);
+    const after = wanted.get(name);
+    if (before === after) continue;
+    counts[before === undefined ? 'created' : after === undefined ? 'removed' : 'changed']++;
+    diff += unifiedDiff(name, before, after);
+  }
+  const total = counts.created + counts.changed + counts.removed;
+  const parts = Object.entries(counts).filter(([, n]) => n > 0).map(([what, n]) => `${n} ${what}`);
+  const summary = total === 0 ? `${names.length} file${names.length === 1 ? '' : 's'} unchanged` : `${total} file${total === 1 ? '' : 's'} would change: ${parts.join(', ')}`;
+  return { changed: total > 0, diff, summary };
 }

@@ -2,7 +2,8 @@
  * Delivery to Traefik's Redis KV provider: the diff between what this deliverer last applied and the new KV
  * map, in one MULTI (SET and DEL together, so Traefik never reads half a change). On first use the keys under
  * the prefix are read with SCAN, so a restarted Portico still only touches what changed. Knows nothing of the
- * kernel. Traefik sees changes only with keyspace notifications on (`notify-keyspace-events KEA`).
+ * kernel. Traefik sees changes only with keyspace notifications on (`notify-keyspace-events KEA`). A preview (dry
+ * run) always reads Redis afresh and leaves what this deliverer remembers alone.
  */
 import { Redis } from 'ioredis';
 import { diffKv, type KvDiff } from './kv.ts';
@@ -18,6 +19,8 @@ export interface RedisDeliveryOptions {
 export interface RedisDeliverer {
   /** Applies `next` (a `flattenToKv` map); resolves with the diff that was written. */
   apply(next: ReadonlyMap<string, string>): Promise<KvDiff>;
+  /** The diff `apply(next)` would write, against the keys Redis holds now (read with SCAN); writes nothing. */
+  preview(next: ReadonlyMap<string, string>): Promise<KvDiff>;
   close(): Promise<void>;
 }
 
@@ -44,9 +47,17 @@ export function createRedisDeliverer({ url, prefix, timeoutMs = 10_000 }: RedisD
     return existing;
   }
 
+  const connected = async () => {
+    if (redis.status === 'wait') await redis.connect();
+  };
+
   return {
+    async preview(next) {
+      await connected();
+      return diffKv(await readExisting(), next);
+    },
     async apply(next) {
-      if (redis.status === 'wait') await redis.connect();
+      await connected();
       applied ??= await readExisting();
       const diff = diffKv(applied, next);
       if (diff.set.size > 0 || diff.del.length > 0) {

@@ -41,3 +41,15 @@ export function diffKv(before: ReadonlyMap<string, string>, after: ReadonlyMap<s
   const del = [...before.keys()].filter((key) => !after.has(key)).sort();
   return { set, del };
 }
+
+/**
+ * A diff for people (dry runs): `+ key = value` for every key set, `- key` for every key deleted, one per line,
+ * sorted by key; `''` when nothing changes.
+ */
+export function formatKvDiff({ set, del }: KvDiff): string {
+  const lines: [string, string][] = [...[...set].map(([key, value]): [string, string] => [key, `+ ${key} = ${value}`]), ...del.map((key): [string, string] => [key, `- ${key}`])];
+  return lines
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, line]) => `${line}\n`)
+    .join('');
+}

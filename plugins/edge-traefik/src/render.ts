@@ -24,7 +24,7 @@
  * exactly `/api` into `/svc/` where routing.ts forwards `/svc`.
  */
 import { createHash } from 'node:crypto';
-import { compareRoutes, normaliseBasePath, normaliseHostname, normaliseInternalPath, type Route } from '@portico/kernel';
+import { compareRoutes, normaliseBasePath, normaliseHostname, normaliseInternalPath, type Route, type RouteTenant } from '@portico/kernel';
 import { stringify } from 'yaml';
 
 export interface TraefikRenderOptions {
@@ -89,6 +89,16 @@ function uniqueEntries(routes: readonly Route[]): Entry[] {
     out.push(entry);
   }
   return out;
+}
+
+/**
+ * The owner of every router: router base name (`routeName`, without `-http`/`-https`) → the tenant of the route
+ * that wins its (hostname, base path), `undefined` for a route of no tenant. Lets a rendered config be split per
+ * project (split.ts) without rendering each project alone, which would lose rules that span projects (a wildcard
+ * excludes the exact hostnames below it, whoever owns them).
+ */
+export function routerOwners(routes: readonly Route[]): Map<string, RouteTenant | undefined> {
+  return new Map(uniqueEntries(routes).map((entry) => [routeName(entry.hostname, entry.basePath), entry.route.tenant]));
 }
 
 const serves = { http: (p: Route['protocol']) => p !== 'https', https: (p: Route['protocol']) => p !== 'http' };

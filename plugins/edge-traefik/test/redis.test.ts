@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Route } from '@portico/kernel';
 import { requireRedis, startRedis, type Redis } from '@portico/test-servers';
 import { createRedisDeliverer, type RedisDeliverer } from '../src/deliver-redis.ts';
-import { flattenToKv } from '../src/kv.ts';
+import { diffKv, flattenToKv, formatKvDiff } from '../src/kv.ts';
 import { renderTraefikConfig, routeName } from '../src/render.ts';
 
 const options = { httpEntryPoint: 'web', httpsEntryPoint: 'websecure', certResolver: 'le' };
@@ -100,6 +100,25 @@ describe.skipIf(!requireRedis())('Redis KV delivery, 10,000 mappings', { timeout
     const after = await allKeys(client);
     expect(after).toEqual(kvOf(base));
     expect(before.size - after.size).toBe(diff.del.length);
+  });
+
+  it('a preview (dry run) reads Redis afresh and writes nothing', async () => {
+    const before = await allKeys(client);
+    const next = [...base.slice(1), mapping(20_000)];
+    const diff = await deliverer.preview(kvOf(next));
+    expect(diff).toEqual(diffKv(before, kvOf(next)));
+    expect(diff.set.size).toBeGreaterThan(0);
+    expect(diff.del.length).toBeGreaterThan(0);
+    const lines = formatKvDiff(diff).split('\n').filter(Boolean);
+    expect(lines.length).toBe(diff.set.size + diff.del.length);
+    expect(lines.filter((line) => line.startsWith('- ')).every((line) => line.includes('shop0-') || line.includes('tenant0-'))).toBe(true);
+    expect(lines.filter((line) => line.startsWith('+ ')).every((line) => / = /.test(line) && (line.includes('shop20000') || line.includes('tenant20000')))).toBe(true);
+    expect(await allKeys(client)).toEqual(before);
+    // A key changed behind the deliverer's back shows in the preview: it reads Redis, not its memory.
+    const [someKey] = before.keys();
+    await client.set(someKey!, 'changed elsewhere');
+    expect((await deliverer.preview(kvOf(base))).set).toEqual(new Map([[someKey!, before.get(someKey!)!]]));
+    await client.set(someKey!, before.get(someKey!)!);
   });
 
   it('a fresh deliverer reads the keys with SCAN and writes nothing when nothing changed', async () => {

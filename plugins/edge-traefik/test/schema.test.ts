@@ -1,5 +1,5 @@
 /**
- * Every YAML snapshot validates against SchemaStore's Traefik v3 file-provider schema (copied into
+ * Every YAML snapshot (one file in total, and one per project) validates against SchemaStore's Traefik v3 file-provider schema (copied into
  * test/fixtures with its license; see NOTICE there). The schema forbids unknown router fields, so a typo in a
  * field name fails here.
  */
@@ -12,11 +12,21 @@ import { parse } from 'yaml';
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const schema = JSON.parse(readFileSync(`${fixtures}traefik-v3-file-provider.schema.json`, 'utf8')) as object;
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
-const snapshots = readdirSync(fixtures).filter((name) => name.endsWith('.traefik.yaml')).sort();
+// One file per project (directory delivery): each file must be valid on its own, as Traefik parses each alone.
+const perProject = readdirSync(`${fixtures}acme.directory`).sort().map((name) => `acme.directory/${name}`);
+const snapshots = [...readdirSync(fixtures).filter((name) => name.endsWith('.traefik.yaml')).sort(), ...perProject];
 
 describe('Traefik v3 file-provider schema', () => {
   it('finds the snapshot files', () => {
-    expect(snapshots).toEqual(['acme.traefik.yaml', 'empty.traefik.yaml', 'supplied.traefik.yaml']);
+    expect(snapshots).toEqual([
+      'acme.traefik.yaml',
+      'empty.traefik.yaml',
+      'supplied.traefik.yaml',
+      'acme.directory/portico-_default.yaml',
+      'acme.directory/portico-acme.docs.yaml',
+      'acme.directory/portico-acme.storefront.yaml',
+      'acme.directory/portico-globex.portal.yaml',
+    ]);
   });
 
   for (const name of snapshots) {

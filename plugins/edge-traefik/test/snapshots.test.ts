@@ -1,14 +1,15 @@
 /**
- * The rendered fixture table must equal test/fixtures/<name>.traefik.yaml (and the KV form <name>.traefik-kv.txt)
- * byte for byte. After an intended change, rewrite them with
+ * The rendered fixture table must equal test/fixtures/<name>.traefik.yaml (the KV form <name>.traefik-kv.txt, and
+ * one file per project for directory delivery in acme.directory/) byte for byte. After an intended change, rewrite them with
  * `UPDATE_SNAPSHOTS=1 npx vitest run --project plugins plugins/edge-traefik/test/snapshots.test.ts` and review
  * the diff; schema.test.ts validates the YAML files against the Traefik v3 file-provider schema.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { flattenToKv } from '../src/kv.ts';
 import { renderTraefikConfig, toYaml } from '../src/render.ts';
+import { splitByTenant } from '../src/split.ts';
 import { fixtureOptions, fixtureRoutes } from './fixtures/routes.ts';
 
 const update = process.env.UPDATE_SNAPSHOTS === '1';
@@ -34,6 +35,20 @@ describe('rendered Traefik configs match the snapshot files', () => {
   it('acme.traefik-kv.txt (Redis KV layout)', () => {
     const kv = flattenToKv(renderTraefikConfig(fixtureRoutes, fixtureOptions.acme));
     check('acme.traefik-kv.txt', [...kv].map(([key, value]) => `${key} = ${value}`).join('\n') + '\n');
+  });
+
+  it('acme.directory/ (one file per project, directory delivery)', () => {
+    const dir = fixture('acme.directory');
+    const files = splitByTenant(renderTraefikConfig(fixtureRoutes, fixtureOptions.acme), fixtureRoutes);
+    const names = [...files.keys()].map((key) => `portico-${key}.yaml`);
+    if (update) {
+      mkdirSync(dir, { recursive: true });
+      for (const name of readdirSync(dir)) if (!names.includes(name)) rmSync(`${dir}/${name}`);
+    }
+    // Three tenants and the route of none; no stale snapshot left behind.
+    expect(names).toEqual(['portico-_default.yaml', 'portico-acme.docs.yaml', 'portico-acme.storefront.yaml', 'portico-globex.portal.yaml']);
+    for (const [key, config] of files) check(`acme.directory/portico-${key}.yaml`, toYaml(config));
+    expect(readdirSync(dir).sort()).toEqual(names);
   });
 
   it('does not depend on the order of the route table', () => {

@@ -1,0 +1,44 @@
+/**
+ * The kernel's edge-target conformance suite against a real Caddy (Debian 2.6.2 here, started by
+ * @portico/test-servers): the plugin renders, loads through the admin API, and answers dry runs by diffing the
+ * running config; readEdge is `GET /config/`.
+ */
+import { createTestKernel, edgeTargetConformance } from '@portico/kernel/conformance';
+import { requireCaddy, startCaddy } from '@portico/test-servers';
+import { describe } from 'vitest';
+import { createCaddyClient } from '../src/client.ts';
+import caddyPlugin from '../src/index.ts';
+
+// Without caddy (apt-get install caddy) there is no edge to drive; CI=true makes requireCaddy() throw instead.
+describe.skipIf(!requireCaddy())('real Caddy', () => {
+  edgeTargetConformance({
+    name: 'Caddy, admin API',
+    edge: 'caddy',
+    async setup() {
+      const caddy = await startCaddy();
+      const kernel = await createTestKernel([
+        {
+          plugin: caddyPlugin,
+          options: {
+            // No TLS handshake happens here, so nothing asks; the URL only has to be valid.
+            askUrl: 'http://127.0.0.1:9/ask',
+            adminListen: caddy.adminListen,
+            adminUrl: caddy.adminUrl,
+            adminTimeoutMs: 15_000,
+            httpPort: caddy.httpPort,
+            httpsPort: caddy.httpsPort,
+            listenAddresses: ['127.0.0.1'],
+            issuers: [{ module: 'internal' }],
+            storageRoot: caddy.storageRoot,
+          },
+        },
+      ]);
+      const client = createCaddyClient({ adminUrl: caddy.adminUrl, timeoutMs: 15_000 });
+      return {
+        kernel,
+        readEdge: async () => (await client.getConfig()).config,
+        teardown: async () => (await kernel.close(), await caddy.stop()),
+      };
+    },
+  });
+});
