@@ -129,7 +129,7 @@ describe.skipIf(!available)('Caddy + Pebble end to end', { timeout: 60_000 }, ()
       200,
       200,
     );
-    expect(live.status, `${live.statusMessage}\n${JSON.stringify(portico.container.cradle.edgeService.statuses())}\n${JSON.stringify(await caddy.config())}`).toBe('live');
+    expect(live.status, `${live.statusMessage}\n${JSON.stringify(await portico.container.cradle.edgeService.statuses())}\n${JSON.stringify(await caddy.config())}`).toBe('live');
     const events = (await session.agent.get(`/v1/domains/${domain.id}/events`)).body.data.map((e: { toStatus: string; reason: string }) => `${e.toStatus}:${e.reason}`);
     expect(events.slice(-2)).toEqual(['deploying:routes_deployed', 'live:probe_passed']);
 
