@@ -125,6 +125,11 @@ export interface Route {
   stripPath: boolean;
   protocol: 'https' | 'http' | 'both' | 'redirect-to-https';
   /**
+   * The status of the HTTP → HTTPS redirect (`redirect-to-https`): 301 or 308, both permanent and keeping path and
+   * query; 308 also keeps the method and body. Absent: `REDIRECT_STATUS` (308). Edges that cannot answer it say so.
+   */
+  redirectStatus?: 301 | 308;
+  /**
    * Whose route this is: the organization's and the project's slugs (file-name safe: `a-z`, `0-9`, `-`). Edges
    * that split their configuration by tenant (one Traefik file per project, one GitOps file per tenant) group by
    * it; a route without it belongs to no tenant (renderers use `default`). Routing never depends on it.

@@ -326,6 +326,7 @@ describe('previewRoute: protocol modes', () => {
     http: route('http.example.com', '/', { host: 'app', port: 80 }, { protocol: 'http' }),
     both: route('both.example.com', '/', { host: 'app', port: 80 }, { protocol: 'both' }),
     redirect: route('redirect.example.com', '/', { host: 'app', port: 80 }, { protocol: 'redirect-to-https' }),
+    moved: route('moved.example.com', '/', { host: 'app', port: 80 }, { protocol: 'redirect-to-https', redirectStatus: 301 }),
     mixedHttp: route('mixed.example.com', '/', { host: 'plain', port: 80 }, { protocol: 'http' }),
     mixedHttps: route('mixed.example.com', '/secure', { host: 'tls', port: 443 }, { protocol: 'https' }),
   });
@@ -342,6 +343,8 @@ describe('previewRoute: protocol modes', () => {
     ['http://redirect.example.com:8080/a?', '308 https://redirect.example.com/a?'],
     ['http://Redirect.Example.com/a#frag', '308 https://redirect.example.com/a'],
     ['http://redirect.example.com', '308 https://redirect.example.com/'],
+    // The route's own status when it has one.
+    ['http://moved.example.com/a?b', '301 https://moved.example.com/a?b'],
     // one host, routes in different modes: the mode of the route that matched decides
     ['http://mixed.example.com/a', 'mixedHttp http://plain:80/a'],
     ['https://mixed.example.com/a', 'refused http_only 404'],

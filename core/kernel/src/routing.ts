@@ -98,7 +98,7 @@ export const PROTOCOL_HANDLING = {
   http: { http: 'proxy', https: 'refuse' },
 } as const satisfies Record<Route['protocol'], Record<'http' | 'https', 'proxy' | 'redirect' | 'refuse'>>;
 
-/** The redirect of `redirect-to-https`: permanent, and the method and body are kept. */
+/** The default redirect of `redirect-to-https` (`Route.redirectStatus`): permanent, and the method and body are kept. */
 export const REDIRECT_STATUS = 308;
 
 /** Whether a route needs a certificate for its hostname (every mode but `http`): what the ask gate allows. */
@@ -272,7 +272,7 @@ export type RoutePreview =
       internalPath: string;
       internalUrl: string;
     })
-  | (PreviewRequest & { outcome: 'redirect'; route: Route; status: typeof REDIRECT_STATUS; location: string })
+  | (PreviewRequest & { outcome: 'redirect'; route: Route; status: 301 | 308; location: string })
   | (PreviewRequest & { outcome: 'refused'; route: Route; reason: 'https_only' | 'http_only'; answer: EdgeAnswer })
   | (PreviewRequest & { outcome: 'acme_challenge' })
   | (PreviewRequest & { outcome: 'not_found'; reason: 'unknown_host' | 'no_matching_path'; answer: EdgeAnswer })
@@ -333,7 +333,7 @@ function previewWith(
   const { route } = chosen;
   const handling = PROTOCOL_HANDLING[route.protocol][scheme];
   if (handling === 'refuse') return { ...request, outcome: 'refused', route, reason: scheme === 'http' ? 'https_only' : 'http_only', answer };
-  if (handling === 'redirect') return { ...request, outcome: 'redirect', route, status: REDIRECT_STATUS, location: `https://${hostname}${parsed.path}${suffix}` };
+  if (handling === 'redirect') return { ...request, outcome: 'redirect', route, status: route.redirectStatus ?? REDIRECT_STATUS, location: `https://${hostname}${parsed.path}${suffix}` };
 
   const strip = route.stripPath && chosen.baseSegments.length > 0;
   const rest = path.segments.slice(chosen.baseSegments.length);

@@ -83,6 +83,14 @@ describe('renderCaddyConfig', () => {
     expect(redirect(8443)).toMatchObject({ headers: { Location: ['https://{http.request.host}:8443{http.request.uri}'] } });
   });
 
+  it("answers a route's own redirect status, grouping hosts by status", () => {
+    const table = [route('a.test', '/', { protocol: 'redirect-to-https', redirectStatus: 301 }), route('b.test', '/', { protocol: 'redirect-to-https' }), route('c.test', '/', { protocol: 'redirect-to-https', redirectStatus: 308 })];
+    const statuses = serverRoutes(renderCaddyConfig(table, { ...options, redirectStatus: 301 }), 'http')
+      .filter((r) => r.handle[0]?.handler === 'static_response' && r.match)
+      .map((r) => [r.match![0]!.host.join(','), r.handle[0]!.status_code]);
+    expect(statuses.sort()).toEqual([['a.test,b.test', 301], ['c.test', 308]]);
+  });
+
   it('keeps one of two routes for the same host and base path, by the kernel\'s tie-break, and lower-cases hosts', () => {
     const zeta = route('A.Test.', '/x', { upstream: { host: 'zeta.internal', port: 1 } });
     const alpha = route('a.test', '/x', { upstream: { host: 'alpha.internal', port: 1 } });

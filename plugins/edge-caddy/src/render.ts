@@ -32,13 +32,13 @@ export interface CaddyRenderOptions {
   issuers: CaddyIssuer[];
   /** `storage.root` (file system); absent: Caddy's default under $XDG_DATA_HOME. */
   storageRoot?: string;
-  /** Status of the HTTP → HTTPS redirect for `redirect-to-https` routes. */
+  /** Status of the HTTP → HTTPS redirect for `redirect-to-https` routes without a `redirectStatus` of their own. */
   redirectStatus: 301 | 308;
 }
 
 type Action =
   | { kind: 'proxy'; dial: string; strip: boolean; internalPath: string }
-  | { kind: 'redirect' }
+  | { kind: 'redirect'; status: 301 | 308 }
   | { kind: 'not_served' };
 
 interface Group {
@@ -96,16 +96,17 @@ function uniqueRoutes(routes: Route[]): Array<Route & { basePath: string; hostna
   return [...chosen.values()];
 }
 
-function actionFor(route: Route, scheme: 'http' | 'https'): Action {
+function actionFor(route: Route, scheme: 'http' | 'https', redirectStatus: 301 | 308): Action {
   const served = scheme === 'https' ? route.protocol !== 'http' : route.protocol === 'http' || route.protocol === 'both';
   if (served) return { kind: 'proxy', dial: dial(route.upstream.host, route.upstream.port), strip: route.stripPath && route.basePath !== '/', internalPath: trimPath(route.upstream.path ?? '/') };
-  return scheme === 'http' && route.protocol === 'redirect-to-https' ? { kind: 'redirect' } : { kind: 'not_served' };
+  if (scheme === 'http' && route.protocol === 'redirect-to-https') return { kind: 'redirect', status: route.redirectStatus ?? redirectStatus };
+  return { kind: 'not_served' };
 }
 
 function renderRoutes(table: Route[], scheme: 'http' | 'https', options: CaddyRenderOptions): Json[] {
   const groups = new Map<string, Group>();
   for (const route of table) {
-    const action = actionFor(route, scheme);
+    const action = actionFor(route, scheme, options.redirectStatus);
     // The catch-all at the end already answers 404 for a whole host that is not served.
     if (action.kind === 'not_served' && route.basePath === '/') continue;
     const key = JSON.stringify([route.basePath, action]);
@@ -130,7 +131,7 @@ function handlers({ action, basePath }: Group, options: CaddyRenderOptions): Jso
   if (action.kind === 'not_served') return [{ handler: 'static_response', status_code: 404 }];
   if (action.kind === 'redirect') {
     const port = options.httpsPort === 443 ? '' : `:${options.httpsPort}`;
-    return [{ handler: 'static_response', status_code: options.redirectStatus, headers: { Location: [`https://{http.request.host}${port}{http.request.uri}`] }, close: true }];
+    return [{ handler: 'static_response', status_code: action.status, headers: { Location: [`https://{http.request.host}${port}{http.request.uri}`] }, close: true }];
   }
   const out: Json[] = [];
   // `/api` → ``, `/api/x` → `/x` (Caddy also merges `//` while stripping).

@@ -133,7 +133,7 @@ export function createMappingsService({ orm, projectService }: { orm: MikroORM; 
       if (issues.length > 0) return { valid: false as const, issues, availability: result };
       const protocol = input.protocol ?? 'https';
       const stripPath = result.basePath === '/' ? false : (input.stripPath ?? true);
-      const route: Route = { hostname: result.host.replace(/^\*\./, 'tenant.'), basePath: result.basePath, upstream: { host: service.upstreamHost, port, path: internal.value }, stripPath, protocol };
+      const route: Route = { hostname: result.host.replace(/^\*\./, 'tenant.'), basePath: result.basePath, upstream: { host: service.upstreamHost, port, path: internal.value }, stripPath, protocol, redirectStatus: input.redirectStatus ?? 308 };
       const scheme = protocol === 'http' ? 'http' : 'https';
       const base = `${scheme}://${route.hostname}${result.basePath === '/' ? '' : result.basePath}`;
       const example = previewRoute([route], `${base}${input.examplePath ?? '/example?q=1'}`);

@@ -12,7 +12,7 @@ export { ROUTES_CHANNEL } from './route-channel.ts';
 export interface TableRoute extends Route {
   mappingId: string;
   serviceId: string;
-  redirectStatus: number;
+  redirectStatus: 301 | 308;
   tlsSource: 'acme' | 'uploaded' | 'none';
 }
 
@@ -32,7 +32,7 @@ interface Row {
   internal_path: string;
   strip_path: boolean;
   protocol: TableRoute['protocol'];
-  redirect_status: number;
+  redirect_status: 301 | 308;
   tls_source: TableRoute['tlsSource'];
   organization_slug: string;
   project_slug: string;
