@@ -1,13 +1,15 @@
 /**
  * GitOps delivery (seed 001): one YAML file per tenant under a directory of a git work tree, a commit per tenant
- * whose file changed, files of tenants with nothing live pruned, and optionally `kubectl apply`. Only the `git`
- * (and `kubectl`) CLIs, through execFile with bounded timeouts.
+ * whose file changed, files of tenants with nothing live pruned, then optionally `kubectl apply` and `git push`.
+ * Only the `git` and `kubectl` CLIs (exec.ts: execFile, bounded timeouts).
  */
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
-import { GENERATED_HEADER } from './yaml.ts';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { unifiedDiff } from '@portico/kernel';
+import { MANAGED_BY, TENANT_LABEL, tenantLabel, type TenantManifests } from './render.ts';
+import { CommandError, run } from './exec.ts';
+import { GENERATED_HEADER, toYamlStream } from './yaml.ts';
 
 export interface GitOpsOptions {
   /** The git work tree (a clone of the GitOps repository). */
@@ -17,38 +19,66 @@ export interface GitOpsOptions {
   author: { name: string; email: string };
   /** Longest wait for one git / kubectl call. */
   timeoutMs: number;
-  /** Run `kubectl apply -f <file>` for every changed file after committing. */
-  kubectl?: { command: string; args: string[] };
+  /** `git push <remote> HEAD[:<branch>]` after committing. */
+  push?: { remote: string; branch?: string };
+  kubectl?: KubectlOptions;
+}
+
+export interface KubectlOptions {
+  command: string;
+  /** Put before the subcommand (`--kubeconfig`, `--token`, …). */
+  args: string[];
+  context?: string;
+  /** `--prune-allowlist` entries (`group/version/Kind`): every kind the renderer can write (RENDERED_KINDS). */
+  pruneAllowlist: readonly string[];
+}
+
+export interface TenantChange {
+  tenant: string;
+  /** Path relative to the work tree. */
+  file: string;
+  change: 'add' | 'update' | 'prune';
+  /** The commit made for it (absent in a dry run; a rebase before pushing gives it a new id, see `head`). */
+  commit?: string;
 }
 
 export interface GitOpsResult {
   /** `committed`: at least one commit; `unchanged`: nothing to do; `dry-run`: nothing written. */
   status: 'committed' | 'unchanged' | 'dry-run';
-  /** The last commit made (`status: committed`). */
-  commit?: string;
-  /** Tenants whose file was written, and tenants whose file was pruned. */
-  written: string[];
-  pruned: string[];
-  /** Unified diff of what changes (dry runs), `''` when nothing does. */
+  /** HEAD afterwards (absent in a repository without commits). */
+  head?: string;
+  /** One entry per tenant whose file changed (or would change), in tenant order. */
+  changes: TenantChange[];
+  /** Tenants applied (or deleted) with kubectl. */
+  applied: string[];
+  pushed: boolean;
+  /** Unified diff of what changes (dry runs), `''` otherwise or when nothing does. */
   diff: string;
 }
 
-interface Run {
-  stdout: string;
-  code: number;
+/** GitOps delivery failed after part of it was done (commits stay); `tenants`: those whose kubectl call failed or was not tried. */
+export class GitOpsError extends Error {
+  readonly tenants: string[];
+  constructor(message: string, tenants: string[]) {
+    super(message);
+    this.name = 'GitOpsError';
+    this.tenants = tenants;
+  }
 }
 
-function run(command: string, args: string[], cwd: string, timeoutMs: number, env?: NodeJS.ProcessEnv, okCodes = [0]): Promise<Run> {
-  return new Promise((done, fail) => {
-    execFile(command, args, { cwd, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      if (okCodes.includes(code)) done({ stdout, code });
-      else fail(new Error(`${command} ${args.join(' ')} failed (${error?.code ?? code}): ${stderr.trim() || error?.message}`));
-    });
-  });
+const TENANT = /^[a-z0-9_][a-z0-9_-]*(\.[a-z0-9_-]+)*$/;
+const PENDING_FILE = 'portico-edge-istio-kubectl.json';
+
+/** The file of a tenant: `<tenant>.yaml`. Refuses names that could leave the directory. */
+export function fileOf(tenant: string): string {
+  if (!TENANT.test(tenant)) throw new TypeError(`"${tenant}" is not a tenant file name ([a-z0-9_-] and single dots)`);
+  return `${tenant}.yaml`;
 }
 
-const fileOf = (tenant: string) => `${tenant}.yaml`;
+/** The GitOps files of rendered manifests: tenant → YAML text. */
+export function tenantFiles(manifests: readonly TenantManifests[]): Map<string, string> {
+  return new Map(manifests.map((m) => [m.tenant, toYamlStream(m.objects)]));
+}
 
 async function readOrUndefined(path: string): Promise<string | undefined> {
   try {
@@ -59,89 +89,255 @@ async function readOrUndefined(path: string): Promise<string | undefined> {
   }
 }
 
-/** Files of this directory Portico wrote (they start with the header), by tenant. */
-async function existingTenants(dir: string): Promise<string[]> {
+/** Files of the directory Portico wrote (they start with the header), by tenant. */
+async function existingFiles(dir: string): Promise<Map<string, string>> {
   let names: string[];
   try {
     names = await readdir(dir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
     throw error;
   }
-  const ours: string[] = [];
+  const ours = new Map<string, string>();
   for (const name of names.filter((n) => n.endsWith('.yaml')).sort()) {
-    if ((await readOrUndefined(join(dir, name)))?.startsWith(GENERATED_HEADER)) ours.push(name.slice(0, -'.yaml'.length));
+    const tenant = name.slice(0, -'.yaml'.length);
+    const text = TENANT.test(tenant) ? await readOrUndefined(join(dir, name)) : undefined;
+    if (text?.startsWith(GENERATED_HEADER)) ours.set(tenant, text);
   }
   return ours;
 }
 
-/** `git diff --no-index` of old and new text, with paths shown relative to the work tree. */
-async function diffOf(path: string, before: string | undefined, after: string | undefined, options: GitOpsOptions): Promise<string> {
-  const scratch = await mkdtemp(join(tmpdir(), 'portico-istio-diff-'));
+/** Temp file in the same directory, then rename: readers never see half a file. */
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const temp = join(dirname(path), `.${randomBytes(6).toString('hex')}.portico.tmp`);
   try {
-    const a = join(scratch, 'a');
-    const b = join(scratch, 'b');
-    await writeFile(a, before ?? '');
-    await writeFile(b, after ?? '');
-    const { stdout } = await run('git', ['diff', '--no-index', '--no-color', '--', a, b], scratch, options.timeoutMs, undefined, [0, 1]);
-    const shown = relative(options.workTree, path);
-    return stdout.replaceAll(`a${a}`, `a/${shown}`).replaceAll(`b${b}`, `b/${shown}`).replace(/^diff --git .*$/m, `diff --git a/${shown} b/${shown}`);
+    await writeFile(temp, text);
+    await rename(temp, path);
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    await rm(temp, { force: true });
   }
+}
+
+interface Change {
+  tenant: string;
+  path: string;
+  rel: string;
+  before?: string;
+  after?: string;
+}
+
+/** The unified diff of one file's change, its path relative to the work tree (`diff --git` header, as git shows it). */
+function diffOf(change: Change): string {
+  const body = unifiedDiff(change.rel, change.before, change.after);
+  const mode = change.before === undefined ? 'new file mode 100644\n' : change.after === undefined ? 'deleted file mode 100644\n' : '';
+  return body === '' ? '' : `diff --git a/${change.rel} b/${change.rel}\n${mode}${body}`;
+}
+
+const locks = new Map<string, Promise<unknown>>();
+
+/** One delivery at a time per work tree in this process: git's index lock would refuse the second. */
+function exclusive<T>(key: string, task: () => Promise<T>): Promise<T> {
+  const next = (locks.get(key) ?? Promise.resolve()).then(task, task);
+  const settled = next.catch(() => undefined);
+  locks.set(key, settled);
+  void settled.then(() => locks.get(key) === settled && locks.delete(key));
+  return next;
 }
 
 /**
- * Make the directory hold exactly `files` (tenant → YAML text): write changed files (temp file + rename), delete
- * Portico's files of other tenants, and commit each tenant's change on its own (`portico: <tenant>: …`). Commits
- * only what `git status --porcelain` reports as changed, so reconciling the same state twice commits nothing.
+ * Make the directory hold exactly `files` (tenant → YAML text): write changed files atomically, delete Portico's
+ * files of other tenants, and commit each tenant's change on its own (`portico: <tenant>: add|update|prune`),
+ * with a pathspec so nothing else in the work tree is committed. Reconciling the same state twice commits
+ * nothing and leaves the files byte for byte as they were. With `dryRun`, returns the diff and touches nothing.
+ * Throws a `GitOpsError` naming the tenants whose kubectl call failed (after committing; the next delivery
+ * retries them), and when pushing fails.
  */
-export async function deliverGitOps(files: ReadonlyMap<string, string>, options: GitOpsOptions, dryRun = false): Promise<GitOpsResult> {
-  const dir = resolve(options.workTree, options.directory);
-  if (relative(options.workTree, dir).startsWith('..')) throw new Error(`directory ${options.directory} is outside the work tree`);
-  const stale = (await existingTenants(dir)).filter((tenant) => !files.has(tenant));
-  const changes: { tenant: string; path: string; before?: string; after?: string }[] = [];
+export function deliverGitOps(files: ReadonlyMap<string, string>, options: GitOpsOptions, dryRun = false): Promise<GitOpsResult> {
+  const workTree = resolve(options.workTree);
+  return exclusive(workTree, () => deliver(files, { ...options, workTree }, dryRun));
+}
+
+async function deliver(files: ReadonlyMap<string, string>, options: GitOpsOptions, dryRun: boolean): Promise<GitOpsResult> {
+  const { workTree, timeoutMs } = options;
+  const dir = resolve(workTree, options.directory);
+  const relDir = relative(workTree, dir);
+  if (relDir === '..' || relDir.startsWith(`..${sep}`) || isAbsolute(relDir)) throw new TypeError(`directory ${options.directory} is outside the work tree`);
+  const git = (args: string[], okCodes?: number[], label = `git ${args[0]}`) => run('git', args, { cwd: workTree, timeoutMs, env: gitEnv(options), label, ...(okCodes ? { okCodes } : {}) });
+
+  const existing = await existingFiles(dir);
+  const changes: Change[] = [];
   for (const [tenant, text] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const path = join(dir, fileOf(tenant));
-    const before = await readOrUndefined(path);
-    if (before !== text) changes.push({ tenant, path, ...(before === undefined ? {} : { before }), after: text });
+    const before = existing.get(tenant) ?? (await readOrUndefined(path));
+    if (before !== undefined && !existing.has(tenant)) throw new Error(`${relative(workTree, path)} was not written by Portico (no generated header); move it away`);
+    if (before !== text) changes.push({ tenant, path, rel: relative(workTree, path), ...(before === undefined ? {} : { before }), after: text });
   }
-  for (const tenant of stale) {
-    const path = join(dir, fileOf(tenant));
-    changes.push({ tenant, path, before: (await readOrUndefined(path)) ?? '' });
+  for (const [tenant, before] of existing) {
+    if (!files.has(tenant)) changes.push({ tenant, path: join(dir, fileOf(tenant)), rel: relative(workTree, join(dir, fileOf(tenant))), before });
   }
+  changes.sort((a, b) => (a.tenant < b.tenant ? -1 : 1));
 
   if (dryRun) {
-    const diffs = await Promise.all(changes.map((c) => diffOf(c.path, c.before, c.after, options)));
-    return { status: 'dry-run', written: changes.filter((c) => c.after !== undefined).map((c) => c.tenant), pruned: stale, diff: diffs.join('') };
+    const diffs = changes.map(diffOf);
+    return { status: 'dry-run', changes: changes.map((c) => ({ tenant: c.tenant, file: c.rel, change: c.after === undefined ? 'prune' : c.before === undefined ? 'add' : 'update' })), applied: [], pushed: false, diff: diffs.join('') };
   }
 
-  const git = (args: string[]) => run('git', args, options.workTree, options.timeoutMs, gitEnv(options));
+  // What an interrupted delivery left written but uncommitted is committed now. Git prints paths from the root.
+  const prefix = (await git(['rev-parse', '--show-prefix'])).stdout.trim();
+  const full = (rel: string) => prefix + rel.split(sep).join('/');
+  const { stdout: dirty } = await git(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', relDir || '.']);
+  const entries = dirty.split('\0').filter((e) => e.length > 3);
+  const hasHead = (await git(['rev-parse', '--quiet', '--verify', 'HEAD'], [0, 1])).code === 0;
+  for (const [tenant, text] of files) {
+    const path = join(dir, fileOf(tenant));
+    const rel = relative(workTree, path);
+    if (entries.some((e) => e.slice(3) === full(rel)) && !changes.some((c) => c.tenant === tenant)) changes.push({ tenant, path, rel, before: text, after: text });
+  }
+  for (const entry of entries.filter((e) => e.slice(0, 2).includes('D'))) {
+    // A prune whose commit did not happen: the file is gone, HEAD still has it (with the header).
+    const path = resolve(workTree, entry.slice(3 + prefix.length));
+    const tenant = relative(dir, path).replace(/\.yaml$/, '');
+    if (!hasHead || dirname(path) !== dir || !path.endsWith('.yaml') || !TENANT.test(tenant) || files.has(tenant) || existing.has(tenant)) continue;
+    const { stdout: before } = await git(['show', `HEAD:${entry.slice(3)}`]);
+    if (before.startsWith(GENERATED_HEADER)) changes.push({ tenant, path, rel: relative(workTree, path), before });
+  }
+  changes.sort((a, b) => (a.tenant < b.tenant ? -1 : 1));
+
+  const inHead = new Set(hasHead ? (await git(['ls-tree', '-r', '--full-name', '--name-only', '-z', 'HEAD', '--', relDir || '.'])).stdout.split('\0').filter(Boolean) : []);
+  const pendingPath = resolve(workTree, (await git(['rev-parse', '--git-path', PENDING_FILE])).stdout.trim());
+  const pending = await readPending(pendingPath);
+
   await mkdir(dir, { recursive: true });
-  let commit: string | undefined;
-  const written: string[] = [];
+  const made: TenantChange[] = [];
   for (const change of changes) {
-    const rel = relative(options.workTree, change.path);
-    if (change.after === undefined) await rm(change.path, { force: true });
-    else {
-      await writeFile(`${change.path}.tmp`, change.after);
-      await rename(`${change.path}.tmp`, change.path);
-      written.push(change.tenant);
+    if (change.after === undefined) {
+      await rm(change.path, { force: true });
+      // Unstages the file if git knows it; a file git never knew is simply gone.
+      await git(['rm', '--cached', '--quiet', '--ignore-unmatch', '--', change.rel]);
+    } else {
+      if (change.after !== change.before) await writeAtomic(change.path, change.after);
+      await git(['add', '--', change.rel]);
     }
-    await git(['add', '--all', '--', rel]);
-    const { stdout } = await git(['status', '--porcelain', '--', rel]);
-    if (stdout.trim() === '') continue;
-    const what = change.after === undefined ? 'prune (nothing live)' : change.before === undefined ? 'add' : 'update';
-    await git(['-c', 'commit.gpgsign=false', 'commit', '--quiet', '--no-verify', '-m', `portico: ${change.tenant}: ${what}`, '--', rel]);
-    commit = (await git(['rev-parse', 'HEAD'])).stdout.trim();
-    if (options.kubectl && change.after !== undefined) {
-      await run(options.kubectl.command, [...options.kubectl.args, 'apply', '-f', change.path], options.workTree, options.timeoutMs);
+    if ((await git(['diff', '--cached', '--quiet', '--', change.rel], [0, 1])).code === 0) continue;
+    const kind = change.after === undefined ? 'prune' : inHead.has(full(change.rel)) ? 'update' : 'add';
+    if (options.kubectl) {
+      pending[change.tenant] = change.after === undefined ? { action: 'delete', text: change.before ?? '' } : { action: 'apply' };
+      await writePending(pendingPath, pending);
+    }
+    const subject = `portico: ${change.tenant}: ${kind === 'prune' ? 'prune (no live domain left)' : kind}`;
+    const body = kind === 'prune' ? `Removes ${change.rel}.` : `${kind === 'add' ? 'Adds' : 'Updates'} ${change.rel} (${countObjects(change.after ?? '')} objects).`;
+    await git(['-c', 'commit.gpgsign=false', 'commit', '--quiet', '--no-verify', '-m', subject, '-m', body, '--', change.rel]);
+    made.push({ tenant: change.tenant, file: change.rel, change: kind, commit: (await git(['rev-parse', 'HEAD'])).stdout.trim() });
+  }
+
+  const failed: string[] = [];
+  const messages: string[] = [];
+  const applied: string[] = [];
+  if (options.kubectl) {
+    const tenants = Object.keys(pending).sort();
+    for (const [i, tenant] of tenants.entries()) {
+      try {
+        await kubectl(options.kubectl, tenant, pending[tenant]!, join(dir, fileOf(tenant)), options);
+        applied.push(tenant);
+        delete pending[tenant];
+        await writePending(pendingPath, pending);
+      } catch (error) {
+        failed.push(tenant);
+        messages.push(`kubectl for tenant ${tenant}: ${(error as Error).message}`);
+        // A refused file is that tenant's problem; a hang is the cluster's: do not wait once per tenant.
+        if (error instanceof CommandError && error.timedOut && i < tenants.length - 1) {
+          failed.push(...tenants.slice(i + 1));
+          messages.push(`kubectl not tried for ${tenants.slice(i + 1).join(', ')}`);
+          break;
+        }
+      }
     }
   }
-  return { status: commit === undefined ? 'unchanged' : 'committed', ...(commit === undefined ? {} : { commit }), written, pruned: stale, diff: '' };
+
+  let pushed = false;
+  if (options.push) {
+    try {
+      pushed = await push(options.push, git, made.length > 0);
+    } catch (error) {
+      messages.push(`git push: ${(error as Error).message}`);
+    }
+  }
+  if (messages.length > 0) throw new GitOpsError(`GitOps delivery incomplete (commits kept, retried next time): ${messages.join('; ')}`, failed);
+  const head = hasHead || made.length > 0 ? (await git(['rev-parse', 'HEAD'])).stdout.trim() : undefined;
+  return { status: made.length > 0 ? 'committed' : 'unchanged', ...(head === undefined ? {} : { head }), changes: made, applied, pushed, diff: '' };
 }
+
+const countObjects = (text: string) => text.split('\n').filter((line) => line === '---').length;
 
 function gitEnv(options: GitOpsOptions): NodeJS.ProcessEnv {
   const { name, email } = options.author;
-  return { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email };
+  // LC_ALL: git's messages are parsed (push rejections); GIT_TERMINAL_PROMPT: never wait for a password.
+  return { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// kubectl
+// ---------------------------------------------------------------------------------------------------------
+
+type PendingAction = { action: 'apply' } | { action: 'delete'; text: string };
+
+/** Tenants committed but not yet applied, kept in the git directory (never committed) so retries find them. */
+async function readPending(path: string): Promise<Record<string, PendingAction>> {
+  const text = await readOrUndefined(path);
+  return text === undefined ? {} : (JSON.parse(text) as { tenants: Record<string, PendingAction> }).tenants;
+}
+
+async function writePending(path: string, tenants: Record<string, PendingAction>): Promise<void> {
+  if (Object.keys(tenants).length === 0) await rm(path, { force: true });
+  else await writeAtomic(path, `${JSON.stringify({ tenants }, null, 2)}\n`);
+}
+
+/**
+ * `kubectl apply --prune` of a tenant's file, selecting that tenant's objects, so objects of removed domains are
+ * deleted too; a pruned tenant's old file text goes to `kubectl delete -f -`.
+ */
+async function kubectl(k: KubectlOptions, tenant: string, action: PendingAction, path: string, options: GitOpsOptions): Promise<void> {
+  const global = [...k.args, ...(k.context === undefined ? [] : ['--context', k.context])];
+  const run_ = (args: string[], input?: string) => run(k.command, [...global, ...args], { cwd: options.workTree, timeoutMs: options.timeoutMs, label: `kubectl ${args[0]}`, ...(input === undefined ? {} : { input }) });
+  if (action.action === 'delete') {
+    await run_(['delete', '--ignore-not-found', '-f', '-'], action.text);
+    return;
+  }
+  const selector = [...Object.entries(MANAGED_BY), [TENANT_LABEL, tenantLabel(tenant)]].map(([key, value]) => `${key}=${value}`).join(',');
+  await run_(['apply', '-f', path, '--prune', '-l', selector, ...k.pruneAllowlist.map((kind) => `--prune-allowlist=${kind}`)]);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// push
+// ---------------------------------------------------------------------------------------------------------
+
+type Git = (args: string[], okCodes?: number[], label?: string) => ReturnType<typeof run>;
+
+/**
+ * Push when something is not on the remote yet (a commit now, or one an earlier failed push left). A rejected
+ * push (the remote moved on) fetches, rebases Portico's commits on top (`--autostash`) and pushes once more.
+ */
+async function push(target: { remote: string; branch?: string }, git: Git, committed: boolean): Promise<boolean> {
+  const branch = target.branch ?? (await git(['symbolic-ref', '--short', '--quiet', 'HEAD'], [0, 1])).stdout.trim();
+  if (!branch) throw new Error('HEAD is detached: set delivery.push.branch');
+  const tracking = `refs/remotes/${target.remote}/${branch}`;
+  if (!committed) {
+    const known = (await git(['rev-parse', '--quiet', '--verify', tracking], [0, 1])).code === 0;
+    if (known && (await git(['rev-list', '--count', `${tracking}..HEAD`])).stdout.trim() === '0') return false;
+  }
+  const refspec = target.branch === undefined ? 'HEAD' : `HEAD:${target.branch}`;
+  try {
+    await git(['push', '--quiet', target.remote, refspec]);
+  } catch (error) {
+    if (!(error instanceof CommandError) || !/\[rejected\]|non-fast-forward|fetch first/.test(error.stderr)) throw error;
+    await git(['fetch', '--quiet', target.remote, branch]);
+    try {
+      await git(['-c', 'commit.gpgsign=false', 'rebase', '--quiet', '--autostash', 'FETCH_HEAD']);
+    } catch (rebaseError) {
+      await git(['rebase', '--abort'], [0, 128]);
+      throw rebaseError;
+    }
+    await git(['push', '--quiet', target.remote, refspec]);
+  }
+  return true;
 }

@@ -5,8 +5,10 @@
  * Routing follows core/kernel/src/routing.ts (segment-boundary base paths, longest first, strip, internal path,
  * protocol modes).
  */
-import { createHash } from 'node:crypto';
-import { compareRoutes, normaliseBasePath, normaliseInternalPath, offersHttps, PROTOCOL_HANDLING, REDIRECT_STATUS, type Route } from '@portico/kernel';
+import { compareRoutes, normaliseBasePath, normaliseHostname, normaliseInternalPath, offersHttps, PROTOCOL_HANDLING, REDIRECT_STATUS, type Route } from '@portico/kernel';
+import { dnsLabel, MAX_NAME, secretNameOf, suffixed, tenantLabel } from './names.ts';
+
+export { dnsLabel, secretNameOf, tenantLabel } from './names.ts';
 
 export interface IstioRenderOptions {
   /** `istio`: networking.istio.io Gateway + VirtualService; `gateway-api`: gateway.networking.k8s.io Gateway + HTTPRoute. */
@@ -23,7 +25,7 @@ export interface IstioRenderOptions {
   issuerRef: { name: string; kind: 'Issuer' | 'ClusterIssuer'; group: string };
   /** Where `/.well-known/acme-challenge/` goes over HTTP for hosts with HTTPS (the HTTP-01 solver service). */
   acmeSolver?: { host: string; port: number };
-  /** The tenant (project or organization) a route belongs to; default: every route in tenant `default`. */
+  /** The tenant (GitOps file) a route belongs to; default: every route in `DEFAULT_TENANT`. */
   tenantOf?: (route: Route) => string;
 }
 
@@ -41,136 +43,209 @@ export interface TenantManifests {
 }
 
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'portico' } as const;
+export const HOST_LABEL = 'portico.dev/host';
+export const TENANT_LABEL = 'portico.dev/tenant';
+/** The tenant of routes that have none (and of every route without `tenantOf`). */
+export const DEFAULT_TENANT = '_default';
+
+/** Every kind an API mode renders, as kubectl's `--prune-allowlist` names them (`group/version/Kind`). */
+export const RENDERED_KINDS = {
+  istio: ['cert-manager.io/v1/Certificate', 'networking.istio.io/v1/Gateway', 'networking.istio.io/v1/VirtualService'],
+  'gateway-api': ['cert-manager.io/v1/Certificate', 'gateway.networking.k8s.io/v1/Gateway', 'gateway.networking.k8s.io/v1/HTTPRoute'],
+} as const satisfies Record<IstioRenderOptions['api'], readonly string[]>;
+
 const HTTP_PORT = 80;
 const HTTPS_PORT = 443;
 const ACME_PREFIX = '/.well-known/acme-challenge/';
 
-const shortHash = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 8);
-
-/**
- * A DNS-1123 label (≤ `max` characters) named after a hostname: `shop.my-brand.com` → `shop-my--brand-com` (`-` is
- * doubled and `.` becomes `-`, so distinct hostnames get distinct names). Wildcards, other characters and names
- * too long get a short hash of the value: `*.example.com` → `wildcard-example-com-1a2b3c4d`.
- */
-export function dnsLabel(value: string, max = 63): string {
-  const lower = value.toLowerCase();
-  const slug = lower.replace(/-/g, '--').replace(/\./g, '-');
-  if (slug.length <= max && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(slug)) return slug;
-  const hash = shortHash(value);
-  const readable = lower.replace(/^\*\./, 'wildcard.').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  return `${readable.slice(0, max - hash.length - 1).replace(/-+$/, '')}-${hash}`.replace(/^-/, '');
-}
-
-/** The Secret cert-manager writes a hostname's certificate to. */
-export const secretNameOf = (hostname: string) => `portico-tls-${dnsLabel(hostname, 51)}`;
-
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A route with its canonical paths: `base` as routing.ts compares it, `internal` as given (trailing slash kept). */
+interface Placed {
+  route: Route;
+  base: string;
+  internal: string;
+}
 
 interface HostGroup {
   hostname: string;
   tenant: string;
-  routes: Route[];
+  /** The host's routes in precedence order (longest base path first), routes shadowed by an equal base path dropped. */
+  routes: Placed[];
+  /** Wildcard hosts whose names cover this one as Envoy matches them (any suffix), most specific first. */
+  covering: HostGroup[];
 }
 
-function canonicalHost(hostname: string): string {
-  return hostname.toLowerCase().replace(/\.$/, '');
+/** As routing.ts compiles it: lower case, A-labels, no trailing dot; a wildcard keeps its `*.`. */
+function canonicalHost(route: Route): string {
+  const wildcard = route.hostname.startsWith('*.');
+  const named = normaliseHostname(wildcard ? route.hostname.slice(2) : route.hostname)?.replace(/\.$/, '');
+  if (named === undefined) throw new TypeError(`Malformed route ${route.hostname}${route.basePath}: hostname is not a hostname`);
+  return wildcard ? `*.${named}` : named;
+}
+
+function place(route: Route): Placed {
+  const base = normaliseBasePath(route.basePath);
+  const internal = normaliseInternalPath(route.upstream.path ?? '/');
+  if (!base.ok || !internal.ok) throw new TypeError(`Malformed route ${route.hostname}${route.basePath}`);
+  return { route, base: base.path, internal: internal.path };
 }
 
 function groupRoutes(routes: readonly Route[], tenantOf: (route: Route) => string): HostGroup[] {
-  const hosts = new Map<string, Route[]>();
+  const hosts = new Map<string, Placed[]>();
   for (const route of [...routes].sort(compareRoutes)) {
-    const hostname = canonicalHost(route.hostname);
-    hosts.set(hostname, [...(hosts.get(hostname) ?? []), route]);
+    const hostname = canonicalHost(route);
+    const list = hosts.get(hostname) ?? [];
+    const placed = place(route);
+    // Of routes with the same base path the first in precedence order wins; the others can never match.
+    if (!list.some((p) => p.base === placed.base)) list.push(placed);
+    hosts.set(hostname, list);
   }
   // A host belongs to the tenant of its first route in precedence order, so a split host cannot be rendered twice.
-  return [...hosts].map(([hostname, list]) => ({ hostname, tenant: tenantOf(list[0]!), routes: list }));
+  const groups: HostGroup[] = [...hosts].map(([hostname, list]) => ({ hostname, tenant: tenantOf(list[0]!.route), routes: list, covering: [] }));
+  const wildcards = new Map(groups.filter((g) => g.hostname.startsWith('*.')).map((g) => [g.hostname, g]));
+  for (const group of groups) {
+    const labels = group.hostname.replace(/^\*\./, '').split('.');
+    group.covering = labels.slice(1).flatMap((_, i) => wildcards.get(`*.${labels.slice(i + 1).join('.')}`) ?? []);
+  }
+  return groups;
 }
 
 function metadata(name: string, namespace: string, group: HostGroup): KubeObject['metadata'] {
-  return { name, namespace, labels: { ...MANAGED_BY, 'portico.dev/host': dnsLabel(group.hostname), 'portico.dev/tenant': dnsLabel(group.tenant) } };
+  return { name, namespace, labels: labelsOf(group) };
 }
+
+const labelsOf = (group: HostGroup) => ({ ...MANAGED_BY, [HOST_LABEL]: dnsLabel(group.hostname), [TENANT_LABEL]: tenantLabel(group.tenant) });
 
 function certificate(group: HostGroup, options: IstioRenderOptions): KubeObject {
   return {
     apiVersion: 'cert-manager.io/v1',
     kind: 'Certificate',
     metadata: metadata(dnsLabel(group.hostname), options.gatewayNamespace, group),
-    spec: { dnsNames: [group.hostname], issuerRef: options.issuerRef, secretName: secretNameOf(group.hostname) },
+    spec: {
+      dnsNames: [group.hostname],
+      issuerRef: options.issuerRef,
+      secretName: secretNameOf(group.hostname),
+      // The Secret is Portico's too: labelled like the objects, so an operator can find (and clean up) it.
+      secretTemplate: { labels: labelsOf(group) },
+    },
   };
 }
 
-/** Base path and internal path of a route, canonical (`/api`, `/svc`), as routing.ts compares them. */
-function pathsOf(route: Route): { base: string; internal: string } {
-  const base = normaliseBasePath(route.basePath);
-  const internal = normaliseInternalPath(route.upstream.path ?? '/');
-  if (!base.ok || !internal.ok) throw new TypeError(`Malformed route ${route.hostname}${route.basePath}`);
-  return { base: base.path, internal: internal.path.length > 1 ? internal.path.replace(/\/+$/, '') : '/' };
+type Scheme = 'http' | 'https';
+type Action = 'proxy' | 'redirect' | 'refuse';
+
+/** The status of a `redirect-to-https` route's redirect: its own (301 or 308), else 308. */
+const redirectStatusOf = (route: Route) => route.redirectStatus ?? REDIRECT_STATUS;
+const handlingOf = (placed: Placed, scheme: Scheme): Action => PROTOCOL_HANDLING[placed.route.protocol][scheme];
+const hostOffersHttps = (group: HostGroup) => group.routes.some((p) => offersHttps(p.route.protocol));
+const hostNeedsHttp = (group: HostGroup, options: IstioRenderOptions) =>
+  group.routes.some((p) => handlingOf(p, 'http') !== 'refuse') || (options.acmeSolver !== undefined && hostOffersHttps(group));
+const ownSchemes = (group: HostGroup, options: IstioRenderOptions) => ({ https: hostOffersHttps(group), http: hostNeedsHttp(group, options) });
+
+/**
+ * The schemes the host's Gateway listens on: HTTPS when a route offers it, HTTP when a route or the solver needs
+ * it, and every scheme a wildcard covering the host listens on. Envoy sends a request to the most specific
+ * server name, so without its own server a host's requests would reach the wildcard's routes; routing.ts says
+ * a host with routes of its own never does.
+ */
+function schemesOf(group: HostGroup, options: IstioRenderOptions): Scheme[] {
+  const all = [group, ...group.covering].map((g) => ownSchemes(g, options));
+  return [...(all.some((s) => s.https) ? (['https'] as const) : []), ...(all.some((s) => s.http) ? (['http'] as const) : [])];
 }
 
-/** What one request scheme gets from a route: proxied, redirected to HTTPS, or answered 404. */
-const handlingOf = (route: Route, scheme: 'http' | 'https') => PROTOCOL_HANDLING[route.protocol][scheme];
+/** The TLS secret of the host's HTTPS server: its own certificate's, else that of the nearest wildcard with one. */
+const tlsSecretOf = (group: HostGroup) => secretNameOf([group, ...group.covering].find(hostOffersHttps)!.hostname);
+
+const covers = (shorter: string, longer: string) => shorter === '/' || longer === shorter || longer.startsWith(`${shorter}/`);
+
+/**
+ * Whether a route refused on `scheme` needs a rule of its own: only when a shorter base path of the host would
+ * otherwise serve its requests (HTTP `/api/v2` below a redirecting `/api`). Unmatched requests get 404 anyway.
+ */
+function refusalNeeded(group: HostGroup, index: number, scheme: Scheme): boolean {
+  const { base } = group.routes[index]!;
+  return group.routes.slice(index + 1).some((p) => covers(p.base, base) && handlingOf(p, scheme) !== 'refuse');
+}
+
+/** What a route does on each scheme the host listens on; `undefined`: no rule (the edge answers 404 unmatched). */
+function actionsOf(group: HostGroup, index: number, schemes: Scheme[]): Partial<Record<Scheme, Action>> {
+  const actions: Partial<Record<Scheme, Action>> = {};
+  for (const scheme of schemes) {
+    const action = handlingOf(group.routes[index]!, scheme);
+    if (action !== 'refuse' || refusalNeeded(group, index, scheme)) actions[scheme] = action;
+  }
+  return actions;
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Istio
 // ---------------------------------------------------------------------------------------------------------
 
-/** Every route of the host redirects plain HTTP and no challenge must pass: the Gateway redirects by itself. */
-const gatewayRedirects = (group: HostGroup, options: IstioRenderOptions) => !options.acmeSolver && group.routes.every((r) => r.protocol === 'redirect-to-https');
-const hostOffersHttps = (group: HostGroup) => group.routes.some((r) => offersHttps(r.protocol));
-const hostNeedsHttp = (group: HostGroup, options: IstioRenderOptions) =>
-  group.routes.some((r) => handlingOf(r, 'http') !== 'refuse') || (options.acmeSolver !== undefined && hostOffersHttps(group));
-
 function istioGateway(group: HostGroup, options: IstioRenderOptions): KubeObject {
   const name = dnsLabel(group.hostname);
-  const servers: Record<string, unknown>[] = [];
-  if (hostOffersHttps(group)) {
-    servers.push({ hosts: [group.hostname], port: { name: `https-${name}`, number: HTTPS_PORT, protocol: 'HTTPS' }, tls: { credentialName: secretNameOf(group.hostname), mode: 'SIMPLE' } });
-  }
-  if (hostNeedsHttp(group, options)) {
-    const tls = gatewayRedirects(group, options) ? { tls: { httpsRedirect: true } } : {};
-    servers.push({ hosts: [group.hostname], port: { name: `http-${name}`, number: HTTP_PORT, protocol: 'HTTP' }, ...tls });
-  }
+  // `<namespace>/<host>`: only VirtualServices of the route namespace can bind to this host.
+  const hosts = [`${options.routeNamespace}/${group.hostname}`];
+  const servers = schemesOf(group, options).map((scheme) =>
+    scheme === 'https'
+      ? { hosts, port: { name: `https-${name}`, number: HTTPS_PORT, protocol: 'HTTPS' }, tls: { credentialName: tlsSecretOf(group), mode: 'SIMPLE' } }
+      : { hosts, port: { name: `http-${name}`, number: HTTP_PORT, protocol: 'HTTP' } },
+  );
   return { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: metadata(name, options.gatewayNamespace, group), spec: { selector: options.gatewaySelector, servers } };
 }
 
-/** The rewritten URI of a match: strip replaces the base path by the internal path; strip off prepends it. */
-function rewriteFor(route: Route, matched: string, exact: boolean): string | undefined {
-  const { base, internal } = pathsOf(route);
-  const prefix = internal === '/' ? '' : internal;
+/**
+ * The URI a match forwards, as routing.ts says (`undefined`: unchanged). Strip on: `exact: /api` → the internal
+ * path, `prefix: /api/` → the internal path with one trailing slash (Envoy replaces the matched prefix, so
+ * `/api/x` → `/x`; never `prefix: /api` rewritten to `/`, which sends `//x`). Strip off: the internal path is
+ * prepended to the matched path.
+ */
+function rewriteOf({ route, base, internal }: Placed, matched: string, exact: boolean): string | undefined {
+  const trimmed = internal === '/' ? '' : internal.replace(/\/+$/, '');
   let uri: string;
-  if (route.stripPath && base !== '/') uri = exact ? internal : `${prefix}/`;
-  else uri = `${prefix}${matched}`;
+  if (route.stripPath && base !== '/') uri = exact ? internal : `${trimmed}/`;
+  else uri = `${trimmed}${matched}`;
   return uri === matched ? undefined : uri;
 }
 
+const destinationOf = (route: Route) => [{ destination: { host: route.upstream.host, port: { number: route.upstream.port } } }];
+
 function istioHttpRoutes(group: HostGroup, options: IstioRenderOptions): Record<string, unknown>[] {
+  const schemes = schemesOf(group, options);
   const http: Record<string, unknown>[] = [];
-  if (options.acmeSolver && hostOffersHttps(group)) {
+  if (options.acmeSolver && schemes.includes('http') && hostOffersHttps(group)) {
+    // First, so a challenge is never redirected or refused.
     http.push({
       match: [{ port: HTTP_PORT, uri: { prefix: ACME_PREFIX } }],
       name: 'acme-challenge',
       route: [{ destination: { host: options.acmeSolver.host, port: { number: options.acmeSolver.port } } }],
     });
   }
-  const redirectAtGateway = gatewayRedirects(group, options);
-  group.routes.forEach((route, index) => {
-    const { base } = pathsOf(route);
-    const matches: { uri: Record<string, string>; exact: boolean; value: string }[] =
+  group.routes.forEach((placed, index) => {
+    const { base, route } = placed;
+    const actions = actionsOf(group, index, schemes);
+    // One rule for both schemes when they are handled alike (or the host listens on one only), else one per port.
+    const both = schemes.length === 2 && actions.http !== undefined && actions.http === actions.https;
+    const rules = schemes.length === 1 || both ? [{ scheme: both ? 'any' : schemes[0]!, port: undefined, action: actions[schemes[0]!] }] : schemes.map((s) => ({ scheme: s, port: s === 'https' ? HTTPS_PORT : HTTP_PORT, action: actions[s] }));
+    const uris: { uri: Record<string, string>; exact: boolean; value: string }[] =
       base === '/' ? [{ uri: { prefix: '/' }, exact: false, value: '/' }] : [{ uri: { exact: base }, exact: true, value: base }, { uri: { prefix: `${base}/` }, exact: false, value: `${base}/` }];
-    const https = handlingOf(route, 'https');
-    const plain = redirectAtGateway ? 'proxy-none' : handlingOf(route, 'http');
-    // One rule per scheme, unless both schemes are proxied the same way.
-    const schemes: { port?: number; action: string }[] = https === 'proxy' && plain === 'proxy' ? [{ action: 'proxy' }] : [{ port: HTTPS_PORT, action: https }, ...(plain === 'proxy-none' ? [] : [{ port: HTTP_PORT, action: plain }])];
-    for (const { port, action } of schemes) {
-      const scheme = port === HTTPS_PORT ? 'https' : port === HTTP_PORT ? 'http' : 'any';
-      for (const m of matches) {
-        const match = [{ ...(port === undefined ? {} : { port }), uri: m.uri }];
-        const name = `r${index}-${m.exact ? 'exact' : 'prefix'}-${scheme}`;
-        if (action === 'refuse') http.push({ directResponse: { status: 404 }, match, name });
-        else if (action === 'redirect') http.push({ match, name, redirect: { redirectCode: REDIRECT_STATUS, scheme: 'https' } });
-        else {
-          const uri = rewriteFor(route, m.value, m.exact);
-          http.push({ match, name, ...(uri === undefined ? {} : { rewrite: { uri } }), route: [{ destination: { host: route.upstream.host, port: { number: route.upstream.port } } }] });
+    for (const { scheme, port, action } of rules) {
+      if (action === undefined) continue;
+      const matchOf = (uri: Record<string, string>) => ({ ...(port === undefined ? {} : { port }), uri });
+      if (action === 'refuse') http.push({ directResponse: { status: 404 }, match: uris.map((u) => matchOf(u.uri)), name: `r${index}-${scheme}` });
+      else if (action === 'redirect') http.push({ match: uris.map((u) => matchOf(u.uri)), name: `r${index}-${scheme}`, redirect: { redirectCode: redirectStatusOf(route), scheme: 'https' } });
+      else {
+        // Matches that rewrite alike share a rule; `exact: /api` and `prefix: /api/` differ when an internal path is kept.
+        const rewrites = uris.map((u) => rewriteOf(placed, u.value, u.exact));
+        const split = rewrites.some((r) => r !== rewrites[0]);
+        const parts = split ? uris.map((u, i) => ({ uris: [u], uri: rewrites[i], suffix: u.exact ? '-exact' : '-prefix' })) : [{ uris, uri: rewrites[0], suffix: '' }];
+        for (const part of parts) {
+          http.push({
+            match: part.uris.map((u) => matchOf(u.uri)),
+            name: `r${index}-${scheme}${part.suffix}`,
+            ...(part.uri === undefined ? {} : { rewrite: { uri: part.uri } }),
+            route: destinationOf(route),
+          });
         }
       }
     }
@@ -192,51 +267,68 @@ function virtualService(group: HostGroup, options: IstioRenderOptions): KubeObje
 // Gateway API
 // ---------------------------------------------------------------------------------------------------------
 
-/** A Service reference from an in-cluster host: `web.shop.svc.cluster.local` → `{ name: web, namespace: shop }`. */
+/**
+ * A backend reference from an upstream host: an in-cluster Service host (`web.shop.svc.cluster.local`) becomes
+ * `{ name: web, namespace: shop }`; any other host Istio's `Hostname` kind (a ServiceEntry host).
+ */
 export function backendRefOf(host: string, port: number): Record<string, unknown> {
-  const service = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc(?:\.cluster\.local)?$/.exec(host);
-  return service ? { name: service[1], namespace: service[2], port } : { name: host, port };
+  const service = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(?:\.cluster\.local)?$/.exec(host);
+  return service ? { name: service[1], namespace: service[3], port } : { group: 'networking.istio.io', kind: 'Hostname', name: host, port };
 }
 
+/**
+ * A Gateway API Gateway's name: short enough that Istio's automated deployment, which names the Deployment and
+ * Service `<gateway>-<gatewayClassName>`, stays within 63 characters.
+ */
+const gatewayApiName = (group: HostGroup, options: IstioRenderOptions) => dnsLabel(group.hostname, Math.max(20, MAX_NAME - options.gatewayClassName.length - 1));
+
 function gatewayApiGateway(group: HostGroup, options: IstioRenderOptions): KubeObject {
-  const listeners: Record<string, unknown>[] = [];
-  if (hostOffersHttps(group)) {
-    listeners.push({
-      allowedRoutes: { namespaces: { from: 'All' } },
-      hostname: group.hostname,
-      name: 'https',
-      port: HTTPS_PORT,
-      protocol: 'HTTPS',
-      tls: { certificateRefs: [{ kind: 'Secret', name: secretNameOf(group.hostname) }], mode: 'Terminate' },
-    });
-  }
-  if (hostNeedsHttp(group, options)) listeners.push({ allowedRoutes: { namespaces: { from: 'All' } }, hostname: group.hostname, name: 'http', port: HTTP_PORT, protocol: 'HTTP' });
+  // Only HTTPRoutes of the route namespace may attach.
+  const allowedRoutes =
+    options.routeNamespace === options.gatewayNamespace
+      ? { namespaces: { from: 'Same' } }
+      : { namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': options.routeNamespace } } } };
+  const listeners = schemesOf(group, options).map((scheme) =>
+    scheme === 'https'
+      ? { allowedRoutes, hostname: group.hostname, name: 'https', port: HTTPS_PORT, protocol: 'HTTPS', tls: { certificateRefs: [{ kind: 'Secret', name: tlsSecretOf(group) }], mode: 'Terminate' } }
+      : { allowedRoutes, hostname: group.hostname, name: 'http', port: HTTP_PORT, protocol: 'HTTP' },
+  );
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'Gateway',
-    metadata: metadata(dnsLabel(group.hostname), options.gatewayNamespace, group),
+    metadata: metadata(gatewayApiName(group, options), options.gatewayNamespace, group),
     spec: { gatewayClassName: options.gatewayClassName, listeners },
   };
 }
 
-/** HTTPRoute rules of one listener. A rule with neither backends nor a response filter is answered 404 (refuse). */
-function gatewayApiRules(group: HostGroup, scheme: 'http' | 'https', options: IstioRenderOptions): Record<string, unknown>[] {
+/** `ReplacePrefixMatch` of a route (`undefined`: the path is forwarded unchanged). PathPrefix is segment-aware. */
+function replacementOf({ route, base, internal }: Placed): string | undefined {
+  const trimmed = internal === '/' ? '/' : internal.replace(/\/+$/, '');
+  const replace = route.stripPath && base !== '/' ? trimmed : trimmed === '/' ? base : base === '/' ? trimmed : `${trimmed}${base}`;
+  return replace === base ? undefined : replace;
+}
+
+/**
+ * HTTPRoute rules of one listener. A refused path below a shorter served one gets a rule without backends
+ * (HTTPRoute cannot answer 404; Istio answers it 500/503), any other refused path no rule (404).
+ */
+function gatewayApiRules(group: HostGroup, scheme: Scheme, options: IstioRenderOptions): Record<string, unknown>[] {
+  const schemes = schemesOf(group, options);
   const rules: Record<string, unknown>[] = [];
   if (scheme === 'http' && options.acmeSolver && hostOffersHttps(group)) {
     rules.push({ backendRefs: [backendRefOf(options.acmeSolver.host, options.acmeSolver.port)], matches: [{ path: { type: 'PathPrefix', value: ACME_PREFIX.slice(0, -1) } }] });
   }
-  for (const route of group.routes) {
-    const { base, internal } = pathsOf(route);
-    const matches = [{ path: { type: 'PathPrefix', value: base } }];
-    const action = handlingOf(route, scheme);
+  group.routes.forEach((placed, index) => {
+    const matches = [{ path: { type: 'PathPrefix', value: placed.base } }];
+    const action = actionsOf(group, index, schemes)[scheme];
     if (action === 'refuse') rules.push({ matches });
-    else if (action === 'redirect') rules.push({ filters: [{ requestRedirect: { scheme: 'https', statusCode: REDIRECT_STATUS }, type: 'RequestRedirect' }], matches });
-    else {
-      const replace = route.stripPath && base !== '/' ? internal : internal === '/' ? base : base === '/' ? internal : `${internal}${base}`;
-      const filters = replace === base ? [] : [{ type: 'URLRewrite', urlRewrite: { path: { replacePrefixMatch: replace, type: 'ReplacePrefixMatch' } } }];
-      rules.push({ backendRefs: [backendRefOf(route.upstream.host, route.upstream.port)], ...(filters.length ? { filters } : {}), matches });
+    else if (action === 'redirect') rules.push({ filters: [{ requestRedirect: { scheme: 'https', statusCode: redirectStatusOf(placed.route) }, type: 'RequestRedirect' }], matches });
+    else if (action === 'proxy') {
+      const replace = replacementOf(placed);
+      const filters = replace === undefined ? [] : [{ type: 'URLRewrite', urlRewrite: { path: { replacePrefixMatch: replace, type: 'ReplacePrefixMatch' } } }];
+      rules.push({ backendRefs: [backendRefOf(placed.route.upstream.host, placed.route.upstream.port)], ...(filters.length ? { filters } : {}), matches });
     }
-  }
+  });
   return rules;
 }
 
@@ -246,16 +338,14 @@ const MAX_RULES = 16;
 function httpRoutes(group: HostGroup, options: IstioRenderOptions): KubeObject[] {
   const name = dnsLabel(group.hostname);
   const out: KubeObject[] = [];
-  const schemes = [...(hostOffersHttps(group) ? (['https'] as const) : []), ...(hostNeedsHttp(group, options) ? (['http'] as const) : [])];
-  for (const scheme of schemes) {
+  for (const scheme of schemesOf(group, options)) {
     const rules = gatewayApiRules(group, scheme, options);
     for (let start = 0, part = 1; start < rules.length; start += MAX_RULES, part++) {
-      const routeName = dnsLabel(`${name}-${scheme}${part > 1 ? `-${part}` : ''}`);
       out.push({
         apiVersion: 'gateway.networking.k8s.io/v1',
         kind: 'HTTPRoute',
-        metadata: metadata(routeName, options.routeNamespace, group),
-        spec: { hostnames: [group.hostname], parentRefs: [{ name, namespace: options.gatewayNamespace, sectionName: scheme }], rules: rules.slice(start, start + MAX_RULES) },
+        metadata: metadata(suffixed(name, part > 1 ? `${scheme}-${part}` : scheme), options.routeNamespace, group),
+        spec: { hostnames: [group.hostname], parentRefs: [{ name: gatewayApiName(group, options), namespace: options.gatewayNamespace, sectionName: scheme }], rules: rules.slice(start, start + MAX_RULES) },
       });
     }
   }
@@ -269,7 +359,7 @@ function httpRoutes(group: HostGroup, options: IstioRenderOptions): KubeObject[]
  * Throws a `TypeError` for a malformed route.
  */
 export function renderIstio(routes: readonly Route[], options: IstioRenderOptions): TenantManifests[] {
-  const tenantOf = options.tenantOf ?? (() => 'default');
+  const tenantOf = options.tenantOf ?? (() => DEFAULT_TENANT);
   const tenants = new Map<string, KubeObject[]>();
   for (const group of groupRoutes(routes, tenantOf).sort((a, b) => byCodeUnit(a.hostname, b.hostname))) {
     const objects = tenants.get(group.tenant) ?? [];

@@ -1,0 +1,120 @@
+/**
+ * `edge.istio`: Portico's route table as cert-manager Certificates and Istio Gateways + VirtualServices (or
+ * Gateway API Gateways + HTTPRoutes), rendered by render.ts (pure) and delivered by gitops.ts: one YAML file per
+ * tenant in a git work tree, a commit per changed tenant, optionally `kubectl apply` and `git push`.
+ *
+ * `renderRoutes.for('istio')` output: `TenantManifests[]` (one entry per tenant file, objects in file order).
+ * Decorators at stages 1–999 may change the objects; the delivery tap writes `<tenant>.yaml` from them with
+ * `toYamlStream`. Without `delivery` nothing is delivered, and `deployRoutes` fails with `EDGE_NOT_DELIVERED`.
+ */
+import { DELIVERY_STAGE, definePlugin, z, type Route } from '@portico/kernel';
+import { deliverGitOps, tenantFiles, type GitOpsOptions } from './gitops.ts';
+import { DEFAULT_TENANT, RENDERED_KINDS, renderIstio, type IstioRenderOptions, type TenantManifests } from './render.ts';
+
+export { backendRefOf, DEFAULT_TENANT, dnsLabel, MANAGED_BY, RENDERED_KINDS, renderIstio, secretNameOf, tenantLabel } from './render.ts';
+export type { IstioRenderOptions, KubeObject, TenantManifests } from './render.ts';
+export { deliverGitOps, fileOf, GitOpsError, tenantFiles } from './gitops.ts';
+export type { GitOpsOptions, GitOpsResult, KubectlOptions, TenantChange } from './gitops.ts';
+export { GENERATED_HEADER, toYamlStream } from './yaml.ts';
+
+const dnsLabelName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 label (lower case, digits, -)').max(63);
+const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, 'a label key');
+const labelValue = z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, 'a label value').max(63);
+const port = z.number().int().min(1).max(65_535);
+
+const gitops = z.object({
+  kind: z.literal('gitops'),
+  /** The git work tree Portico writes to: a clone of the GitOps repository, owned by Portico's process. */
+  workTree: z.string().min(1),
+  /** Directory inside the work tree holding the tenant files. */
+  directory: z.string().min(1).default('portico'),
+  /** Author and committer of Portico's commits. */
+  author: z.object({ name: z.string().min(1).default('Portico'), email: z.string().min(1).default('portico@localhost') }).prefault({}),
+  /** Longest wait for one git or kubectl call. */
+  timeoutMs: z.number().int().positive().default(30_000),
+  /** `git push <remote> HEAD[:<branch>]` after committing; absent: commits stay local (a controller may pull). */
+  push: z.object({ remote: z.string().min(1).default('origin'), branch: z.string().min(1).optional() }).optional(),
+  /** `kubectl apply --prune` of each changed tenant file after committing; absent: no kubectl (Argo CD / Flux apply). */
+  kubectl: z.object({ command: z.string().min(1).default('kubectl'), args: z.array(z.string()).default([]), context: z.string().min(1).optional() }).optional(),
+});
+
+export const optionsSchema = z.object({
+  /** `istio`: Istio Gateway + VirtualService; `gateway-api`: Kubernetes Gateway API Gateway + HTTPRoute. */
+  api: z.enum(['istio', 'gateway-api']).default('istio'),
+  /** Namespace of Gateways, Certificates and their Secrets: the ingress gateway's namespace. */
+  gatewayNamespace: dnsLabelName.default('istio-system'),
+  /** Namespace of VirtualServices / HTTPRoutes. */
+  routeNamespace: dnsLabelName.default('portico'),
+  /** Istio Gateway `spec.selector`: the labels of the ingress gateway pods. */
+  gatewaySelector: z.record(labelKey, labelValue).default({ istio: 'ingressgateway' }),
+  /** Gateway API `gatewayClassName`. */
+  gatewayClassName: z.string().min(1).default('istio'),
+  /** The cert-manager issuer of every Certificate. `name` is required. */
+  issuerRef: z.object({ name: z.string().min(1), kind: z.enum(['Issuer', 'ClusterIssuer']).default('ClusterIssuer'), group: z.string().min(1).default('cert-manager.io') }),
+  /** Where HTTP `/.well-known/acme-challenge/` goes for hosts with HTTPS: a Service answering HTTP-01 for every host. */
+  acmeSolver: z.object({ host: z.string().min(1), port }).optional(),
+  /** One GitOps file per organization (`<organization>.yaml`) or per project (`<organization>.<project>.yaml`). */
+  tenantBy: z.enum(['organization', 'project']).default('project'),
+  /** How the manifests reach the cluster; absent: render only (`deployRoutes` fails with EDGE_NOT_DELIVERED). */
+  delivery: z.discriminatedUnion('kind', [gitops]).optional(),
+});
+
+export type IstioPluginOptions = z.input<typeof optionsSchema>;
+type ParsedOptions = z.output<typeof optionsSchema>;
+
+/** The tenant (file name without `.yaml`) of a route. Slugs are `[a-z0-9-]`, so the dot is unambiguous. */
+export function tenantOf(route: Route, by: ParsedOptions['tenantBy']): string {
+  if (!route.tenant) return DEFAULT_TENANT;
+  return by === 'organization' ? route.tenant.organization : `${route.tenant.organization}.${route.tenant.project}`;
+}
+
+/** The render options of parsed plugin options. */
+export function renderOptionsOf(options: ParsedOptions): IstioRenderOptions {
+  const { api, gatewayNamespace, routeNamespace, gatewaySelector, gatewayClassName, issuerRef, acmeSolver, tenantBy } = options;
+  return { api, gatewayNamespace, routeNamespace, gatewaySelector, gatewayClassName, issuerRef, ...(acmeSolver ? { acmeSolver } : {}), tenantOf: (route) => tenantOf(route, tenantBy) };
+}
+
+/** The GitOps options of parsed plugin options (`undefined` without delivery). */
+export function gitOpsOptionsOf(options: ParsedOptions): GitOpsOptions | undefined {
+  const { delivery } = options;
+  if (!delivery) return undefined;
+  const { workTree, directory, author, timeoutMs, push, kubectl } = delivery;
+  return {
+    workTree,
+    directory,
+    author,
+    timeoutMs,
+    ...(push ? { push } : {}),
+    ...(kubectl ? { kubectl: { ...kubectl, pruneAllowlist: RENDERED_KINDS[options.api] } } : {}),
+  };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export default definePlugin({
+  id: 'edge.istio',
+  version: '0.1.0',
+  kernel: '^0.1.0',
+  options: optionsSchema,
+  describe: { edges: [{ edge: 'istio', displayName: 'Istio (cert-manager, GitOps)' }] },
+  apply({ hooks, options }) {
+    const renderOptions = renderOptionsOf(options);
+    const delivery = gitOpsOptionsOf(options);
+    const hook = hooks.renderRoutes.for('istio');
+    hook.tapPromise({ name: 'edge.istio', stage: 0 }, async (state) => ({ ...state, output: renderIstio(state.routes, renderOptions) }));
+    hook.tapPromise({ name: 'edge.istio', stage: DELIVERY_STAGE }, async (state) => {
+      if (!delivery || (!state.deliver && !state.dryRun)) return state;
+      const files = tenantFiles(state.output as TenantManifests[]);
+      if (!state.deliver) {
+        const result = await deliverGitOps(files, delivery, true);
+        const summary = result.changes.length === 0 ? 'no file would change' : `${plural(result.changes.length, 'file')} would change: ${result.changes.map((c) => `${c.file} (${c.change})`).join(', ')}`;
+        return { ...state, preview: { changed: result.changes.length > 0, diff: result.diff, summary } };
+      }
+      const result = await deliverGitOps(files, delivery);
+      const tenants = result.changes.map((c) => `${c.tenant} (${c.change})`).join(', ');
+      const detail = result.status === 'committed' ? `committed ${result.head?.slice(0, 12)}: ${tenants}` : `unchanged at ${result.head?.slice(0, 12) ?? 'an empty repository'}`;
+      const extra = [...(result.applied.length ? [`kubectl: ${result.applied.join(', ')}`] : []), ...(result.pushed ? ['pushed'] : [])];
+      return { ...state, delivered: { at: new Date(), detail: [detail, ...extra].join('; ') } };
+    });
+  },
+});
