@@ -75,9 +75,28 @@ export function fileOf(tenant: string): string {
   return `${tenant}.yaml`;
 }
 
-/** The GitOps files of rendered manifests: tenant → YAML text. */
-export function tenantFiles(manifests: readonly TenantManifests[]): Map<string, string> {
-  return new Map(manifests.map((m) => [m.tenant, toYamlStream(m.objects)]));
+/**
+ * Remembers each tenant's YAML by the JSON of its objects. Serialising YAML is most of a reconcile's time with many
+ * tenants (see perf/README.md) while a routing change touches one tenant: with a cache, only changed tenants are
+ * serialised again. The JSON key makes a hit exact, never stale.
+ */
+export type TenantFileCache = Map<string, { json: string; text: string }>;
+
+/** The GitOps files of rendered manifests: tenant → YAML text. Tenants gone from `manifests` leave the cache. */
+export function tenantFiles(manifests: readonly TenantManifests[], cache?: TenantFileCache): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const { tenant, objects } of manifests) {
+    if (!cache) {
+      files.set(tenant, toYamlStream(objects));
+      continue;
+    }
+    const json = JSON.stringify(objects);
+    let entry = cache.get(tenant);
+    if (entry?.json !== json) cache.set(tenant, (entry = { json, text: toYamlStream(objects) }));
+    files.set(tenant, entry.text);
+  }
+  if (cache) for (const tenant of cache.keys()) if (!files.has(tenant)) cache.delete(tenant);
+  return files;
 }
 
 async function readOrUndefined(path: string): Promise<string | undefined> {

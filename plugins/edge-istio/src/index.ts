@@ -8,13 +8,13 @@
  * `toYamlStream`. Without `delivery` nothing is delivered, and `deployRoutes` fails with `EDGE_NOT_DELIVERED`.
  */
 import { DELIVERY_STAGE, definePlugin, z, type Route } from '@portico/kernel';
-import { deliverGitOps, tenantFiles, type GitOpsOptions } from './gitops.ts';
+import { deliverGitOps, tenantFiles, type GitOpsOptions, type TenantFileCache } from './gitops.ts';
 import { DEFAULT_TENANT, RENDERED_KINDS, renderIstio, type IstioRenderOptions, type TenantManifests } from './render.ts';
 
 export { backendRefOf, DEFAULT_TENANT, dnsLabel, MANAGED_BY, RENDERED_KINDS, renderIstio, secretNameOf, tenantLabel } from './render.ts';
 export type { IstioRenderOptions, KubeObject, TenantManifests } from './render.ts';
 export { deliverGitOps, fileOf, GitOpsError, tenantFiles } from './gitops.ts';
-export type { GitOpsOptions, GitOpsResult, KubectlOptions, TenantChange } from './gitops.ts';
+export type { GitOpsOptions, GitOpsResult, KubectlOptions, TenantChange, TenantFileCache } from './gitops.ts';
 export { GENERATED_HEADER, toYamlStream } from './yaml.ts';
 
 const dnsLabelName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 label (lower case, digits, -)').max(63);
@@ -101,10 +101,11 @@ export default definePlugin({
     const renderOptions = renderOptionsOf(options);
     const delivery = gitOpsOptionsOf(options);
     const hook = hooks.renderRoutes.for('istio');
+    const yamlCache: TenantFileCache = new Map();
     hook.tapPromise({ name: 'edge.istio', stage: 0 }, async (state) => ({ ...state, output: renderIstio(state.routes, renderOptions) }));
     hook.tapPromise({ name: 'edge.istio', stage: DELIVERY_STAGE }, async (state) => {
       if (!delivery || (!state.deliver && !state.dryRun)) return state;
-      const files = tenantFiles(state.output as TenantManifests[]);
+      const files = tenantFiles(state.output as TenantManifests[], yamlCache);
       if (!state.deliver) {
         const result = await deliverGitOps(files, delivery, true);
         const summary = result.changes.length === 0 ? 'no file would change' : `${plural(result.changes.length, 'file')} would change: ${result.changes.map((c) => `${c.file} (${c.change})`).join(', ')}`;

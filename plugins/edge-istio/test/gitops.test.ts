@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Route } from '@portico/kernel';
 import { EDGE_FIXTURE_ROUTES } from '@portico/kernel/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverGitOps, GitOpsError, tenantFiles, type GitOpsOptions } from '../src/gitops.ts';
+import { deliverGitOps, GitOpsError, tenantFiles, type GitOpsOptions, type TenantFileCache } from '../src/gitops.ts';
 import { RENDERED_KINDS, renderIstio } from '../src/render.ts';
 import { GENERATED_HEADER } from '../src/yaml.ts';
 import { renderOptionsFor } from './cases.ts';
@@ -336,4 +336,20 @@ describe('deliverGitOps: kubectl (a fake that logs its calls)', () => {
     expect((await deliverGitOps(filesOf(changed), options)).applied).toEqual(['_default', 'acme.docs', 'acme.storefront', 'globex.portal']);
     expect(kubectl.calls().slice(count)).toHaveLength(4);
   }, 20_000);
+});
+
+describe('tenantFiles with a cache', () => {
+  it('gives the same bytes as without, reuses unchanged tenants, re-serialises a changed one and forgets a gone one', () => {
+    const cache: TenantFileCache = new Map();
+    const manifests = renderIstio(routes, renderOptionsFor('istio'));
+    expect(tenantFiles(manifests, cache)).toEqual(tenantFiles(manifests));
+    const before = new Map([...cache].map(([tenant, entry]) => [tenant, entry]));
+    const changed = routes.map((r) => (r.tenant?.project === 'docs' ? { ...r, upstream: { ...r.upstream, port: r.upstream.port + 1 } } : r));
+    const next = tenantFiles(renderIstio(changed, renderOptionsFor('istio')), cache);
+    expect(next).toEqual(tenantFiles(renderIstio(changed, renderOptionsFor('istio'))));
+    for (const tenant of ['_default', 'acme.storefront', 'globex.portal']) expect(cache.get(tenant)).toBe(before.get(tenant));
+    expect(cache.get('acme.docs')).not.toBe(before.get('acme.docs'));
+    tenantFiles(renderIstio(routes.filter((r) => r.tenant?.organization !== 'globex'), renderOptionsFor('istio')), cache);
+    expect([...cache.keys()].sort()).toEqual(['_default', 'acme.docs', 'acme.storefront']);
+  });
 });

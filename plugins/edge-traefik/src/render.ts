@@ -126,9 +126,24 @@ function upstreamUrl(route: Route): string {
 export function renderTraefikConfig(routes: readonly Route[], options: TraefikRenderOptions = DEFAULT_RENDER_OPTIONS): TraefikConfig {
   const entries = uniqueEntries(routes);
   const byHost = new Map<string, Entry[]>();
-  for (const entry of entries) byHost.set(entry.hostname, [...(byHost.get(entry.hostname) ?? []), entry]);
-  const exactBelow = (wildcard: string) =>
-    [...byHost.keys()].filter((host) => !host.startsWith('*.') && host.endsWith(wildcard.slice(1)) && !host.slice(0, -(wildcard.length - 1)).includes('.')).sort();
+  for (const entry of entries) {
+    const list = byHost.get(entry.hostname);
+    if (list) list.push(entry);
+    else byHost.set(entry.hostname, [entry]);
+  }
+  // Exact hostnames one label below each parent (`a.saas.test` under `saas.test`): what a wildcard must give way to.
+  // Indexed once, so a table with many wildcards stays linear.
+  const exactByParent = new Map<string, string[]>();
+  for (const host of byHost.keys()) {
+    const dot = host.indexOf('.');
+    if (host.startsWith('*.') || dot === -1) continue;
+    const parent = host.slice(dot + 1);
+    const siblings = exactByParent.get(parent);
+    if (siblings) siblings.push(host);
+    else exactByParent.set(parent, [host]);
+  }
+  for (const list of exactByParent.values()) list.sort();
+  const exactBelow = (wildcard: string) => exactByParent.get(wildcard.slice(2)) ?? [];
 
   const routers: Record<string, TraefikRouter> = {};
   const services: Record<string, Json> = {};
