@@ -44,15 +44,23 @@ export function edgeEndpoints({ routeTable, metrics, config, certificateService,
     const given = Buffer.from(header ?? '');
     return token !== undefined && given.length === token.length && timingSafeEqual(given, token);
   };
-  // The Traefik HTTP provider polls: render once per route-table version, answer 304 while it stays the same.
-  let traefik: { version: number; body: string; etag: string } | undefined;
-  const traefikConfig = async () => {
+  // The Traefik HTTP provider polls: render once per route-table version (polls arriving meanwhile share that one
+  // render), answer 304 while it stays the same.
+  let traefik: { version: number; rendered: Promise<{ body: string; etag: string }> } | undefined;
+  const traefikConfig = () => {
     if (traefik?.version !== routeTable.version) {
       const version = routeTable.version;
-      const body = JSON.stringify(await kernel.renderRoutes('traefik', { routes: [...routeTable.routes()] }));
-      traefik = { version, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+      const rendered = kernel.renderRoutes('traefik', { routes: [...routeTable.routes()] }).then((output) => {
+        const body = JSON.stringify(output);
+        return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+      });
+      traefik = { version, rendered };
+      // A failed render is not kept: the next poll tries again.
+      rendered.catch(() => {
+        if (traefik?.rendered === rendered) traefik = undefined;
+      });
     }
-    return traefik;
+    return traefik.rendered;
   };
   const servesTraefik = () => kernel.descriptors.edges.some((d) => d.edge === 'traefik');
 
