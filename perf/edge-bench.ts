@@ -30,6 +30,7 @@ import {
   toYaml,
   writeTraefikDirectory,
   writeTraefikFile,
+  type ProjectFileCache,
   type RedisDeliverer,
   type TraefikConfig,
 } from '../plugins/edge-traefik/src/index.ts';
@@ -228,6 +229,7 @@ const routed = (text: string, hostname: string) => text.includes(`Host(\`${hostn
 function traefikPaths(dir: string, redis: Redis, deliverer: RedisDeliverer): TraefikPath[] {
   const file = join(dir, 'traefik', 'portico.yaml');
   const directory = join(dir, 'traefik-projects');
+  const directoryCache: ProjectFileCache = new Map();
   let etag = '';
   let body = '';
   const nothing = async () => undefined;
@@ -245,11 +247,12 @@ function traefikPaths(dir: string, redis: Redis, deliverer: RedisDeliverer): Tra
       has: async (hostname) => routed(await readFile(file, 'utf8'), hostname),
     },
     {
+      // The plugin keeps each project's YAML between deliveries (ProjectFileCache), as here.
       name: 'traefik directory (file per project)',
       async deliver(config, routes, lap) {
         const split = splitByTenant(config, routes);
         lap('split');
-        const result = await writeTraefikDirectory(directory, split);
+        const result = await writeTraefikDirectory(directory, split, directoryCache);
         lap('YAML + write');
         return { written: result.written.length, removed: result.removed.length, unchanged: result.unchanged.length };
       },

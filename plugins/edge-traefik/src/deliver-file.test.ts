@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Route } from '@portico/kernel';
-import { previewTraefikDirectory, previewTraefikFile, writeFileAtomic, writeTraefikDirectory, writeTraefikFile } from './deliver-file.ts';
+import { previewTraefikDirectory, previewTraefikFile, writeFileAtomic, writeTraefikDirectory, writeTraefikFile, type ProjectFileCache } from './deliver-file.ts';
 import { renderTraefikConfig } from './render.ts';
 import { splitByTenant } from './split.ts';
 
@@ -85,6 +85,29 @@ describe('file delivery', () => {
     expect(inode('portico-acme.shop.yaml')).toBe(before.acme);
     expect(inode('portico-globex.portal.yaml')).not.toBe(before.globex);
     expect(readFileSync(join(sub, 'portico-globex.portal.yaml'), 'utf8')).toContain('http://10.0.0.2:81');
+  });
+
+  it('with a cache: the same files as without, unchanged projects not serialised again, projects gone forgotten', async () => {
+    const sub = join(dir, 'cached');
+    const plain = join(dir, 'uncached');
+    const cache: ProjectFileCache = new Map();
+    const table = (port: number) => [route('a.test', 'acme', 'shop'), { ...route('b.test', 'globex', 'portal'), upstream: { host: '10.0.0.2', port } }];
+    const deliver = async (routes: Route[]) => {
+      const configs = splitByTenant(renderTraefikConfig(routes), routes);
+      const result = await writeTraefikDirectory(sub, configs, cache);
+      await writeTraefikDirectory(plain, configs);
+      for (const name of readdirSync(plain)) expect(readFileSync(join(sub, name), 'utf8')).toBe(readFileSync(join(plain, name), 'utf8'));
+      return result;
+    };
+    await deliver(table(80));
+    const shop = cache.get('portico-acme.shop.yaml');
+    const portal = cache.get('portico-globex.portal.yaml');
+    expect((await deliver(table(81))).written).toEqual(['portico-globex.portal.yaml']);
+    expect(cache.get('portico-acme.shop.yaml')).toBe(shop);
+    expect(cache.get('portico-globex.portal.yaml')).not.toBe(portal);
+    await deliver([route('a.test', 'acme', 'shop')]);
+    expect([...cache.keys()]).toEqual(['portico-acme.shop.yaml']);
+    expect(readdirSync(sub).sort()).toEqual(readdirSync(plain).sort());
   });
 
   it('writeTraefikFile leaves an unchanged file alone', async () => {

@@ -61,14 +61,30 @@ const OURS = /^portico-.*\.yaml$/;
 /** File keys: `<organization>.<project>` (slugs a-z, 0-9, -) or `_default`. */
 const KEY = /^(_default|[a-z0-9-]+\.[a-z0-9-]+)$/;
 
+/**
+ * Each project's YAML by the JSON of its configuration, kept between deliveries: a routing change touches one
+ * project, so only its file is serialised again (YAML is most of a delivery's time, see perf/README.md). The JSON
+ * key makes a hit exact, never stale.
+ */
+export type ProjectFileCache = Map<string, { json: string; text: string }>;
+
 /** `portico-<key>.yaml` for each entry; refuses a key that is not a safe file name. */
-function wantedFiles(configs: ReadonlyMap<string, TraefikConfig> | Record<string, TraefikConfig>): Map<string, string> {
+function wantedFiles(configs: ReadonlyMap<string, TraefikConfig> | Record<string, TraefikConfig>, cache?: ProjectFileCache): Map<string, string> {
   const entries = configs instanceof Map ? [...configs] : Object.entries(configs);
   const wanted = new Map<string, string>();
   for (const [key, config] of entries) {
     if (!KEY.test(key)) throw new TypeError(`file key ${key} is not <organization>.<project> (a-z, 0-9, -) or _default`);
-    wanted.set(`portico-${key}.yaml`, toYaml(config));
+    const name = `portico-${key}.yaml`;
+    if (!cache) {
+      wanted.set(name, toYaml(config));
+      continue;
+    }
+    const json = JSON.stringify(config);
+    let entry = cache.get(name);
+    if (entry?.json !== json) cache.set(name, (entry = { json, text: toYaml(config) }));
+    wanted.set(name, entry.text);
   }
+  if (cache) for (const name of cache.keys()) if (!wanted.has(name)) cache.delete(name);
   return wanted;
 }
 
@@ -103,8 +119,8 @@ export interface DirectoryResult {
  * `configs` (keys from `tenantKey`, configs from `splitByTenant`). A file is rewritten only when its text changed;
  * stale `portico-*.yaml` files are removed after the writes, so a route moving between projects is never missing.
  */
-export async function writeTraefikDirectory(dir: string, configs: ReadonlyMap<string, TraefikConfig> | Record<string, TraefikConfig>): Promise<DirectoryResult> {
-  const wanted = wantedFiles(configs);
+export async function writeTraefikDirectory(dir: string, configs: ReadonlyMap<string, TraefikConfig> | Record<string, TraefikConfig>, cache?: ProjectFileCache): Promise<DirectoryResult> {
+  const wanted = wantedFiles(configs, cache);
   await mkdir(dir, { recursive: true });
   const current = await currentFiles(dir);
   const result: DirectoryResult = { written: [], removed: [], unchanged: [] };
@@ -125,8 +141,8 @@ export async function writeTraefikDirectory(dir: string, configs: ReadonlyMap<st
 }
 
 /** The diff a `writeTraefikDirectory(dir, configs)` would make: one diff per file created, changed or removed. */
-export async function previewTraefikDirectory(dir: string, configs: ReadonlyMap<string, TraefikConfig> | Record<string, TraefikConfig>): Promise<FilePreview> {
-  const wanted = wantedFiles(configs);
+export async function previewTraefikDirectory(dir: string, configs: ReadonlyMap<string, TraefikConfig> | Record<string, TraefikConfig>, cache?: ProjectFileCache): Promise<FilePreview> {
+  const wanted = wantedFiles(configs, cache);
   const current = await currentFiles(dir);
   const names = [...new Set([...wanted.keys(), ...current.keys()])].sort();
   const counts = { created: 0, changed: 0, removed: 0 };

@@ -6,7 +6,7 @@
  */
 import { DELIVERY_STAGE, definePlugin, z, type RenderRoutesState } from '@portico/kernel';
 import { createRedisDeliverer, type RedisDeliverer } from './deliver-redis.ts';
-import { previewTraefikDirectory, previewTraefikFile, writeTraefikDirectory, writeTraefikFile } from './deliver-file.ts';
+import { previewTraefikDirectory, previewTraefikFile, writeTraefikDirectory, writeTraefikFile, type ProjectFileCache } from './deliver-file.ts';
 import { flattenToKv, formatKvDiff } from './kv.ts';
 import { renderTraefikConfig, type TraefikConfig, type TraefikRenderOptions } from './render.ts';
 import { splitByTenant } from './split.ts';
@@ -19,7 +19,7 @@ export type { KvDiff } from './kv.ts';
 export { createRedisDeliverer } from './deliver-redis.ts';
 export type { RedisDeliverer, RedisDeliveryOptions } from './deliver-redis.ts';
 export { previewTraefikDirectory, previewTraefikFile, writeFileAtomic, writeTraefikDirectory, writeTraefikFile } from './deliver-file.ts';
-export type { DirectoryResult, FilePreview } from './deliver-file.ts';
+export type { DirectoryResult, FilePreview, ProjectFileCache } from './deliver-file.ts';
 export { renderForHttp } from './http.ts';
 
 const entryPoint = z.string().regex(/^[A-Za-z0-9_-]+$/, 'an entry point name from Traefik\'s static configuration');
@@ -55,6 +55,7 @@ export default definePlugin({
     const { httpEntryPoint, httpsEntryPoint, certResolver, delivery } = options;
     const renderOptions: TraefikRenderOptions = { httpEntryPoint, httpsEntryPoint, ...(certResolver === undefined ? {} : { certResolver }) };
     let redis: RedisDeliverer | undefined;
+    const yamlCache: ProjectFileCache = new Map();
     const redisDeliverer = (url: string, prefix: string) => (redis ??= createRedisDeliverer({ url, prefix }));
     services.onClose(async () => {
       await redis?.close();
@@ -64,7 +65,7 @@ export default definePlugin({
     /** Dry run: what a push would change, read from the edge; nothing written. */
     async function preview(state: RenderRoutesState, config: TraefikConfig): Promise<RenderRoutesState> {
       if (delivery.kind === 'file') return { ...state, preview: await previewTraefikFile(delivery.path, config) };
-      if (delivery.kind === 'directory') return { ...state, preview: await previewTraefikDirectory(delivery.path, splitByTenant(config, state.routes)) };
+      if (delivery.kind === 'directory') return { ...state, preview: await previewTraefikDirectory(delivery.path, splitByTenant(config, state.routes), yamlCache) };
       if (delivery.kind === 'redis') {
         const diff = await redisDeliverer(delivery.url, delivery.prefix).preview(flattenToKv(config, delivery.prefix));
         const changed = diff.set.size + diff.del.length > 0;
@@ -84,7 +85,7 @@ export default definePlugin({
         return { ...state, delivered: { at: new Date(), detail: `${changed ? 'wrote' : 'unchanged'} ${delivery.path}` } };
       }
       if (delivery.kind === 'directory') {
-        const { written, removed, unchanged } = await writeTraefikDirectory(delivery.path, splitByTenant(config, state.routes));
+        const { written, removed, unchanged } = await writeTraefikDirectory(delivery.path, splitByTenant(config, state.routes), yamlCache);
         return { ...state, delivered: { at: new Date(), detail: `${delivery.path}: ${written.length} written, ${removed.length} removed, ${unchanged.length} unchanged` } };
       }
       if (delivery.kind === 'redis') {
