@@ -76,6 +76,9 @@ export function checkDescriptors(where: string, describe: unknown): void {
           throw malformed(`${where}: ${at}.${name} must be a list of strings`, `${at}.${name}`);
         }
       }
+      if (list === 'edges' && item.target !== undefined && typeof (item.target as { safeParse?: unknown } | null)?.safeParse !== 'function') {
+        throw malformed(`${where}: ${at}.target must be a zod schema`, `${at}.target`);
+      }
     });
   }
 }

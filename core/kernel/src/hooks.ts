@@ -176,6 +176,11 @@ export interface RenderRoutesState {
    */
   dryRun?: boolean;
   preview?: DeliveryPreview;
+  /**
+   * Which configured edge this render is for (`edges[].id` in the server) and its target options, parsed with the
+   * edge descriptor's `target` schema (`undefined` when the plugin declares none). Delivery taps deliver there.
+   */
+  target?: { id: string; options: unknown };
 }
 
 /** The stage edge plugins deliver at: after rendering (0) and any decoration (1–999). */

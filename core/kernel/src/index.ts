@@ -3,7 +3,7 @@
  * calls their hooks. Plugins import `z` from here so every schema comes from one zod instance.
  */
 export { createKernel } from './kernel.ts';
-export type { DnsProviderHandle, Kernel, KernelDescriptors, KernelOptions, KernelServices, RegisteredPlugin } from './kernel.ts';
+export type { DnsProviderHandle, EdgeTarget, Kernel, KernelDescriptors, KernelOptions, KernelServices, RegisteredPlugin } from './kernel.ts';
 export { definePlugin, isPlugin } from './define-plugin.ts';
 export { KERNEL_ERROR_CODES, KernelError, isKernelError } from './errors.ts';
 export type { KernelErrorCode } from './errors.ts';

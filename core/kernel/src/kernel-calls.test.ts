@@ -191,3 +191,35 @@ describe('deployRoutes', () => {
     expect(await plain.previewDeploy('x', { routes: [route] })).toEqual({ output: { routes: 1 } });
   });
 });
+
+describe('edge targets', () => {
+  const apply = ({ hooks }: PluginContext<unknown>) => {
+    hooks.renderRoutes.for('t').tap('edge.t', (state: RenderRoutesState) => ({ ...state, output: 'config' }));
+    hooks.renderRoutes.for('t').tap({ name: 'edge.t', stage: 1000 }, (state: RenderRoutesState) =>
+      state.deliver ? { ...state, delivered: { at: new Date(0), detail: JSON.stringify(state.target) } } : state,
+    );
+  };
+  const edgeWith = (target?: unknown) => plugin('edge.t', apply, { describe: { edges: [{ edge: 't', displayName: 'T', ...(target === undefined ? {} : { target }) }] } as never });
+  const targeted = edgeWith();
+  const withTarget = edgeWith(z.object({ url: z.url(), retries: z.number().default(2) }));
+
+  it('parses the target options with the descriptor schema and hands them to the delivery tap', async () => {
+    const kernel = await createTestKernel([{ plugin: withTarget }]);
+    const { delivered } = await kernel.deployRoutes('t', { routes: [route], target: { id: 'caddy-2', options: { url: 'http://10.0.0.2:2019' } } });
+    expect(JSON.parse(delivered.detail!)).toEqual({ id: 'caddy-2', options: { url: 'http://10.0.0.2:2019', retries: 2 } });
+    expect(kernel.parseEdgeTarget('t', { url: 'http://x.test' })).toEqual({ url: 'http://x.test', retries: 2 });
+  });
+
+  it('EDGE_TARGET_INVALID for options the schema refuses, or options given to a plugin that takes none', async () => {
+    const kernel = await createTestKernel([{ plugin: withTarget }]);
+    expect(await codeOf(kernel.deployRoutes('t', { routes: [route], target: { id: 'a', options: { url: 'not a url' } } }))).toBe('EDGE_TARGET_INVALID');
+    const plain = await createTestKernel([{ plugin: targeted }]);
+    expect(() => plain.parseEdgeTarget('t', { url: 'http://x.test' })).toThrow(expect.objectContaining({ code: 'EDGE_TARGET_INVALID' }));
+    expect(plain.parseEdgeTarget('t', undefined)).toBeUndefined();
+    expect(() => plain.parseEdgeTarget('nope', undefined)).toThrow(expect.objectContaining({ code: 'EDGE_UNKNOWN' }));
+  });
+
+  it('refuses a target that is not a zod schema at registration', async () => {
+    await expect(createTestKernel([{ plugin: edgeWith({ url: 'string' }) }])).rejects.toMatchObject({ code: 'PLUGIN_MALFORMED' });
+  });
+});

@@ -52,6 +52,12 @@ export interface KernelDescriptors {
   edges: Array<EdgeDescriptor & { plugin: string }>;
 }
 
+/** One configured edge a delivery is for: its id and its raw target options (parsed by the edge's `target` schema). */
+export interface EdgeTarget {
+  id: string;
+  options?: unknown;
+}
+
 export interface Kernel {
   readonly version: string;
   /** Check and apply one plugin; rejects with a `KernelError` (`PLUGIN_*`) and leaves no trace if refused. */
@@ -81,12 +87,17 @@ export interface Kernel {
    * Render and push to the edge (the reconcile job). `EDGE_NOT_DELIVERED` when no tap delivered: the edge
    * plugin has no delivery (its config is served, not pushed). Errors of the push reach the caller as thrown.
    */
-  deployRoutes(edge: string, input: { routes: Route[] }): Promise<{ output: unknown; delivered: { at: Date; detail?: string } }>;
+  deployRoutes(edge: string, input: { routes: Route[]; target?: EdgeTarget }): Promise<{ output: unknown; delivered: { at: Date; detail?: string } }>;
   /**
    * Render and ask the delivery tap what a push would change (`RenderRoutesState.dryRun`), pushing nothing. `preview`
    * is undefined when the edge plugin has no dry run (its config is served, or it cannot read the edge's state).
    */
-  previewDeploy(edge: string, input: { routes: Route[] }): Promise<{ output: unknown; preview?: DeliveryPreview }>;
+  previewDeploy(edge: string, input: { routes: Route[]; target?: EdgeTarget }): Promise<{ output: unknown; preview?: DeliveryPreview }>;
+  /**
+   * Parse one edge's target options with the edge descriptor's `target` schema (defaults applied).
+   * `EDGE_TARGET_INVALID` when the schema rejects them, or options are given to a plugin that takes none.
+   */
+  parseEdgeTarget(edge: string, options: unknown): unknown;
   /** First issuer wins; `NO_CERT_ISSUER` when none answers. */
   issueCert(input: IssueCertInput): Promise<IssuedCert>;
   /** Run every plugin's `onClose` callbacks, last registered first. Errors are logged, not thrown. */
@@ -288,14 +299,33 @@ export function createKernel(options: KernelOptions): Kernel {
     return hook !== undefined && hook.taps.length > 0 ? hook : undefined;
   }
 
-  async function render(edge: string, routes: Route[], deliver: boolean, dryRun = false) {
+  function parseEdgeTarget(edge: string, options: unknown): unknown {
+    const descriptor = descriptors.edges.find((d) => d.edge === edge);
+    if (!descriptor) {
+      throw new KernelError('EDGE_UNKNOWN', `No enabled plugin renders routes for edge "${edge}"`, { details: { edge, available: descriptors.edges.map((d) => d.edge) } });
+    }
+    if (!descriptor.target) {
+      if (options === undefined) return undefined;
+      throw new KernelError('EDGE_TARGET_INVALID', `The plugin for edge "${edge}" takes no per-edge target options`, { details: { edge } });
+    }
+    const parsed = descriptor.target.safeParse(options ?? {});
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      const first = issues[0];
+      throw new KernelError('EDGE_TARGET_INVALID', `Target options of edge "${edge}" are invalid${first ? `: ${first.path || '(root)'}: ${first.message}` : ''}`, { details: { edge, issues } });
+    }
+    return parsed.data;
+  }
+
+  async function render(edge: string, routes: Route[], deliver: boolean, dryRun = false, target?: EdgeTarget) {
     const hook = tapped(hooks.renderRoutes, edge);
     if (!hook) {
       throw new KernelError('EDGE_UNKNOWN', `No enabled plugin renders routes for edge "${edge}"`, {
         details: { edge, available: descriptors.edges.map((d) => d.edge) },
       });
     }
-    const state = await hook.promise({ edge, routes, output: undefined, deliver, ...(dryRun ? { dryRun } : {}) });
+    const parsedTarget = target === undefined ? {} : { target: { id: target.id, options: parseEdgeTarget(edge, target.options) } };
+    const state = await hook.promise({ edge, routes, output: undefined, deliver, ...(dryRun ? { dryRun } : {}), ...parsedTarget });
     if (state?.output === undefined) throw noAnswer('renderRoutes', edge);
     return state;
   }
@@ -372,15 +402,16 @@ export function createKernel(options: KernelOptions): Kernel {
     async renderRoutes(edge, { routes }) {
       return (await render(edge, routes, false)).output;
     },
-    async deployRoutes(edge, { routes }) {
-      const state = await render(edge, routes, true);
+    parseEdgeTarget,
+    async deployRoutes(edge, { routes, target }) {
+      const state = await render(edge, routes, true, false, target);
       if (!state.delivered) {
         throw new KernelError('EDGE_NOT_DELIVERED', `The plugin for edge "${edge}" rendered the routes but delivered nothing`, { details: { edge } });
       }
       return { output: state.output, delivered: state.delivered };
     },
-    async previewDeploy(edge, { routes }) {
-      const state = await render(edge, routes, false, true);
+    async previewDeploy(edge, { routes, target }) {
+      const state = await render(edge, routes, false, true, target);
       return { output: state.output, ...(state.preview ? { preview: state.preview } : {}) };
     },
     async issueCert(input) {

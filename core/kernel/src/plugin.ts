@@ -55,6 +55,13 @@ export interface EdgeDescriptor {
   /** The `renderRoutes` HookMap key the plugin taps (`caddy`). */
   edge: string;
   displayName: string;
+  /**
+   * Options of one delivery target: what differs between two edges the plugin drives (two Caddies' `adminUrl`, two
+   * Traefik fleets' deliveries). The server's `edges[].target` is parsed with it at start-up and for every
+   * `deployRoutes` / `previewDeploy`, and the delivery tap reads the parsed value at `state.target.options`. Without
+   * it, every edge of the plugin delivers to the one place its plugin options name.
+   */
+  target?: z.ZodType;
 }
 
 export interface PluginDescriptors {
