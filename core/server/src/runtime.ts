@@ -88,6 +88,11 @@ export async function startPortico(options: { config: PorticoConfig; baseDir: st
         const available = kernel.descriptors.edges.map((d) => d.edge).join(', ') || 'none';
         throw new AppError('CONFIG_INVALID', `edges: "${edge.id}" names edge "${edge.edge}", which no enabled plugin renders (enabled: ${available})`, { field: 'edges' });
       }
+      try {
+        kernel.parseEdgeTarget(edge.edge, edge.target);
+      } catch (error) {
+        throw new AppError('CONFIG_INVALID', `edges: "${edge.id}": ${(error as Error).message}`, { field: 'edges', edge: edge.id });
+      }
     }
 
     const boss: PgBoss = await startBoss(databaseUrl, logger);

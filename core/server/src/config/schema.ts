@@ -124,9 +124,16 @@ export const configSchema = z.object({
             intervalSeconds: z.number().min(0.1).max(3600).default(15),
           })
           .prefault({}),
+        /**
+         * Where this edge's configuration goes, when it differs from the plugin's options: one Caddy of a fleet
+         * (`{ "adminUrl": "http://10.0.0.2:2019" }`), a second Traefik fleet's Redis, a second cluster's GitOps work
+         * tree. Checked at start-up against the edge plugin's target schema (see its README).
+         */
+        target: z.record(z.string(), z.unknown()).optional(),
       }),
     )
-    .default([]),
+    .default([])
+    .refine((edges) => new Set(edges.map((e) => e.id)).size === edges.length, { message: 'edge ids must be unique' }),
   /**
    * Where the keys that encrypt stored provider credentials come from when PORTICO_ENCRYPTION_KEYS is unset:
    * this JSON key file, created with one fresh key on first start (docs/reference/secrets.md).

@@ -71,6 +71,7 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
   /** The route table version each edge last received: a changed table retries `cert_failed` domains. */
   const deployedVersion = new Map<string, number>();
   const edgeOf = (edgeId: string): EdgeConfig | undefined => config.edges.find((e) => e.id === edgeId);
+  const targetOf = (edge: EdgeConfig) => ({ id: edge.id, ...(edge.target === undefined ? {} : { options: edge.target }) });
   const selected = (edgeIds?: readonly string[]): EdgeConfig[] => (edgeIds?.length ? config.edges.filter((e) => edgeIds.includes(e.id)) : config.edges);
 
   /** Run `fn` holding a transaction-scoped advisory lock for the edge: one delivery per edge across processes. */
@@ -179,7 +180,7 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
       const routes = routeTable.routes();
       const out: EdgePreview[] = [];
       for (const edge of selected(edgeIds)) {
-        const { output, preview } = await kernel.previewDeploy(edge.edge, { routes });
+        const { output, preview } = await kernel.previewDeploy(edge.edge, { routes, target: targetOf(edge) });
         out.push({ edgeId: edge.id, edge: edge.edge, routes: routes.length, output, ...(preview ? { preview } : {}) });
       }
       return out;
@@ -201,7 +202,7 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
       let delivered: { detail?: string };
       try {
         // The queue runs one reconcile per edge at a time; the lock also serialises the CLI's forced reconcile.
-        ({ delivered } = await exclusively(edgeId, () => kernel.deployRoutes(edge.edge, { routes })));
+        ({ delivered } = await exclusively(edgeId, () => kernel.deployRoutes(edge.edge, { routes, target: targetOf(edge) })));
       } catch (error) {
         metrics.reconcileFailures.inc({ edge: edgeId });
         await recordAttempt(edge, { ok: false, error: error instanceof Error ? error.message : String(error) });
