@@ -1,7 +1,7 @@
 import type { Route } from '@portico/kernel';
 import { createTestKernel } from '@portico/kernel/conformance';
 import { describe, expect, it } from 'vitest';
-import caddy, { adminUrlOf, optionsSchema, renderCaddyConfig, renderOptionsOf, type CaddyPluginOptions } from './index.ts';
+import caddy, { adminOf, adminUrlOf, optionsSchema, renderCaddyConfig, renderOptionsOf, targetSchema, type CaddyPluginOptions } from './index.ts';
 
 const askUrl = 'http://127.0.0.1:4000/edge/ask';
 const routes: Route[] = [{ hostname: 'shop.example.test', basePath: '/', upstream: { host: '10.0.0.5', port: 3000 }, stripPath: true, protocol: 'https' }];
@@ -10,7 +10,7 @@ const start = (options: CaddyPluginOptions | Record<string, unknown>) => createT
 describe('edge.caddy', () => {
   it('describes the caddy edge', async () => {
     const kernel = await start({ askUrl });
-    expect(kernel.descriptors.edges).toEqual([{ edge: 'caddy', displayName: 'Caddy', plugin: 'edge.caddy' }]);
+    expect(kernel.descriptors.edges).toEqual([{ edge: 'caddy', displayName: 'Caddy', target: targetSchema, plugin: 'edge.caddy' }]);
   });
 
   it('renders the route table for the caddy edge with the documented defaults', async () => {
@@ -54,5 +54,35 @@ describe('edge.caddy', () => {
     expect(adminUrlOf(optionsSchema.parse({ askUrl, adminListen: ':2999' }))).toBe('http://127.0.0.1:2999');
     expect(adminUrlOf(optionsSchema.parse({ askUrl, adminUrl: 'http://caddy:2019' }))).toBe('http://caddy:2019');
     expect(renderOptionsOf(optionsSchema.parse({ askUrl }))).not.toHaveProperty('storageRoot');
+  });
+
+  it('takes an adminUrl and an adminListen per edge, falling back to the plugin\'s', () => {
+    const plugin = optionsSchema.parse({ askUrl, adminUrl: 'http://caddy:2019' });
+    expect(adminOf(plugin)).toEqual({ adminUrl: 'http://caddy:2019', adminListen: '127.0.0.1:2019' });
+    expect(adminOf(plugin, {})).toEqual({ adminUrl: 'http://caddy:2019', adminListen: '127.0.0.1:2019' });
+    expect(adminOf(plugin, { adminUrl: 'http://10.0.0.2:2019' })).toEqual({ adminUrl: 'http://10.0.0.2:2019', adminListen: '127.0.0.1:2019' });
+    // A target's own admin address is where Portico reaches it too, unless it names an adminUrl.
+    expect(adminOf(plugin, { adminListen: '10.0.0.3:2019' })).toEqual({ adminUrl: 'http://10.0.0.3:2019', adminListen: '10.0.0.3:2019' });
+    expect(adminOf(plugin, { adminListen: ':2999' })).toEqual({ adminUrl: 'http://127.0.0.1:2999', adminListen: ':2999' });
+    expect(adminOf(plugin, { adminUrl: 'https://edge-3.internal', adminListen: '10.0.0.4:2019' })).toEqual({ adminUrl: 'https://edge-3.internal', adminListen: '10.0.0.4:2019' });
+  });
+
+  it('parses an edge\'s target options: none is the plugin\'s Caddy', async () => {
+    const kernel = await start({ askUrl });
+    expect(kernel.parseEdgeTarget('caddy', undefined)).toEqual({});
+    expect(kernel.parseEdgeTarget('caddy', { adminUrl: 'http://10.0.0.2:2019' })).toEqual({ adminUrl: 'http://10.0.0.2:2019' });
+  });
+
+  it.each([
+    ['an adminUrl that is not http', { adminUrl: 'ftp://10.0.0.2:2019' }],
+    ['an adminUrl that is no URL', { adminUrl: '10.0.0.2:2019' }],
+    ['an adminListen without a port', { adminListen: '10.0.0.2' }],
+    ['a misspelt key', { adminURL: 'http://10.0.0.2:2019' }],
+  ])('refuses a target with %s (EDGE_TARGET_INVALID), before calling any Caddy', async (_, options) => {
+    // The plugin's admin API is on a port nothing listens on: reaching it would fail with a CaddyAdminError instead.
+    const kernel = await start({ askUrl, adminListen: '127.0.0.1:9' });
+    for (const call of [kernel.deployRoutes('caddy', { routes, target: { id: 'edge-2', options } }), kernel.previewDeploy('caddy', { routes, target: { id: 'edge-2', options } })]) {
+      await expect(call).rejects.toMatchObject({ code: 'EDGE_TARGET_INVALID', details: { edge: 'caddy' } });
+    }
   });
 });

@@ -1,11 +1,12 @@
 /**
  * `edge.caddy`: Portico's route table as Caddy JSON (render.ts, pure), delivered through Caddy's admin API
  * (client.ts, `pushCaddyConfig`, called by the server's reconcile job); dry runs diff the running config against
- * the rendered one (preview.ts). Certificates are Caddy's business: it obtains them on demand, gated by Portico's
+ * the rendered one (preview.ts). Each configured edge may name its own Caddy (`targetSchema`: one admin API per
+ * machine of a fleet). Certificates are Caddy's business: it obtains them on demand, gated by Portico's
  * `/edge/ask`.
  */
-import { DELIVERY_STAGE, definePlugin, z } from '@portico/kernel';
-import { createCaddyClient, pushCaddyConfig } from './client.ts';
+import { DELIVERY_STAGE, definePlugin, z, type RenderRoutesState } from '@portico/kernel';
+import { createCaddyClient, pushCaddyConfig, type CaddyClient } from './client.ts';
 import { previewCaddyConfig } from './preview.ts';
 import { renderCaddyConfig, type CaddyRenderOptions } from './render.ts';
 
@@ -17,6 +18,8 @@ export { canonicalJson, changedSections, previewCaddyConfig } from './preview.ts
 export type { CaddyPreview } from './preview.ts';
 
 const port = z.number().int().min(1).max(65_535);
+const adminListen = z.string().regex(/^\S*:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:2019');
+const adminUrl = z.url({ protocol: /^https?$/ });
 
 const issuer = z.discriminatedUnion('module', [
   /** Caddy's own local CA (tests, private networks). */
@@ -35,9 +38,9 @@ export const optionsSchema = z.object({
   /** Portico's on-demand TLS gate, as Caddy reaches it: `http://portico:4000/edge/ask`. Required. */
   askUrl: z.url({ protocol: /^https?$/ }),
   /** `admin.listen` in the rendered config. Keep it on loopback or a private address. */
-  adminListen: z.string().regex(/^\S*:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:2019').default('127.0.0.1:2019'),
+  adminListen: adminListen.default('127.0.0.1:2019'),
   /** Where Portico reaches the admin API; default `http://<adminListen>`. */
-  adminUrl: z.url({ protocol: /^https?$/ }).optional(),
+  adminUrl: adminUrl.optional(),
   /** Longest wait for one admin API call (a /load of a large config takes seconds). */
   adminTimeoutMs: z.number().int().positive().default(30_000),
   httpPort: port.default(80),
@@ -54,7 +57,19 @@ export const optionsSchema = z.object({
   delegateCertificates: z.boolean().default(true),
 });
 
+/**
+ * One edge's Caddy (the server's `edges[].target`): what differs between the machines of a fleet. Strict, so a
+ * misspelt key is refused rather than silently delivering to the plugin's Caddy.
+ */
+export const targetSchema = z.strictObject({
+  /** This edge's admin API; default `http://<adminListen>` when the target sets `adminListen`, else the plugin's. */
+  adminUrl: adminUrl.optional(),
+  /** `admin.listen` in the config this edge gets (its Caddy's own admin address); default the plugin's `adminListen`. */
+  adminListen: adminListen.optional(),
+});
+
 export type CaddyPluginOptions = z.input<typeof optionsSchema>;
+export type CaddyTarget = z.input<typeof targetSchema>;
 type ParsedOptions = z.output<typeof optionsSchema>;
 
 /** The render options of parsed plugin options. */
@@ -63,9 +78,17 @@ export function renderOptionsOf(options: ParsedOptions): CaddyRenderOptions {
   return { adminListen, httpPort, httpsPort, listenAddresses, askUrl, issuers, redirectStatus, ...(storageRoot === undefined ? {} : { storageRoot }) };
 }
 
+const urlOfListen = (listen: string) => `http://${listen.startsWith(':') ? `127.0.0.1${listen}` : listen}`;
+
 /** Where Portico reaches the admin API for parsed plugin options. */
 export function adminUrlOf(options: ParsedOptions): string {
-  return options.adminUrl ?? `http://${options.adminListen.startsWith(':') ? `127.0.0.1${options.adminListen}` : options.adminListen}`;
+  return options.adminUrl ?? urlOfListen(options.adminListen);
+}
+
+/** The admin API and `admin.listen` of one edge: its target's, falling back to the plugin's (no target: the plugin's). */
+export function adminOf(options: ParsedOptions, target: CaddyTarget = {}): { adminUrl: string; adminListen: string } {
+  if (target.adminListen === undefined) return { adminUrl: target.adminUrl ?? adminUrlOf(options), adminListen: options.adminListen };
+  return { adminUrl: target.adminUrl ?? urlOfListen(target.adminListen), adminListen: target.adminListen };
 }
 
 export default definePlugin({
@@ -73,18 +96,33 @@ export default definePlugin({
   version: '0.2.0',
   kernel: '^0.1.0',
   options: optionsSchema,
-  describe: { edges: [{ edge: 'caddy', displayName: 'Caddy' }] },
-  apply({ hooks, options }) {
+  describe: { edges: [{ edge: 'caddy', displayName: 'Caddy', target: targetSchema }] },
+  apply({ hooks, options, services }) {
     const renderOptions = renderOptionsOf(options);
-    const client = createCaddyClient({ adminUrl: adminUrlOf(options), timeoutMs: options.adminTimeoutMs });
-    hooks.renderRoutes.for('caddy').tapPromise({ name: 'edge.caddy', stage: 0 }, async (state) => ({ ...state, output: renderCaddyConfig(state.routes, renderOptions) }));
+    // One client per admin API, made on first use. Clients hold no connection (one per call), so closing is forgetting.
+    const clients = new Map<string, CaddyClient>();
+    const clientOf = (url: string): CaddyClient => {
+      let client = clients.get(url);
+      if (!client) clients.set(url, (client = createCaddyClient({ adminUrl: url, timeoutMs: options.adminTimeoutMs })));
+      return client;
+    };
+    services.onClose(() => clients.clear());
+    // The kernel parsed `state.target.options` with targetSchema; without a target, the plugin's Caddy.
+    const adminFor = (state: RenderRoutesState) => adminOf(options, state.target?.options as CaddyTarget | undefined);
+
+    hooks.renderRoutes.for('caddy').tapPromise({ name: 'edge.caddy', stage: 0 }, async (state) => ({
+      ...state,
+      // Each Caddy keeps its admin API where it is: a config naming another address would move it.
+      output: renderCaddyConfig(state.routes, { ...renderOptions, adminListen: adminFor(state).adminListen }),
+    }));
     // Delivery after every decorator: POST /load; a 400 throws a CaddyAdminError and the old config stays.
     // A dry run reads the running config and diffs it, loading nothing.
     hooks.renderRoutes.for('caddy').tapPromise({ name: 'edge.caddy', stage: DELIVERY_STAGE }, async (state) => {
-      if (state.dryRun) return { ...state, preview: await previewCaddyConfig(client, state.output) };
-      if (!state.deliver) return state;
-      await pushCaddyConfig(client, state.output);
-      return { ...state, delivered: { at: new Date(), detail: `loaded into ${adminUrlOf(options)}` } };
+      if (!state.dryRun && !state.deliver) return state;
+      const { adminUrl } = adminFor(state);
+      if (state.dryRun) return { ...state, preview: await previewCaddyConfig(clientOf(adminUrl), state.output) };
+      await pushCaddyConfig(clientOf(adminUrl), state.output);
+      return { ...state, delivered: { at: new Date(), detail: `loaded into ${adminUrl}` } };
     });
     if (options.delegateCertificates) {
       hooks.issueCert.tapPromise('edge.caddy', async () => ({ kind: 'delegated', by: 'edge.caddy', message: 'Caddy obtains certificates on demand' }));

@@ -1,10 +1,11 @@
 /**
  * The kernel's edge-target conformance suite against a real Caddy (Debian 2.6.2 here, started by
  * @portico/test-servers): the plugin renders, loads through the admin API, and answers dry runs by diffing the
- * running config; readEdge is `GET /config/`.
+ * running config; readEdge is `GET /config/`. Run twice: with the plugin options naming the Caddy, and with an
+ * edge target naming it (the plugin's own admin API then being a port nobody listens on).
  */
 import { createTestKernel, edgeTargetConformance } from '@portico/kernel/conformance';
-import { requireCaddy, startCaddy } from '@portico/test-servers';
+import { freePort, requireCaddy, startCaddy } from '@portico/test-servers';
 import { describe } from 'vitest';
 import { createCaddyClient } from '../src/client.ts';
 import caddyPlugin from '../src/index.ts';
@@ -36,6 +37,38 @@ describe.skipIf(!requireCaddy())('real Caddy', () => {
       const client = createCaddyClient({ adminUrl: caddy.adminUrl, timeoutMs: 15_000 });
       return {
         kernel,
+        readEdge: async () => (await client.getConfig()).config,
+        teardown: async () => (await kernel.close(), await caddy.stop()),
+      };
+    },
+  });
+});
+
+describe.skipIf(!requireCaddy())('real Caddy, named by an edge target', () => {
+  edgeTargetConformance({
+    name: 'Caddy, admin API of the edge target',
+    edge: 'caddy',
+    async setup() {
+      const caddy = await startCaddy();
+      const kernel = await createTestKernel([
+        {
+          plugin: caddyPlugin,
+          options: {
+            askUrl: 'http://127.0.0.1:9/ask',
+            adminListen: `127.0.0.1:${await freePort()}`,
+            adminTimeoutMs: 15_000,
+            httpPort: caddy.httpPort,
+            httpsPort: caddy.httpsPort,
+            listenAddresses: ['127.0.0.1'],
+            issuers: [{ module: 'internal' }],
+            storageRoot: caddy.storageRoot,
+          },
+        },
+      ]);
+      const client = createCaddyClient({ adminUrl: caddy.adminUrl, timeoutMs: 15_000 });
+      return {
+        kernel,
+        target: { id: 'caddy-2', options: { adminUrl: caddy.adminUrl, adminListen: caddy.adminListen } },
         readEdge: async () => (await client.getConfig()).config,
         teardown: async () => (await kernel.close(), await caddy.stop()),
       };

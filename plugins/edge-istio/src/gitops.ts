@@ -3,7 +3,7 @@
  * whose file changed, files of tenants with nothing live pruned, then optionally `kubectl apply` and `git push`.
  * Only the `git` and `kubectl` CLIs (exec.ts: execFile, bounded timeouts).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { unifiedDiff } from '@portico/kernel';
@@ -67,7 +67,11 @@ export class GitOpsError extends Error {
 }
 
 const TENANT = /^[a-z0-9_][a-z0-9_-]*(\.[a-z0-9_-]+)*$/;
-const PENDING_FILE = 'portico-edge-istio-kubectl.json';
+/**
+ * Tenants committed but not yet applied, one file per tenant directory: two edges may share a work tree (one
+ * directory and one cluster each), and one edge's retries must never be applied by the other's kubectl.
+ */
+const pendingFileOf = (relDir: string) => `portico-edge-istio-kubectl-${createHash('sha256').update(relDir.split(sep).join('/')).digest('hex').slice(0, 12)}.json`;
 
 /** The file of a tenant: `<tenant>.yaml`. Refuses names that could leave the directory. */
 export function fileOf(tenant: string): string {
@@ -223,7 +227,7 @@ async function deliver(files: ReadonlyMap<string, string>, options: GitOpsOption
   changes.sort((a, b) => (a.tenant < b.tenant ? -1 : 1));
 
   const inHead = new Set(hasHead ? (await git(['ls-tree', '-r', '--full-name', '--name-only', '-z', 'HEAD', '--', relDir || '.'])).stdout.split('\0').filter(Boolean) : []);
-  const pendingPath = resolve(workTree, (await git(['rev-parse', '--git-path', PENDING_FILE])).stdout.trim());
+  const pendingPath = resolve(workTree, (await git(['rev-parse', '--git-path', pendingFileOf(relDir)])).stdout.trim());
   const pending = await readPending(pendingPath);
 
   await mkdir(dir, { recursive: true });

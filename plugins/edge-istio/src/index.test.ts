@@ -2,8 +2,8 @@ import { DELIVERY_STAGE, definePlugin, isKernelError, z, type Kernel, type Route
 import { createTestKernel, EDGE_FIXTURE_ROUTES } from '@portico/kernel/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestRepo, type TestRepo } from '../test/git-repo.ts';
-import istio, { gitOpsOptionsOf, optionsSchema, type IstioPluginOptions } from './index.ts';
-import type { TenantManifests } from './render.ts';
+import istio, { gitOpsOptionsOf, optionsSchema, targetSchema, type IstioPluginOptions } from './index.ts';
+import { RENDERED_KINDS, type TenantManifests } from './render.ts';
 
 const routes = EDGE_FIXTURE_ROUTES as Route[];
 const issuerRef = { name: 'letsencrypt' };
@@ -47,13 +47,27 @@ describe('edge.istio options', () => {
       kubectl: { command: 'kubectl', args: [], context: 'prod', pruneAllowlist: ['cert-manager.io/v1/Certificate', 'gateway.networking.k8s.io/v1/Gateway', 'gateway.networking.k8s.io/v1/HTTPRoute'] },
     });
     expect(gitOpsOptionsOf(optionsSchema.parse({ issuerRef }))).toBeUndefined();
+    // An edge target's delivery, with the plugin's API mode.
+    const target = targetSchema.parse({ delivery: { kind: 'gitops', workTree: '/w2', kubectl: {} } });
+    expect(gitOpsOptionsOf(parsed, target.delivery)).toMatchObject({ workTree: '/w2', directory: 'portico', kubectl: { command: 'kubectl', pruneAllowlist: RENDERED_KINDS['gateway-api'] } });
+    expect(gitOpsOptionsOf(parsed, target.delivery)).not.toHaveProperty('push');
+  });
+
+  it('parses an edge target: none, or a whole GitOps delivery; refuses anything else with EDGE_TARGET_INVALID', async () => {
+    const kernel = await kernelWith({ issuerRef });
+    expect(kernel.parseEdgeTarget('istio', undefined)).toEqual({});
+    expect(kernel.parseEdgeTarget('istio', { delivery: { kind: 'gitops', workTree: '/srv/eu' } })).toEqual({ delivery: optionsSchema.parse({ issuerRef, delivery: { kind: 'gitops', workTree: '/srv/eu' } }).delivery });
+    for (const options of [{ delivery: { kind: 'gitops' } }, { delivery: { kind: 'argo', workTree: '/srv/eu' } }, { workTree: '/srv/eu' }, { delivery: { kind: 'gitops', workTree: '' } }]) {
+      expect(() => kernel.parseEdgeTarget('istio', options), JSON.stringify(options)).toThrow(expect.objectContaining({ code: 'EDGE_TARGET_INVALID' }));
+      expect(isKernelError(await errorOf(kernel.deployRoutes('istio', { routes, target: { id: 'eu', options } })), 'EDGE_TARGET_INVALID')).toBe(true);
+    }
   });
 });
 
 describe('edge.istio without delivery', () => {
   it('describes the edge and renders one entry per tenant file (by project, or by organization)', async () => {
     const kernel = await kernelWith({ issuerRef });
-    expect(kernel.descriptors.edges).toEqual([{ edge: 'istio', displayName: 'Istio (cert-manager, GitOps)', plugin: 'edge.istio' }]);
+    expect(kernel.descriptors.edges).toEqual([{ edge: 'istio', displayName: 'Istio (cert-manager, GitOps)', target: targetSchema, plugin: 'edge.istio' }]);
     const output = (await kernel.renderRoutes('istio', { routes })) as TenantManifests[];
     expect(output.map((t) => t.tenant)).toEqual(['_default', 'acme.docs', 'acme.storefront', 'globex.portal']);
     const byOrg = (await (await kernelWith({ issuerRef, tenantBy: 'organization' })).renderRoutes('istio', { routes })) as TenantManifests[];
@@ -64,6 +78,12 @@ describe('edge.istio without delivery', () => {
     const kernel = await kernelWith({ issuerRef });
     expect(isKernelError(await errorOf(kernel.deployRoutes('istio', { routes })), 'EDGE_NOT_DELIVERED')).toBe(true);
     expect(await kernel.previewDeploy('istio', { routes })).not.toHaveProperty('preview');
+  });
+
+  it('delivers nothing for an edge whose target names no delivery either', async () => {
+    const kernel = await kernelWith({ issuerRef });
+    expect(isKernelError(await errorOf(kernel.deployRoutes('istio', { routes, target: { id: 'eu', options: {} } })), 'EDGE_NOT_DELIVERED')).toBe(true);
+    expect(await kernel.previewDeploy('istio', { routes, target: { id: 'eu' } })).not.toHaveProperty('preview');
   });
 });
 

@@ -6,7 +6,9 @@
  * `renderRoutes.for('istio')` output: `TenantManifests[]` (one entry per tenant file, objects in file order).
  * Decorators at stages 1–999 may change the objects; the delivery tap writes `<tenant>.yaml` from them with
  * `toYamlStream`. Without `delivery` nothing is delivered, and `deployRoutes` fails with `EDGE_NOT_DELIVERED`.
+ * Each configured edge may name its own GitOps work tree (`targetSchema`: two clusters, two repositories).
  */
+import { resolve } from 'node:path';
 import { DELIVERY_STAGE, definePlugin, z, type Route } from '@portico/kernel';
 import { deliverGitOps, tenantFiles, type GitOpsOptions, type TenantFileCache } from './gitops.ts';
 import { DEFAULT_TENANT, RENDERED_KINDS, renderIstio, type IstioRenderOptions, type TenantManifests } from './render.ts';
@@ -22,7 +24,8 @@ const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-
 const labelValue = z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, 'a label value').max(63);
 const port = z.number().int().min(1).max(65_535);
 
-const gitops = z.object({
+/** GitOps delivery: the plugin's `delivery`, or one edge's (`targetSchema`). */
+export const gitOpsSchema = z.object({
   kind: z.literal('gitops'),
   /** The git work tree Portico writes to: a clone of the GitOps repository, owned by Portico's process. */
   workTree: z.string().min(1),
@@ -56,11 +59,20 @@ export const optionsSchema = z.object({
   /** One GitOps file per organization (`<organization>.yaml`) or per project (`<organization>.<project>.yaml`). */
   tenantBy: z.enum(['organization', 'project']).default('project'),
   /** How the manifests reach the cluster; absent: render only (`deployRoutes` fails with EDGE_NOT_DELIVERED). */
-  delivery: z.discriminatedUnion('kind', [gitops]).optional(),
+  delivery: z.discriminatedUnion('kind', [gitOpsSchema]).optional(),
 });
 
+/**
+ * One edge's GitOps work tree (the server's `edges[].target`): a second cluster's repository, or its directory of
+ * the same one. The whole `delivery` replaces the plugin's (no merging of fields); absent, the plugin's. Strict, so
+ * a misspelt key is refused rather than silently delivering where the plugin options say.
+ */
+export const targetSchema = z.strictObject({ delivery: z.discriminatedUnion('kind', [gitOpsSchema]).optional() });
+
 export type IstioPluginOptions = z.input<typeof optionsSchema>;
+export type IstioTarget = z.input<typeof targetSchema>;
 type ParsedOptions = z.output<typeof optionsSchema>;
+type ParsedDelivery = ParsedOptions['delivery'];
 
 /** The tenant (file name without `.yaml`) of a route. Slugs are `[a-z0-9-]`, so the dot is unambiguous. */
 export function tenantOf(route: Route, by: ParsedOptions['tenantBy']): string {
@@ -74,9 +86,8 @@ export function renderOptionsOf(options: ParsedOptions): IstioRenderOptions {
   return { api, gatewayNamespace, routeNamespace, gatewaySelector, gatewayClassName, issuerRef, ...(acmeSolver ? { acmeSolver } : {}), tenantOf: (route) => tenantOf(route, tenantBy) };
 }
 
-/** The GitOps options of parsed plugin options (`undefined` without delivery). */
-export function gitOpsOptionsOf(options: ParsedOptions): GitOpsOptions | undefined {
-  const { delivery } = options;
+/** The GitOps options of parsed plugin options, or of an edge target's `delivery` (`undefined` without delivery). */
+export function gitOpsOptionsOf(options: ParsedOptions, delivery: ParsedDelivery = options.delivery): GitOpsOptions | undefined {
   if (!delivery) return undefined;
   const { workTree, directory, author, timeoutMs, push, kubectl } = delivery;
   return {
@@ -96,16 +107,26 @@ export default definePlugin({
   version: '0.1.0',
   kernel: '^0.1.0',
   options: optionsSchema,
-  describe: { edges: [{ edge: 'istio', displayName: 'Istio (cert-manager, GitOps)' }] },
-  apply({ hooks, options }) {
+  describe: { edges: [{ edge: 'istio', displayName: 'Istio (cert-manager, GitOps)', target: targetSchema }] },
+  apply({ hooks, options, services }) {
     const renderOptions = renderOptionsOf(options);
-    const delivery = gitOpsOptionsOf(options);
     const hook = hooks.renderRoutes.for('istio');
-    const yamlCache: TenantFileCache = new Map();
+    // Each tenant directory's YAML, kept between its deliveries (two edges may share a work tree, never a directory).
+    const yamlCaches = new Map<string, TenantFileCache>();
+    const cacheOf = ({ workTree, directory }: GitOpsOptions): TenantFileCache => {
+      const key = resolve(workTree, directory);
+      let cache = yamlCaches.get(key);
+      if (!cache) yamlCaches.set(key, (cache = new Map()));
+      return cache;
+    };
+    services.onClose(() => yamlCaches.clear());
     hook.tapPromise({ name: 'edge.istio', stage: 0 }, async (state) => ({ ...state, output: renderIstio(state.routes, renderOptions) }));
     hook.tapPromise({ name: 'edge.istio', stage: DELIVERY_STAGE }, async (state) => {
-      if (!delivery || (!state.deliver && !state.dryRun)) return state;
-      const files = tenantFiles(state.output as TenantManifests[], yamlCache);
+      if (!state.deliver && !state.dryRun) return state;
+      // The kernel parsed `state.target.options` with targetSchema; without a target delivery, the plugin's.
+      const delivery = gitOpsOptionsOf(options, (state.target?.options as z.output<typeof targetSchema> | undefined)?.delivery ?? options.delivery);
+      if (!delivery) return state;
+      const files = tenantFiles(state.output as TenantManifests[], cacheOf(delivery));
       if (!state.deliver) {
         const result = await deliverGitOps(files, delivery, true);
         const summary = result.changes.length === 0 ? 'no file would change' : `${plural(result.changes.length, 'file')} would change: ${result.changes.map((c) => `${c.file} (${c.change})`).join(', ')}`;

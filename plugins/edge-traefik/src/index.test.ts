@@ -5,7 +5,7 @@ import type { Route } from '@portico/kernel';
 import { createTestKernel } from '@portico/kernel/conformance';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import traefik, { renderForHttp, renderTraefikConfig, splitByTenant, type TraefikPluginOptions } from './index.ts';
+import traefik, { renderForHttp, renderTraefikConfig, splitByTenant, targetSchema, type TraefikPluginOptions } from './index.ts';
 
 const routes: Route[] = [{ hostname: 'shop.example.test', basePath: '/', upstream: { host: '10.0.0.5', port: 3000 }, stripPath: true, protocol: 'https' }];
 const start = (options: TraefikPluginOptions | Record<string, unknown>) => createTestKernel([{ plugin: traefik, options }]);
@@ -16,7 +16,7 @@ describe('edge.traefik', () => {
 
   it('describes the traefik edge', async () => {
     const kernel = await start({});
-    expect(kernel.descriptors.edges).toEqual([{ edge: 'traefik', displayName: 'Traefik', plugin: 'edge.traefik' }]);
+    expect(kernel.descriptors.edges).toEqual([{ edge: 'traefik', displayName: 'Traefik', target: targetSchema, plugin: 'edge.traefik' }]);
   });
 
   it('renders with the documented defaults (web, websecure, tls: {})', async () => {
@@ -84,5 +84,68 @@ describe('edge.traefik', () => {
     expect(renderForHttp([...routes]).etag).toBe(a.etag);
     expect(renderForHttp([{ ...routes[0]!, protocol: 'both' }]).etag).not.toBe(a.etag);
     expect(a.etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+  });
+
+  describe('per-edge targets', () => {
+    const rendered = renderTraefikConfig(routes, { httpEntryPoint: 'web', httpsEntryPoint: 'websecure' });
+
+    it('delivers each edge to the file its target names, and the plugin\'s without one', async () => {
+      const [own, east, west] = ['own.yaml', 'east.yaml', 'west.yaml'].map((name) => join(dir, 'targets', name)) as [string, string, string];
+      const kernel = await start({ delivery: { kind: 'file', path: own } });
+      const toEast = await kernel.deployRoutes('traefik', { routes, target: { id: 'traefik-east', options: { delivery: { kind: 'file', path: east } } } });
+      expect(toEast.delivered.detail).toBe(`wrote ${east}`);
+      expect(existsSync(own)).toBe(false);
+      expect(existsSync(west)).toBe(false);
+      await kernel.deployRoutes('traefik', { routes, target: { id: 'traefik-west', options: { delivery: { kind: 'file', path: west } } } });
+      for (const path of [east, west]) expect(parse(readFileSync(path, 'utf8'))).toEqual(rendered);
+      expect(existsSync(own)).toBe(false);
+      // The server names every configured edge; one without target options gets the plugin's delivery.
+      expect((await kernel.deployRoutes('traefik', { routes, target: { id: 'traefik-own' } })).delivered.detail).toBe(`wrote ${own}`);
+      expect((await kernel.deployRoutes('traefik', { routes })).delivered.detail).toBe(`unchanged ${own}`);
+    });
+
+    it('answers a dry run from the target\'s own file, writing nothing', async () => {
+      const [east, west] = ['east.yaml', 'west.yaml'].map((name) => join(dir, 'dry-targets', name)) as [string, string];
+      const kernel = await start({ delivery: { kind: 'http' } });
+      const target = (path: string) => ({ id: path, options: { delivery: { kind: 'file', path } } });
+      await kernel.deployRoutes('traefik', { routes, target: target(east) });
+      const eastText = readFileSync(east, 'utf8');
+      expect((await kernel.previewDeploy('traefik', { routes, target: target(east) })).preview).toEqual({ changed: false, diff: '', summary: 'east.yaml unchanged' });
+      expect((await kernel.previewDeploy('traefik', { routes, target: target(west) })).preview).toMatchObject({ changed: true, summary: 'west.yaml would be created' });
+      const changed = [{ ...routes[0]!, upstream: { host: '10.0.0.6', port: 3000 } }];
+      const { preview } = await kernel.previewDeploy('traefik', { routes: changed, target: target(east) });
+      expect(preview).toMatchObject({ changed: true, summary: 'east.yaml would be changed' });
+      expect(preview?.diff).toContain('+          - url: http://10.0.0.6:3000');
+      expect(readFileSync(east, 'utf8')).toBe(eastText);
+      expect(existsSync(west)).toBe(false);
+      // The plugin's own delivery (HTTP provider) has no dry run.
+      expect(await kernel.previewDeploy('traefik', { routes, target: { id: 'own' } })).not.toHaveProperty('preview');
+    });
+
+    it('writes a directory target\'s project files into that directory only', async () => {
+      const [one, two] = ['one', 'two'].map((name) => join(dir, 'dir-targets', name)) as [string, string];
+      const kernel = await start({});
+      const target = (path: string) => ({ id: path, options: { delivery: { kind: 'directory', path } } });
+      const tenant = (organization: string, project: string): Route[] => [{ ...routes[0]!, tenant: { organization, project } }];
+      expect((await kernel.deployRoutes('traefik', { routes: tenant('acme', 'shop'), target: target(one) })).delivered.detail).toBe(`${one}: 1 written, 0 removed, 0 unchanged`);
+      expect((await kernel.deployRoutes('traefik', { routes: tenant('globex', 'portal'), target: target(two) })).delivered.detail).toBe(`${two}: 1 written, 0 removed, 0 unchanged`);
+      expect(readdirSync(one)).toEqual(['portico-acme.shop.yaml']);
+      expect(readdirSync(two)).toEqual(['portico-globex.portal.yaml']);
+      expect((await kernel.deployRoutes('traefik', { routes: tenant('acme', 'shop'), target: target(one) })).delivered.detail).toBe(`${one}: 0 written, 0 removed, 1 unchanged`);
+      expect((await kernel.previewDeploy('traefik', { routes: tenant('acme', 'shop'), target: target(two) })).preview?.summary).toBe('2 files would change: 1 created, 1 removed');
+    });
+
+    it.each([
+      ['a delivery of an unknown kind', { delivery: { kind: 'consul' } }],
+      ['a file delivery without a path', { delivery: { kind: 'file' } }],
+      ['a Redis URL that is not redis://', { delivery: { kind: 'redis', url: 'http://redis:6379' } }],
+      ['a misspelt key', { deliver: { kind: 'file', path: '/tmp/x.yaml' } }],
+    ])('refuses a target with %s (EDGE_TARGET_INVALID), writing nothing', async (_, options) => {
+      const own = join(dir, 'refused', 'own.yaml');
+      const kernel = await start({ delivery: { kind: 'file', path: own } });
+      await expect(kernel.deployRoutes('traefik', { routes, target: { id: 'bad', options } })).rejects.toMatchObject({ code: 'EDGE_TARGET_INVALID' });
+      await expect(kernel.previewDeploy('traefik', { routes, target: { id: 'bad', options } })).rejects.toMatchObject({ code: 'EDGE_TARGET_INVALID' });
+      expect(existsSync(own)).toBe(false);
+    });
   });
 });

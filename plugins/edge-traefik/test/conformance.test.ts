@@ -1,6 +1,7 @@
 /**
  * The kernel's edge-target conformance suite for every delivery kind: one file, one file per project, Redis KV
- * (a real Redis, started here) and the HTTP provider (served, not pushed: no readEdge, no dry run).
+ * (a real Redis, started here) and the HTTP provider (served, not pushed: no readEdge, no dry run); and once more
+ * with the file named by an edge target while the plugin options say HTTP provider.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -70,5 +71,20 @@ edgeTargetConformance({
   edge: 'traefik',
   async setup() {
     return { kernel: await start({ delivery: { kind: 'http' } }) };
+  },
+});
+
+edgeTargetConformance({
+  name: 'Traefik, one file named by an edge target',
+  edge: 'traefik',
+  async setup() {
+    const dir = await mkdtemp(join(tmpdir(), 'portico-traefik-conformance-'));
+    const kernel = await start({ delivery: { kind: 'http' } });
+    return {
+      kernel,
+      target: { id: 'traefik-2', options: { delivery: { kind: 'file', path: join(dir, 'portico.yaml') } } },
+      readEdge: () => filesOf(dir),
+      teardown: async () => (await kernel.close(), await rm(dir, { recursive: true, force: true })),
+    };
   },
 });

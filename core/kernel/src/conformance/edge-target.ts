@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Route } from '../hooks.ts';
-import type { Kernel } from '../kernel.ts';
+import type { EdgeTarget, Kernel } from '../kernel.ts';
 import { EDGE_FIXTURE_ROUTES } from './edge-fixture.ts';
 
 export interface EdgeTargetConformanceContext {
@@ -11,6 +11,8 @@ export interface EdgeTargetConformanceContext {
    * files, Caddy's loaded config. Omit it for an edge whose config is served rather than pushed (no delivery).
    */
   readEdge?: () => Promise<unknown>;
+  /** Deliver to this target (`deployRoutes` / `previewDeploy` with `target`), as the server does for each configured edge. */
+  target?: EdgeTarget;
   teardown?: () => Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export function edgeTargetConformance(options: EdgeTargetConformanceOptions): vo
     if (!ctx) throw new Error('edgeTargetConformance: setup() did not run');
     return ctx;
   };
+  const aimed = (table: Route[]) => ({ routes: table, ...(ctx?.target === undefined ? {} : { target: ctx.target }) });
 
   describe(`Edge target conformance: ${name} (${edge})`, () => {
     beforeAll(async () => {
@@ -104,22 +107,22 @@ export function edgeTargetConformance(options: EdgeTargetConformanceOptions): vo
       it('deployRoutes delivers, and deploying the same routes again leaves the edge unchanged', async () => {
         const { kernel, readEdge } = context();
         if (!readEdge) return expect(pushes()).toBe(false);
-        const result = await kernel.deployRoutes(edge, { routes });
+        const result = await kernel.deployRoutes(edge, aimed(routes));
         expect(result.delivered.at).toBeInstanceOf(Date);
         const once = await readEdge();
-        await kernel.deployRoutes(edge, { routes: shuffled(routes) });
+        await kernel.deployRoutes(edge, aimed(shuffled(routes)));
         expect(await readEdge()).toEqual(once);
       }, timeoutMs);
 
       it('a dry run reports a change without making it, and no change once deployed', async () => {
         const { kernel, readEdge } = context();
         if (!readEdge || !dryRuns()) return expect(dryRuns() && !readEdge).toBe(false);
-        await kernel.deployRoutes(edge, { routes });
+        await kernel.deployRoutes(edge, aimed(routes));
         const deployed = await readEdge();
-        const same = await kernel.previewDeploy(edge, { routes });
+        const same = await kernel.previewDeploy(edge, aimed(routes));
         expect(same.preview).toMatchObject({ changed: false, diff: '' });
         const fewer = routes.slice(1);
-        const preview = await kernel.previewDeploy(edge, { routes: fewer });
+        const preview = await kernel.previewDeploy(edge, aimed(fewer));
         expect(preview.preview?.changed).toBe(true);
         expect(preview.preview?.diff).not.toBe('');
         expect(preview.preview?.summary.trim()).not.toBe('');
