@@ -12,66 +12,38 @@ import caddyPlugin from '../src/index.ts';
 
 // Without caddy (apt-get install caddy) there is no edge to drive; CI=true makes requireCaddy() throw instead.
 describe.skipIf(!requireCaddy())('real Caddy', () => {
-  edgeTargetConformance({
-    name: 'Caddy, admin API',
-    edge: 'caddy',
-    async setup() {
-      const caddy = await startCaddy();
-      const kernel = await createTestKernel([
-        {
-          plugin: caddyPlugin,
-          options: {
-            // No TLS handshake happens here, so nothing asks; the URL only has to be valid.
-            askUrl: 'http://127.0.0.1:9/ask',
-            adminListen: caddy.adminListen,
-            adminUrl: caddy.adminUrl,
-            adminTimeoutMs: 15_000,
-            httpPort: caddy.httpPort,
-            httpsPort: caddy.httpsPort,
-            listenAddresses: ['127.0.0.1'],
-            issuers: [{ module: 'internal' }],
-            storageRoot: caddy.storageRoot,
+  for (const via of ['plugin options', 'edge target'] as const) {
+    edgeTargetConformance({
+      name: `Caddy, admin API named by the ${via}`,
+      edge: 'caddy',
+      async setup() {
+        const caddy = await startCaddy();
+        const admin = { adminListen: caddy.adminListen, adminUrl: caddy.adminUrl };
+        const kernel = await createTestKernel([
+          {
+            plugin: caddyPlugin,
+            options: {
+              // No TLS handshake happens here, so nothing asks; the URL only has to be valid.
+              askUrl: 'http://127.0.0.1:9/ask',
+              // Through a target, the plugin's own admin API is a port nobody listens on: a fallback would fail.
+              ...(via === 'plugin options' ? admin : { adminListen: `127.0.0.1:${await freePort()}` }),
+              adminTimeoutMs: 15_000,
+              httpPort: caddy.httpPort,
+              httpsPort: caddy.httpsPort,
+              listenAddresses: ['127.0.0.1'],
+              issuers: [{ module: 'internal' }],
+              storageRoot: caddy.storageRoot,
+            },
           },
-        },
-      ]);
-      const client = createCaddyClient({ adminUrl: caddy.adminUrl, timeoutMs: 15_000 });
-      return {
-        kernel,
-        readEdge: async () => (await client.getConfig()).config,
-        teardown: async () => (await kernel.close(), await caddy.stop()),
-      };
-    },
-  });
-});
-
-describe.skipIf(!requireCaddy())('real Caddy, named by an edge target', () => {
-  edgeTargetConformance({
-    name: 'Caddy, admin API of the edge target',
-    edge: 'caddy',
-    async setup() {
-      const caddy = await startCaddy();
-      const kernel = await createTestKernel([
-        {
-          plugin: caddyPlugin,
-          options: {
-            askUrl: 'http://127.0.0.1:9/ask',
-            adminListen: `127.0.0.1:${await freePort()}`,
-            adminTimeoutMs: 15_000,
-            httpPort: caddy.httpPort,
-            httpsPort: caddy.httpsPort,
-            listenAddresses: ['127.0.0.1'],
-            issuers: [{ module: 'internal' }],
-            storageRoot: caddy.storageRoot,
-          },
-        },
-      ]);
-      const client = createCaddyClient({ adminUrl: caddy.adminUrl, timeoutMs: 15_000 });
-      return {
-        kernel,
-        target: { id: 'caddy-2', options: { adminUrl: caddy.adminUrl, adminListen: caddy.adminListen } },
-        readEdge: async () => (await client.getConfig()).config,
-        teardown: async () => (await kernel.close(), await caddy.stop()),
-      };
-    },
-  });
+        ]);
+        const client = createCaddyClient({ adminUrl: caddy.adminUrl, timeoutMs: 15_000 });
+        return {
+          kernel,
+          ...(via === 'edge target' ? { target: { id: 'caddy-2', options: admin } } : {}),
+          readEdge: async () => (await client.getConfig()).config,
+          teardown: async () => (await kernel.close(), await caddy.stop()),
+        };
+      },
+    });
+  }
 });
