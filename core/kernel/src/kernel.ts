@@ -19,6 +19,7 @@ import {
 import { installInterceptors, type HookCallObserver } from './interceptors.ts';
 import { matchNameservers } from './dns-detect.ts';
 import { createDnsHandle, type DnsProviderHandle } from './dns-handle.ts';
+import { createEdgeCalls } from './edge-calls.ts';
 import { SUPPORTED_DNS_PROVIDER_API_VERSIONS } from './dns-provider.ts';
 
 export type { DnsProviderHandle } from './dns-handle.ts';
@@ -299,36 +300,7 @@ export function createKernel(options: KernelOptions): Kernel {
     return hook !== undefined && hook.taps.length > 0 ? hook : undefined;
   }
 
-  function parseEdgeTarget(edge: string, options: unknown): unknown {
-    const descriptor = descriptors.edges.find((d) => d.edge === edge);
-    if (!descriptor) {
-      throw new KernelError('EDGE_UNKNOWN', `No enabled plugin renders routes for edge "${edge}"`, { details: { edge, available: descriptors.edges.map((d) => d.edge) } });
-    }
-    if (!descriptor.target) {
-      if (options === undefined) return undefined;
-      throw new KernelError('EDGE_TARGET_INVALID', `The plugin for edge "${edge}" takes no per-edge target options`, { details: { edge } });
-    }
-    const parsed = descriptor.target.safeParse(options ?? {});
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-      const first = issues[0];
-      throw new KernelError('EDGE_TARGET_INVALID', `Target options of edge "${edge}" are invalid${first ? `: ${first.path || '(root)'}: ${first.message}` : ''}`, { details: { edge, issues } });
-    }
-    return parsed.data;
-  }
-
-  async function render(edge: string, routes: Route[], deliver: boolean, dryRun = false, target?: EdgeTarget) {
-    const hook = tapped(hooks.renderRoutes, edge);
-    if (!hook) {
-      throw new KernelError('EDGE_UNKNOWN', `No enabled plugin renders routes for edge "${edge}"`, {
-        details: { edge, available: descriptors.edges.map((d) => d.edge) },
-      });
-    }
-    const parsedTarget = target === undefined ? {} : { target: { id: target.id, options: parseEdgeTarget(edge, target.options) } };
-    const state = await hook.promise({ edge, routes, output: undefined, deliver, ...(dryRun ? { dryRun } : {}), ...parsedTarget });
-    if (state?.output === undefined) throw noAnswer('renderRoutes', edge);
-    return state;
-  }
+  const edgeCalls = createEdgeCalls({ hooks, descriptors, tapped });
 
   const noAnswer = (hook: string, key: string) =>
     new KernelError('HOOK_NO_ANSWER', `The plugin answering ${hook} for "${key}" returned nothing`, { details: { hook, key } });
@@ -399,21 +371,7 @@ export function createKernel(options: KernelOptions): Kernel {
       if (result == null) throw noAnswer('applyRecords', provider);
       return result;
     },
-    async renderRoutes(edge, { routes }) {
-      return (await render(edge, routes, false)).output;
-    },
-    parseEdgeTarget,
-    async deployRoutes(edge, { routes, target }) {
-      const state = await render(edge, routes, true, false, target);
-      if (!state.delivered) {
-        throw new KernelError('EDGE_NOT_DELIVERED', `The plugin for edge "${edge}" rendered the routes but delivered nothing`, { details: { edge } });
-      }
-      return { output: state.output, delivered: state.delivered };
-    },
-    async previewDeploy(edge, { routes, target }) {
-      const state = await render(edge, routes, false, true, target);
-      return { output: state.output, ...(state.preview ? { preview: state.preview } : {}) };
-    },
+    ...edgeCalls,
     async issueCert(input) {
       const cert = await hooks.issueCert.promise(input);
       if (cert == null) {

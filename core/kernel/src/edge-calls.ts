@@ -1,0 +1,69 @@
+/**
+ * The kernel's edge calls (`renderRoutes`, `deployRoutes`, `previewDeploy`, `parseEdgeTarget`): one render through
+ * the edge's `renderRoutes` waterfall, with or without delivery, a dry run, and an edge target parsed by the edge
+ * descriptor's `target` schema. Part of `createKernel`; the contract is documented on `Kernel` in kernel.ts.
+ */
+import type { HookMap } from 'tapable';
+import { KernelError } from './errors.ts';
+import type { Hooks, RenderRoutesState, Route } from './hooks.ts';
+import type { EdgeTarget, Kernel, KernelDescriptors } from './kernel.ts';
+
+type EdgeCalls = Pick<Kernel, 'renderRoutes' | 'deployRoutes' | 'previewDeploy' | 'parseEdgeTarget'>;
+
+interface Deps {
+  hooks: Hooks;
+  descriptors: KernelDescriptors;
+  /** The keyed hook for a key if some plugin tapped it (kernel.ts). */
+  tapped<H extends { taps: unknown[] }>(map: HookMap<H>, key: string): H | undefined;
+}
+
+export function createEdgeCalls({ hooks, descriptors, tapped }: Deps): EdgeCalls {
+  const unknownEdge = (edge: string) =>
+    new KernelError('EDGE_UNKNOWN', `No enabled plugin renders routes for edge "${edge}"`, { details: { edge, available: descriptors.edges.map((d) => d.edge) } });
+
+  function parseEdgeTarget(edge: string, options: unknown): unknown {
+    const descriptor = descriptors.edges.find((d) => d.edge === edge);
+    if (!descriptor) throw unknownEdge(edge);
+    if (!descriptor.target) {
+      if (options === undefined) return undefined;
+      throw new KernelError('EDGE_TARGET_INVALID', `The plugin for edge "${edge}" takes no per-edge target options`, { details: { edge } });
+    }
+    const parsed = descriptor.target.safeParse(options ?? {});
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      const first = issues[0];
+      throw new KernelError('EDGE_TARGET_INVALID', `Target options of edge "${edge}" are invalid${first ? `: ${first.path || '(root)'}: ${first.message}` : ''}`, { details: { edge, issues } });
+    }
+    return parsed.data;
+  }
+
+  async function render(edge: string, routes: Route[], mode: { deliver: boolean; dryRun?: boolean; target?: EdgeTarget }): Promise<RenderRoutesState> {
+    const hook = tapped(hooks.renderRoutes, edge);
+    if (!hook) throw unknownEdge(edge);
+    const { deliver, dryRun, target } = mode;
+    const parsedTarget = target === undefined ? {} : { target: { id: target.id, options: parseEdgeTarget(edge, target.options) } };
+    const state = await hook.promise({ edge, routes, output: undefined, deliver, ...(dryRun ? { dryRun } : {}), ...parsedTarget });
+    if (state?.output === undefined) {
+      throw new KernelError('HOOK_NO_ANSWER', `The plugin answering renderRoutes for "${edge}" returned nothing`, { details: { hook: 'renderRoutes', key: edge } });
+    }
+    return state;
+  }
+
+  return {
+    parseEdgeTarget,
+    async renderRoutes(edge, { routes }) {
+      return (await render(edge, routes, { deliver: false })).output;
+    },
+    async deployRoutes(edge, { routes, target }) {
+      const state = await render(edge, routes, { deliver: true, ...(target ? { target } : {}) });
+      if (!state.delivered) {
+        throw new KernelError('EDGE_NOT_DELIVERED', `The plugin for edge "${edge}" rendered the routes but delivered nothing`, { details: { edge } });
+      }
+      return { output: state.output, delivered: state.delivered };
+    },
+    async previewDeploy(edge, { routes, target }) {
+      const state = await render(edge, routes, { deliver: false, dryRun: true, ...(target ? { target } : {}) });
+      return { output: state.output, ...(state.preview ? { preview: state.preview } : {}) };
+    },
+  };
+}
