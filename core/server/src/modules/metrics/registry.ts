@@ -61,10 +61,22 @@ export function createMetrics({ orm, config }: { orm: MikroORM; config: PorticoC
 
   // Edge health (issue 6 item 5), from the edge_statuses rows every reconcile writes, whichever process ran it.
   type EdgeRow = { edge_id: string; ok: boolean; last_sync_at: Date | null; consecutive_failures: number; routes: number };
-  const edgeRows = async (): Promise<Map<string, EdgeRow>> => {
+  const readEdgeRows = async (): Promise<Map<string, EdgeRow>> => {
     const ids = config.edges.map((e) => e.id);
     const rows: EdgeRow[] = ids.length ? await em().getConnection().execute('select edge_id, ok, last_sync_at, consecutive_failures, routes from edge_statuses where edge_id in (?)', [ids]) : [];
     return new Map(rows.map((r) => [r.edge_id, r]));
+  };
+  // The four edge gauges collect in one scrape: one query serves them all (a read within the last second is reused).
+  let edgeRead: { at: number; rows: Promise<Map<string, EdgeRow>> } | undefined;
+  const edgeRows = (): Promise<Map<string, EdgeRow>> => {
+    if (!edgeRead || Date.now() - edgeRead.at > 1000) {
+      const rows = readEdgeRows();
+      edgeRead = { at: Date.now(), rows };
+      rows.catch(() => {
+        if (edgeRead?.rows === rows) edgeRead = undefined; // a failed read is not reused
+      });
+    }
+    return edgeRead.rows;
   };
   const edgeGauge = (name: string, help: string, value: (row: EdgeRow | undefined) => number | undefined) =>
     new Gauge({
