@@ -1,32 +1,28 @@
 import { defineConfig } from 'vitest/config';
 
+// Sized for a slow or busy machine (CI runners, a laptop doing other work): tests that start real servers or
+// render large generated tables take seconds there, so every project gets generous limits. Tests never assert
+// on time; a limit only stops a hung test.
+const limits = { testTimeout: 60_000, hookTimeout: 120_000 };
+
 // One vitest project per package; `npm test` runs them all, `npx vitest run --project kernel` one of them.
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'kernel', root: 'core/kernel', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
+      { test: { name: 'kernel', root: 'core/kernel', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], ...limits } },
       {
         test: {
           name: 'server',
           root: 'core/server',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          ...limits,
         },
       },
-      { test: { name: 'plugins', root: 'plugins', include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts'] } },
+      { test: { name: 'plugins', root: 'plugins', include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts'], ...limits } },
       // The package template third parties copy (docs/plugins/dns-provider-template): tested so it cannot rot.
-      { test: { name: 'templates', root: 'docs/plugins', include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts'] } },
-      {
-        test: {
-          name: 'test-servers',
-          root: 'core/test-servers',
-          include: ['src/**/*.test.ts'],
-          testTimeout: 30_000,
-          hookTimeout: 30_000,
-        },
-      },
+      { test: { name: 'templates', root: 'docs/plugins', include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts'], ...limits } },
+      { test: { name: 'test-servers', root: 'core/test-servers', include: ['src/**/*.test.ts'], ...limits } },
     ],
   },
 });

@@ -56,12 +56,12 @@ describe.skipIf(!available)('certificates issued by cert.acme through the server
     await portico.container.cradle.orm.em.fork().nativeUpdate(Domain, { id: domainId }, { status: 'verified' });
     const credential = (await post(`/v1/projects/${projectId}/dns-credentials`, { provider: 'memory', label: 'zone', credentials: {} }).expect(201)).body;
     await portico.container.cradle.orm.em.fork().nativeUpdate(Domain, { id: domainId }, { dnsProvider: 'memory', dnsCredential: credential.id, dnsZone: ZONE });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await new Promise((r) => server?.close(r));
     await portico?.stop();
     await pebble?.stop();
-  }, 30_000);
+  }, 120_000);
 
   it('HTTP-01: Portico answers the token, Pebble issues, the key is sealed and never listed', async () => {
     expect((await post(`/v1/domains/${domainId}/certificates`, { hostname: 'shop.example.test' }).expect(202)).body.hostnames).toEqual(['shop.example.test']);

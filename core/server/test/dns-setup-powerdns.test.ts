@@ -38,7 +38,7 @@ describe.skipIf(!available)('automatic DNS setup against a real PowerDNS', () =>
     session = await signIn(portico, 'demo@portico.local', 'portico-demo');
     organizationId = (await session.agent.get('/v1/organizations').expect(200)).body.data[0].id;
     projectId = (await session.agent.get(`/v1/organizations/${organizationId}/projects`).expect(200)).body.data[0].id;
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await portico?.stop();
     await pdns?.stop();

@@ -98,14 +98,14 @@ describe.skipIf(!available)('Caddy + Pebble end to end', { timeout: 60_000 }, ()
     });
     api = createServer(portico.app!.callback());
     await new Promise<void>((r) => api.listen(askPort, '127.0.0.1', r));
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await new Promise((r) => api?.close(r));
     await portico?.stop();
     await caddy?.stop();
     await pebble?.stop();
     await new Promise((r) => upstream?.close(r));
-  }, 30_000);
+  }, 120_000);
 
   it('verified + mapped → deploying → live; HTTPS through Caddy reaches the upstream with the base path stripped', async () => {
     const session = await signIn(portico, 'demo@portico.local', 'portico-demo');

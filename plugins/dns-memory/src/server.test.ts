@@ -48,7 +48,7 @@ function udpExchange(message: Buffer): Promise<Reply> {
     const timer = setTimeout(() => {
       socket.close();
       reject(new Error('no UDP reply'));
-    }, 2000);
+    }, 120_000);
     socket.once('message', (reply) => {
       clearTimeout(timer);
       socket.close();
@@ -65,7 +65,7 @@ function tcpExchange(bytes: Buffer, count = 1): Promise<Reply[]> {
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error('no TCP reply'));
-    }, 2000);
+    }, 120_000);
     const replies: Reply[] = [];
     let buffered = Buffer.alloc(0);
     socket.on('error', reject);

@@ -10,7 +10,7 @@ import powerdns, { POWERDNS_NAME_QUERY_LIMIT } from '../src/index.ts';
 const ZONE = 'adapter.test';
 const available = requirePowerDns();
 
-describe.skipIf(!available)('dns.powerdns adapter against PowerDNS', { timeout: 15_000 }, () => {
+describe.skipIf(!available)('dns.powerdns adapter against PowerDNS', { timeout: 60_000 }, () => {
   let pdns: PowerDns;
   let kernel: Kernel;
   let raw: PowerDnsClient;
@@ -22,11 +22,11 @@ describe.skipIf(!available)('dns.powerdns adapter against PowerDNS', { timeout: 
     kernel = await createTestKernel([{ plugin: powerdns, options: { allowedApiUrls: [pdns.apiUrl], timeoutMs: 5000 } }]);
     raw = createPowerDnsClient({ apiUrl: pdns.apiUrl, apiKey: pdns.apiKey });
     credentials = { apiKey: pdns.apiKey, apiUrl: pdns.apiUrl };
-  }, 30_000);
+  }, 120_000);
   afterAll(async () => {
     await kernel?.close();
     await pdns?.stop();
-  }, 30_000);
+  }, 120_000);
 
   const apply = (input: Partial<Parameters<Kernel['applyRecords']>[1]>) => kernel.applyRecords('powerdns', { zone: ZONE, upsert: [], remove: [], credentials, ...input });
 

@@ -17,7 +17,7 @@ async function failure(promise: Promise<unknown>): Promise<PowerDnsError> {
   return error as PowerDnsError;
 }
 
-describe.skipIf(!available)('PowerDNS client against PowerDNS', { timeout: 15_000 }, () => {
+describe.skipIf(!available)('PowerDNS client against PowerDNS', { timeout: 60_000 }, () => {
   let pdns: PowerDns;
   let client: PowerDnsClient;
   let resolver: Resolver;
@@ -32,7 +32,7 @@ describe.skipIf(!available)('PowerDNS client against PowerDNS', { timeout: 15_00
     client = createPowerDnsClient({ apiUrl: pdns.apiUrl, apiKey: pdns.apiKey });
     resolver = new Resolver({ timeout: 1000, tries: 1 });
     resolver.setServers([`${pdns.host}:${pdns.dnsPort}`]);
-  }, 30_000);
+  }, 120_000);
   afterAll(() => pdns?.stop(), 30_000);
 
   it('verifies the credentials and lists and reads zones, with or without the trailing dot', async () => {

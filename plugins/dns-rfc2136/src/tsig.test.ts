@@ -214,7 +214,7 @@ describe('createStreamVerifier', () => {
 // BIND's own signer: capture what dig and nsupdate send, verify it, and sign the same bytes the same way.
 const haveDig = requireBinary('dig', 'bind9-dnsutils');
 
-describe.skipIf(!haveDig)('against messages signed by BIND tools', { timeout: 15_000 }, () => {
+describe.skipIf(!haveDig)('against messages signed by BIND tools', { timeout: 60_000 }, () => {
   for (const algorithm of ['hmac-sha256', 'hmac-sha512', 'hmac-sha1'] as const) {
     it(`dig -y ${algorithm}: we verify its request and reproduce its TSIG record exactly`, async () => {
       const key = tsigKey({ name: 'portico-key', algorithm, secret: SECRET });
@@ -245,7 +245,7 @@ async function capture(command: (port: number) => [string, string[], string?]): 
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   const [file, args, input] = command(socket.address().port);
   const received = new Promise<Buffer>((resolve) => socket.once('message', resolve));
-  const child = execFile(file, args, { timeout: 10_000 }, () => undefined);
+  const child = execFile(file, args, { timeout: 60_000 }, () => undefined);
   if (input !== undefined) child.stdin?.end(input);
   try {
     return await received;

@@ -63,18 +63,18 @@ export function describeAdapterAgainst({ label, available, start, expect: differ
     });
   });
 
-  describe.skipIf(!available)(`dns.rfc2136 adapter against ${label}`, { timeout: 20_000 }, () => {
+  describe.skipIf(!available)(`dns.rfc2136 adapter against ${label}`, { timeout: 60_000 }, () => {
     let ctx: Awaited<ReturnType<typeof startServer>>;
     let kernel: Kernel;
     let raw: Rfc2136Client;
     beforeAll(async () => {
       ctx = await startServer(start);
       ({ kernel, raw } = ctx);
-    }, 30_000);
+    }, 120_000);
     afterAll(async () => {
       await ctx?.kernel.close();
       await ctx?.server.stop();
-    }, 30_000);
+    }, 120_000);
 
     const apply = (input: Partial<Parameters<Kernel['applyRecords']>[1]>) => kernel.applyRecords('rfc2136', { zone: ZONE, upsert: [], remove: [], credentials: ctx.credentials, ...input });
     const failure = (promise: Promise<unknown>) => promise.then(() => expect.unreachable('expected a failure'), (error: unknown) => error as DnsProviderError);

@@ -20,11 +20,11 @@ describeClientAgainst({
   },
 });
 
-describe.skipIf(!available)('TSIG against BIND', { timeout: 20_000 }, () => {
+describe.skipIf(!available)('TSIG against BIND', { timeout: 60_000 }, () => {
   let bind: Bind;
   beforeAll(async () => {
     bind = await startBind({ zones: [{ name: ZONE, records: [{ name: 'www', type: 'A', values: ['192.0.2.1'] }] }] });
-  }, 30_000);
+  }, 120_000);
   afterAll(() => bind?.stop(), 30_000);
 
   /** Sends one message over UDP and returns the answer. */

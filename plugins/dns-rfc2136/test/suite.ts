@@ -52,7 +52,7 @@ export function clientFor(server: AuthoritativeServer, keyName = 'portico-key', 
 }
 
 export function describeClientAgainst({ label, available, start, expect: differs }: ServerUnderTest): void {
-  describe.skipIf(!available)(`RFC 2136 client against ${label}`, { timeout: 20_000 }, () => {
+  describe.skipIf(!available)(`RFC 2136 client against ${label}`, { timeout: 60_000 }, () => {
     let server: AuthoritativeServer;
     let client: Rfc2136Client;
     let resolver: Resolver;
@@ -69,7 +69,7 @@ export function describeClientAgainst({ label, available, start, expect: differs
       client = clientFor(server);
       resolver = new Resolver({ timeout: 2000, tries: 1 });
       resolver.setServers([`${server.host}:${server.dnsPort}`]);
-    }, 30_000);
+    }, 120_000);
     afterAll(() => server?.stop(), 30_000);
 
     it('verifies the credentials without changing the zone', async () => {
@@ -193,7 +193,7 @@ export function describeClientAgainst({ label, available, start, expect: differs
     });
   });
 
-  describe.skipIf(!available)(`RFC 2136 client against a stopped ${label}`, { timeout: 20_000 }, () => {
+  describe.skipIf(!available)(`RFC 2136 client against a stopped ${label}`, { timeout: 60_000 }, () => {
     it('fails with transient', async () => {
       const server = await start({ zones: [{ name: ZONE }] });
       await server.stop();

@@ -14,7 +14,7 @@ import { httpGet, httpsGet, seen, startAsk, startEcho, type Listening } from './
 const ALLOWED = new Set(['a.test', 'b.test', 'c.test', 'shared.test']);
 
 // Without caddy (apt-get install caddy) there is no edge to drive; CI=true makes requireCaddy() throw instead.
-describe.skipIf(!requireCaddy())('edge.caddy against a real Caddy', { timeout: 20_000 }, () => {
+describe.skipIf(!requireCaddy())('edge.caddy against a real Caddy', { timeout: 60_000 }, () => {
   let caddy: Caddy;
   let echo: Listening;
   let ask: Awaited<ReturnType<typeof startAsk>>;
@@ -50,7 +50,7 @@ describe.skipIf(!requireCaddy())('edge.caddy against a real Caddy', { timeout: 2
     client = createCaddyClient({ adminUrl: caddy.adminUrl, timeoutMs: 15_000 });
     await pushCaddyConfig(client, renderCaddyConfig(routes, options));
     ca = readFileSync(join(caddy.storageRoot, 'pki/authorities/local/root.crt'), 'utf8');
-  }, 30_000);
+  }, 120_000);
 
   afterAll(async () => {
     await Promise.all([caddy?.stop(), echo?.close(), ask?.close()]);

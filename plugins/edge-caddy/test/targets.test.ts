@@ -38,7 +38,7 @@ const portsPerEdge = (ports: Record<string, Caddy>) =>
   });
 
 // Without caddy (apt-get install caddy) there is no edge to drive; CI=true makes requireCaddy() throw instead.
-describe.skipIf(!requireCaddy())('edge.caddy: one kernel, two Caddies', { timeout: 30_000 }, () => {
+describe.skipIf(!requireCaddy())('edge.caddy: one kernel, two Caddies', { timeout: 60_000 }, () => {
   let a: Caddy;
   let b: Caddy;
   let echo: Listening;
@@ -64,7 +64,7 @@ describe.skipIf(!requireCaddy())('edge.caddy: one kernel, two Caddies', { timeou
       { plugin: caddyPlugin, options: { askUrl: 'http://127.0.0.1:9/ask', adminListen: dead, adminTimeoutMs: 15_000, listenAddresses: ['127.0.0.1'], issuers: [{ module: 'internal' }] } },
       { plugin: portsPerEdge({ 'caddy-a': a, 'caddy-b': b }) },
     ]);
-  }, 30_000);
+  }, 120_000);
 
   afterAll(async () => {
     await kernel?.close();

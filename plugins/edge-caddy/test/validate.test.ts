@@ -34,7 +34,7 @@ describe.skipIf(!requireCaddy())('caddy validate', () => {
   });
 
   for (const name of snapshots) {
-    it(`accepts ${name}`, { timeout: 25_000 }, async () => {
+    it(`accepts ${name}`, { timeout: 60_000 }, async () => {
       const { ok, output } = await validate(join(fixtures, name));
       expect(output).toContain('Valid configuration');
       expect(ok, output).toBe(true);
@@ -42,7 +42,7 @@ describe.skipIf(!requireCaddy())('caddy validate', () => {
   }
 
   // The check can fail: 2.6.2 rejects the field newer Caddy docs use for the ask endpoint.
-  it('rejects on_demand.permission, so the checks above mean something', { timeout: 25_000 }, async () => {
+  it('rejects on_demand.permission, so the checks above mean something', { timeout: 60_000 }, async () => {
     const file = join(work, 'permission.json');
     writeFileSync(file, JSON.stringify({ apps: { tls: { automation: { on_demand: { permission: { module: 'http', endpoint: 'http://127.0.0.1:1/ask' } } } } } }));
     const { ok, output } = await validate(file);

@@ -335,7 +335,7 @@ describe('deliverGitOps: kubectl (a fake that logs its calls)', () => {
     const count = kubectl.calls().length;
     expect((await deliverGitOps(filesOf(changed), options)).applied).toEqual(['_default', 'acme.docs', 'acme.storefront', 'globex.portal']);
     expect(kubectl.calls().slice(count)).toHaveLength(4);
-  }, 20_000);
+  }, 120_000);
 });
 
 describe('tenantFiles with a cache', () => {

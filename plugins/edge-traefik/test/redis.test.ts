@@ -49,7 +49,7 @@ describe.skipIf(!requireRedis())('Redis KV delivery, 10,000 mappings', { timeout
     redis = await startRedis({ notifyKeyspaceEvents: 'KEA' });
     client = new RedisClient(redis.url, { connectTimeout: 5000, commandTimeout: 10_000 });
     deliverer = createRedisDeliverer({ url: redis.url, prefix: 'traefik' });
-  }, 30_000);
+  }, 120_000);
   afterAll(async () => {
     await deliverer?.close();
     await client?.quit();

@@ -35,7 +35,7 @@ async function otherClients(client: RedisClient): Promise<number> {
 }
 
 // Without redis-server (apt-get install redis-server) there is no KV store to deliver to; CI=true makes requireRedis() throw.
-describe.skipIf(!requireRedis())('edge.traefik: one kernel, two Redis servers', { timeout: 30_000 }, () => {
+describe.skipIf(!requireRedis())('edge.traefik: one kernel, two Redis servers', { timeout: 60_000 }, () => {
   let east: Redis;
   let west: Redis;
   let eastClient: RedisClient;
@@ -53,7 +53,7 @@ describe.skipIf(!requireRedis())('edge.traefik: one kernel, two Redis servers', 
     toEastCanary = { id: 'traefik-east-canary', options: { delivery: { kind: 'redis', url: east.url, prefix: 'canary' } } };
     toWest = { id: 'traefik-west', options: { delivery: { kind: 'redis', url: west.url } } };
     kernel = await createTestKernel([{ plugin: traefik, options: { delivery: { kind: 'redis', url: east.url, prefix: 'plugin' } } }]);
-  }, 30_000);
+  }, 120_000);
 
   afterAll(async () => {
     await kernel?.close();
