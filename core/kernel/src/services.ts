@@ -3,6 +3,7 @@
  * HTTP server: only what is declared here. Every field is stable within a kernel major version; new fields
  * are added as optional.
  */
+import type { PublicFetch } from './services/public-fetch.ts';
 
 /** A pino-compatible logger subset. Each plugin gets a child logger bound to `{ plugin: <id> }`. */
 export interface PluginLogger {
@@ -14,27 +15,62 @@ export interface PluginLogger {
 }
 
 /**
- * Outcome of one authoritative DNS question. Tri-state by design: a checker's own failure (`error`) is never
- * proof that a record is missing.
- * - `found`: the server answered with records of the asked type (values in presentation form; TXT strings of
+ * What one nameserver said, as evidence on an answer from `createAuthoritativeLookup`.
+ * - `found` / `nxdomain` / `nodata`: an authoritative answer (AA bit set); `values` are the records found;
+ * - `alias`: the name is a CNAME (`values[0]` is its target), followed to the target's own zone;
+ * - `referral`: the server sent the question down to a delegated zone (`values`: the zone, then its NS names);
+ * - `error`: it failed or proved nothing: timeout, REFUSED, SERVFAIL, an answer without the AA bit
+ *   (`ENOTAUTH`), a referral that does not lead down (`ELAME`).
+ */
+export interface DnsServerEvidence {
+  /** The NS hostname (or, for a configured server, its address). */
+  nameserver: string;
+  /** The address asked, `ip:port` (`[ip6]:port`). */
+  server: string;
+  status: 'found' | 'nxdomain' | 'nodata' | 'alias' | 'referral' | 'error';
+  values?: string[];
+  code?: string;
+  message?: string;
+}
+
+/** Optional detail on every `DnsAnswer` from a lookup that asks a zone's nameservers (additive; may be absent). */
+export interface DnsAnswerDetail {
+  /** The zone whose nameservers gave the answer (after following any CNAME into another zone). */
+  zone?: string;
+  /** What each nameserver of that zone said. */
+  evidence?: DnsServerEvidence[];
+}
+
+/**
+ * Outcome of one DNS question. Tri-state by design: a checker's own failure (`error`) is never proof that a
+ * record is missing.
+ * - `found`: the zone answered with records of the asked type (values in presentation form; TXT strings of
  *   one record joined without separator).
  * - `nxdomain`: the name does not exist.
  * - `nodata`: the name exists but has no record of that type.
- * - `error`: timeout, SERVFAIL, REFUSED, connection failure… `code` is the resolver's code (`ETIMEOUT`, …).
+ * - `error`: the question could not be answered. `code` says why: `ETIMEOUT`, `ECONNREFUSED`, `EREFUSED`,
+ *   `ESERVFAIL`, `ENOTAUTH` (answered without authority), `ELAME`, `ENOZONE`, `ECANCELLED`, … and
+ *   `EINCONSISTENT`: the zone's nameservers answered authoritatively but disagree (one has the record, another
+ *   not, or other values). Every `error`, `EINCONSISTENT` included, means "could not tell": never a miss.
+ *
+ * With `createAuthoritativeLookup`, `found`, `nxdomain` and `nodata` are authoritative (AA bit set) answers from
+ * the zone's current nameservers, all of those that answered agreeing; `evidence` lists each one's part.
  */
 export type DnsAnswer =
-  | { status: 'found'; values: string[] }
-  | { status: 'nxdomain' }
-  | { status: 'nodata' }
-  | { status: 'error'; code: string; message: string };
+  | ({ status: 'found'; values: string[] } & DnsAnswerDetail)
+  | ({ status: 'nxdomain' } & DnsAnswerDetail)
+  | ({ status: 'nodata' } & DnsAnswerDetail)
+  | ({ status: 'error'; code: string; message: string } & DnsAnswerDetail);
 
 /**
  * Where a name's zone starts and which servers are authoritative for it (`DnsLookup.findZone`).
- * - `found`: `zone` is the closest enclosing name (the name itself or an ancestor) that has NS records, so a
- *   delegated sub-zone is its own zone; `nameservers` are its NS hostnames and `addresses` their IPv4 then
- *   IPv6 addresses (all normalised: lower case, no trailing dot).
- * - `error`: the zone could not be established. `code` is the resolver's (`ETIMEOUT`, `EREFUSED`, …) or
- *   `ENOZONE` (no enclosing name has NS records) or `ENOADDRESS` (no NS hostname has an address).
+ * - `found`: `zone` is the closest enclosing zone cut (the name itself or an ancestor), so a delegated sub-zone
+ *   is its own zone; `nameservers` are its NS hostnames as its parent's nameservers delegate it (or as the zone
+ *   itself lists them when one server holds both) and `addresses` their IPv4 then IPv6 addresses (all
+ *   normalised: lower case, no trailing dot).
+ * - `error`: the zone could not be established. `code` is the server's (`ETIMEOUT`, `EREFUSED`, …) or
+ *   `ENOZONE` (the seeds know no enclosing zone), `ENOADDRESS` (no NS hostname has an address), `ELAME` (a
+ *   nameserver answers for another zone or refers sideways), `EINCONSISTENT` (the parent's nameservers disagree).
  *
  * @example
  * await dns.findZone?.('shop.example.com');
@@ -42,7 +78,7 @@ export type DnsAnswer =
  */
 export type ZoneDiscovery =
   | { status: 'found'; zone: string; nameservers: string[]; addresses: string[] }
-  | { status: 'error'; code: string; message: string };
+  | ({ status: 'error'; code: string; message: string } & DnsAnswerDetail);
 
 /**
  * The CNAME chain starting at a name (`DnsLookup.resolveChain`), each hop asked of its own zone's
@@ -60,15 +96,16 @@ export type CnameChain =
   | { status: 'found'; chain: string[] }
   | { status: 'nxdomain' }
   | { status: 'nodata' }
-  | { status: 'error'; code: string; message: string };
+  | ({ status: 'error'; code: string; message: string } & DnsAnswerDetail);
 
 /**
  * DNS questions asked of the configured (authoritative or test) servers, with bounded timeouts and tries.
  * Implementations never reject: every failure is an answer with `status: 'error'`.
  *
- * `createDnsLookup` asks fixed servers and offers `query` only. `createAuthoritativeLookup` finds each name's
- * zone and asks that zone's authoritative servers, and also offers `findZone` and `resolveChain`; plugins
- * must check that an optional method exists before calling it.
+ * `createDnsLookup` asks fixed servers and offers `query` only. `createAuthoritativeLookup` walks down from the
+ * topmost zone its seeds know, following referrals, and asks every nameserver of the name's zone; only answers
+ * with the AA bit count, and all nameservers that answered must agree (see `DnsAnswer`). It also offers
+ * `findZone` and `resolveChain`; plugins must check that an optional method exists before calling it.
  */
 export interface DnsLookup {
   /**
@@ -100,6 +137,13 @@ export interface PluginServices {
   logger: PluginLogger;
   /** `fetch` with the platform's timeouts and user agent. */
   fetch: typeof globalThis.fetch;
+  /**
+   * GET a URL that outside data named (a DNS record, a provider's answer) from public addresses only: looked up
+   * through `dns`, connected to the checked address, bounded in time and size, redirects only to the same
+   * origin (services/public-fetch.ts). Use it, never `fetch`, for any URL a customer or a zone can choose.
+   * Optional for plugins built against older kernels; this kernel always provides it.
+   */
+  publicFetch?: PublicFetch;
   dns: DnsLookup;
   secrets: SecretStore;
   /** Register cleanup (close a socket, stop a timer); run in reverse order when the kernel closes. */

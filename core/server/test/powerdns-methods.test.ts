@@ -12,12 +12,11 @@ import { signIn, startTestPortico, waitFor, type TestPortico } from './helpers.t
  * authoritative mode.
  *
  * Three servers, so that every answer Portico believes must come from the zone's own servers:
- * - `parent` (127.0.0.1): customer.test (which delegates eu.customer.test), brand.test, platform.test;
+ * - `parent` (127.0.0.1): `test` (the top of the tree, delegating every test zone), customer.test (which delegates
+ *   eu.customer.test), brand.test, platform.test;
  * - `child` (127.0.0.2, same port): eu.customer.test and cdn.test;
- * - `discovery` (127.0.0.1, its own port): every zone's NS and glue and nothing else. It stands in for the
- *   recursive resolvers of `dns.servers`, which Portico asks only to find zones and their servers. (A parent
- *   zone's server answers a delegated name with a referral, which node:dns reads as "no NS": kernel README,
- *   "Authoritative lookups", Limits.)
+ * - `discovery` (127.0.0.1, its own port): the zones' NS and glue and nothing else. It stands in for the recursive
+ *   resolvers of `dns.servers`, which Portico asks only where the tree starts; below that it follows referrals.
  */
 const available = requirePowerDns();
 const plugin = (name: string) => fileURLToPath(new URL(`../../../plugins/${name}`, import.meta.url));
@@ -48,6 +47,18 @@ describe.skipIf(!available)('verification methods against real PowerDNS servers'
   beforeAll(async () => {
     parent = await startPowerDns({
       zones: [
+        // The top of the tree, as the root and TLD servers are in production: it delegates every test zone, so a
+        // name outside them gets an authoritative NXDOMAIN rather than no answer at all.
+        {
+          name: 'test',
+          records: [
+            glue('ns1.test', '127.0.0.1'),
+            ...PARENT_ZONES.map((name) => ({ name: name.replace(/\.test$/, ''), type: 'NS', values: [`ns1.${name}`] })),
+            ...PARENT_ZONES.map((name) => glue(`ns1.${name}`, '127.0.0.1')),
+            { name: 'cdn', type: 'NS', values: ['ns1.cdn.test'] },
+            glue('ns1.cdn.test', '127.0.0.2'),
+          ],
+        },
         {
           name: 'customer.test',
           records: [glue('ns1.customer.test', '127.0.0.1'), { name: 'eu', type: 'NS', values: ['ns1.eu.customer.test'] }, glue('ns1.eu.customer.test', '127.0.0.2')],
@@ -72,6 +83,7 @@ describe.skipIf(!available)('verification methods against real PowerDNS servers'
     });
     discovery = await startPowerDns({
       zones: [
+        { name: 'test', records: [glue('ns1.test', '127.0.0.1')] },
         ...PARENT_ZONES.map((name) => ({ name, records: [glue(`ns1.${name}`, '127.0.0.1')] })),
         ...CHILD_ZONES.map((name) => ({ name, records: [glue(`ns1.${name}`, '127.0.0.2')] })),
       ],

@@ -1,27 +1,17 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import type { DnsAnswer, ExpectedRecord, VerifyResult } from '@portico/kernel';
+import { lookupFailed, type DnsAnswer, type ExpectedRecord, type VerifyResult } from '@portico/kernel';
 
 /** Every TXT value this method publishes starts with this; the per-domain token follows it (as for dns-txt). */
 export const VALUE_PREFIX = 'portico-verification=';
 
 const PROPAGATION_HINT =
   'DNS changes usually appear within a few minutes but can take up to 48 hours at some providers; Portico keeps checking';
-const NOT_PROOF = 'This is not proof that the records are missing; the check will be retried automatically.';
-
 /**
- * Lookup codes that end an alias for good rather than for now (as in verify-dns-cname): the servers asked refuse
- * to answer for its target (REFUSED), or no zone encloses the target (ENOZONE). A hostname that is a CNAME into
- * such a name has no addresses and will not get any by waiting.
- */
-const UNFOLLOWABLE = new Set(['EREFUSED', 'ENOZONE']);
-const unfollowable = (answer: DnsAnswer) => answer.status === 'error' && UNFOLLOWABLE.has(answer.code);
-
-/**
- * Whether to ask for the hostname's CNAME: no addresses were found, and none of the lookups failed for a reason
- * that may pass. A CNAME there is then the likely reason, and worth naming.
+ * Whether to ask for the hostname's CNAME: the zone said there are no addresses (no lookup failed). A CNAME
+ * there (to a name without addresses) is then the likely reason, and worth naming.
  */
 export function shouldAskCname(a: DnsAnswer, aaaa: DnsAnswer): boolean {
-  return [a, aaaa].every((answer) => answer.status === 'nxdomain' || answer.status === 'nodata' || unfollowable(answer));
+  return [a, aaaa].every((answer) => answer.status === 'nxdomain' || answer.status === 'nodata');
 }
 
 /** The platform's edge, as configured: where apex hostnames must point, and where the token record lives. */
@@ -94,21 +84,17 @@ export function decideAddresses(evidence: Pick<Evidence, 'a' | 'aaaa' | 'cname'>
         `Make the address records of ${host} exactly: ${want}.`,
     };
   }
-  const failures = [evidence.a, evidence.aaaa].filter((answer) => answer.status === 'error');
-  // An alias whose target cannot be followed (refused, no such zone) is what is wrong, not the checker.
-  if (published.length === 0 && evidence.cname?.status === 'found' && failures.every(unfollowable)) {
+  // A lookup that failed (the alias's target refused or not found included) proves nothing: the checker's problem.
+  const failed = [evidence.a, evidence.aaaa].find((answer) => answer.status === 'error');
+  if (failed?.status === 'error') return { status: 'error', message: lookupFailed([], `the addresses of ${host}`, failed).message };
+  // The zone says the hostname is an alias that leads to no addresses: a definite wrong turn.
+  if (published.length === 0 && evidence.cname?.status === 'found') {
     const target = normaliseHost(evidence.cname.values[0]);
-    const codes = [...new Set(failures.map((answer) => (answer.status === 'error' ? answer.code : '')))].join(', ');
-    const dead = codes ? `; the DNS servers would not answer for ${target} (${codes})` : '';
     return {
       status: 'mismatch',
       found: [target],
-      message: `${host} is a CNAME to ${target}, not address records${dead}. Replace it with these records: ${want}.`,
+      message: `${host} is a CNAME to ${target}, not address records. Replace it with these records: ${want}.`,
     };
-  }
-  const failed = failures[0];
-  if (failed?.status === 'error') {
-    return { status: 'error', message: `Could not look up the addresses of ${host} (${failed.code}: ${failed.message}). ${NOT_PROOF}` };
   }
   if (published.length > 0) {
     return { status: 'verified', message: `${host} points to the platform (${published.join(', ')})` };
@@ -133,7 +119,7 @@ export function decideToken(answer: DnsAnswer, expected: ExpectedRecord): Part {
     case 'nodata':
       return { status: 'missing', message: `No TXT record at ${expected.name} yet. Add one with the value ${expected.value}; ${PROPAGATION_HINT}.` };
     case 'error':
-      return { status: 'error', message: `Could not look up the TXT record at ${expected.name} (${answer.code}: ${answer.message}). ${NOT_PROOF}` };
+      return { status: 'error', message: lookupFailed([expected], `the TXT record at ${expected.name}`, answer).message };
   }
 }
 

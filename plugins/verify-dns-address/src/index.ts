@@ -1,10 +1,8 @@
-import { definePlugin, z, type DnsAnswer, type DnsLookup } from '@portico/kernel';
-import { canonicalIp, decide, expectedRecords, normaliseHost, shouldAskCname } from './check.ts';
+import { defineVerifier, verifierOptions, z } from '@portico/kernel';
+import { canonicalIp, decide, expectedRecords, shouldAskCname } from './check.ts';
 
 export { VALUE_PREFIX, canonicalIp, decide, decideAddresses, decideToken, expectedRecords, shouldAskCname } from './check.ts';
 export type { Edge, Evidence } from './check.ts';
-
-const LABEL = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/;
 
 const address = (family: 4 | 6) =>
   z.string().refine((ip) => canonicalIp(ip) !== undefined && (family === 4 ? !ip.includes(':') : ip.includes(':')), {
@@ -18,10 +16,7 @@ export const optionsSchema = z
     /** The platform's edge IPv6 addresses: every AAAA record of a verified hostname is one of these. */
     ipv6: z.array(address(6)).default([]),
     /** The label in front of the hostname where the TXT token lives: `<recordName>.<hostname>`. */
-    recordName: z
-      .string()
-      .regex(LABEL, { message: "must be one DNS label: 1-63 lower-case letters, digits, '-' or '_', not starting or ending with '-'" })
-      .default('_portico-challenge'),
+    recordName: verifierOptions.recordName(),
   })
   .refine((options) => options.ipv4.length + options.ipv6.length > 0, {
     message: 'list at least one edge address in ipv4 or ipv6: the addresses apex hostnames must point to',
@@ -30,40 +25,25 @@ export const optionsSchema = z
 
 export type DnsAddressOptions = z.input<typeof optionsSchema>;
 
-/** `query` that never rejects: a lookup service that throws is still a checker error, not an absent record. */
-async function safeQuery(dns: DnsLookup, name: string, type: 'A' | 'AAAA' | 'CNAME' | 'TXT', signal?: AbortSignal): Promise<DnsAnswer> {
-  try {
-    return await dns.query(name, type, { signal });
-  } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    return { status: 'error', code: typeof code === 'string' ? code : 'EUNKNOWN', message: error instanceof Error ? error.message : String(error) };
-  }
-}
-
-export default definePlugin({
+export default defineVerifier({
   id: 'verify.dns-address',
-  version: '0.1.0',
+  version: '0.2.0',
   kernel: '^0.1.0',
   options: optionsSchema,
-  describe: (options) => ({
-    verificationMethods: [
-      {
-        method: 'dns-address',
-        title: 'A/AAAA records (apex)',
-        challenge: ({ hostname, token }) => expectedRecords(options, hostname, token),
+  methods: [
+    {
+      method: 'dns-address',
+      title: 'A/AAAA records (apex)',
+      challenge: ({ hostname, token }, options) => expectedRecords(options, hostname, token),
+      async check({ hostname, token, options, dns, signal }) {
+        const [a, aaaa, txt] = await Promise.all([
+          dns.query(hostname, 'A', { signal }),
+          dns.query(hostname, 'AAAA', { signal }),
+          dns.query(`${options.recordName}.${hostname}`, 'TXT', { signal }),
+        ]);
+        const cname = shouldAskCname(a, aaaa) ? await dns.query(hostname, 'CNAME', { signal }) : undefined;
+        return decide({ a, aaaa, cname, txt }, options, hostname, token);
       },
-    ],
-  }),
-  apply({ hooks, services, options }) {
-    hooks.verify.for('dns-address').tapPromise('verify.dns-address', async ({ hostname, token, signal }) => {
-      const host = normaliseHost(hostname);
-      const [a, aaaa, txt] = await Promise.all([
-        safeQuery(services.dns, host, 'A', signal),
-        safeQuery(services.dns, host, 'AAAA', signal),
-        safeQuery(services.dns, `${options.recordName}.${host}`, 'TXT', signal),
-      ]);
-      const cname = shouldAskCname(a, aaaa) ? await safeQuery(services.dns, host, 'CNAME', signal) : undefined;
-      return decide({ a, aaaa, cname, txt }, options, host, token);
-    });
-  },
+    },
+  ],
 });

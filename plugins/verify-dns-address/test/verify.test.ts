@@ -65,7 +65,7 @@ describe('verify.dns-address against a real DNS server', () => {
     });
   });
 
-  it('follows an alias inside the zone to its addresses, and names an alias that leads nowhere it can see', async () => {
+  it('follows an alias to its addresses, names an alias to a name that does not exist, and errs when the target cannot be looked up', async () => {
     const host = { hostname: 'www.shop.test', token: 'tok-1' };
     const wwwTxt = { ...txt, name: '_portico-challenge.www.shop.test' };
     await withRecords(
@@ -74,10 +74,17 @@ describe('verify.dns-address against a real DNS server', () => {
         expect((await dns.kernel.verify('dns-address', host)).status).toBe('verified');
       },
     );
+    // The target does not exist (authoritative NXDOMAIN from its zone): a wrong turn, a mismatch.
+    await withRecords([{ name: 'www.shop.test', type: 'CNAME', values: ['old.host.test'] }, wwwTxt], async () => {
+      const result = await dns.kernel.verify('dns-address', host);
+      expect(result).toMatchObject({ status: 'mismatch', found: ['old.host.test'] });
+      expect(result.message).toContain('www.shop.test is a CNAME to old.host.test');
+    });
+    // The target's zone cannot be found (no nameserver answers for it): Portico could not tell, an error.
     await withRecords([{ name: 'www.shop.test', type: 'CNAME', values: ['old.host.example'] }, wwwTxt], async () => {
       const result = await dns.kernel.verify('dns-address', host);
-      expect(result).toMatchObject({ status: 'mismatch', found: ['old.host.example'] });
-      expect(result.message).toContain('www.shop.test is a CNAME to old.host.example');
+      expect(result.status).toBe('error');
+      expect(result.message).toContain('ENOZONE');
     });
   });
 

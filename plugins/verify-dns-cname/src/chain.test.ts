@@ -1,6 +1,6 @@
 import type { CnameChain, DnsAnswer, DnsLookup } from '@portico/kernel';
 import { describe, expect, it } from 'vitest';
-import { followChain, safeQuery } from './chain.ts';
+import { followChain } from './chain.ts';
 import { MAX_CHAIN } from './check-routing.ts';
 
 type Table = Record<string, DnsAnswer>;
@@ -59,10 +59,10 @@ describe('followChain, hop by hop', () => {
     expect(evidence.kind === 'chain' && evidence.chain.at(-1)).toBe(target);
   });
 
-  it('ends the chain at a hop the servers refuse or whose zone does not exist, and errs on anything else', async () => {
-    for (const code of ['EREFUSED', 'ENOZONE']) {
+  it('errs at a hop that cannot be looked up, REFUSED and ENOZONE included: the chain is not known to end there', async () => {
+    for (const code of ['EREFUSED', 'ENOZONE', 'EINCONSISTENT']) {
       const { dns } = fakeDns({ 'shop.example.com CNAME': cname('a.example'), 'a.example CNAME': { status: 'error', code, message: code } });
-      expect(await followChain(dns, 'shop.example.com', target)).toEqual({ kind: 'chain', chain: ['a.example'], unfollowable: code });
+      expect(await followChain(dns, 'shop.example.com', target)).toEqual({ kind: 'error', chain: ['a.example'], name: 'a.example', type: 'CNAME', code, message: code });
     }
     const { dns } = fakeDns({
       'shop.example.com CNAME': cname('a.example'),
@@ -139,19 +139,13 @@ describe('followChain with resolveChain', () => {
   });
 });
 
-describe('safeQuery', () => {
-  it('turns a lookup that throws into an error answer', async () => {
+describe('followChain with a lookup that throws', () => {
+  it('reports the failure as error evidence', async () => {
     const dns: DnsLookup = {
       query: async () => {
         throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
       },
     };
-    expect(await safeQuery(dns, 'x.example', 'CNAME')).toEqual({ status: 'error', code: 'ECONNRESET', message: 'socket hang up' });
-    const odd: DnsLookup = {
-      query: async () => {
-        throw 'nope';
-      },
-    };
-    expect(await safeQuery(odd, 'x.example', 'A')).toEqual({ status: 'error', code: 'EUNKNOWN', message: 'nope' });
+    expect(await followChain(dns, 'shop.example.com', target)).toMatchObject({ kind: 'error', code: 'ECONNRESET', message: 'socket hang up' });
   });
 });

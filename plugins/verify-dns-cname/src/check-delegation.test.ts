@@ -53,6 +53,8 @@ describe('decideDelegation', () => {
     const result = decide({ status: 'error', code: 'ESERVFAIL', message: 'queryCname ESERVFAIL' });
     expect(result.status).toBe('error');
     expect(result.message).toContain('ESERVFAIL');
-    expect(result.message).toMatch(/not proof that the record is missing/);
+    for (const code of ['ETIMEOUT', 'EREFUSED', 'ENOTAUTH', 'ENOZONE', 'EINCONSISTENT']) {
+      expect(decide({ status: 'error', code, message: code }).status, code).toBe('error');
+    }
   });
 });

@@ -1,5 +1,5 @@
-import type { DnsAnswer, ExpectedRecord, VerifyResult } from '@portico/kernel';
-import { NOT_PROOF, PROPAGATION_HINT, normaliseHost } from './names.ts';
+import { lookupFailed, type DnsAnswer, type ExpectedRecord, type VerifyResult } from '@portico/kernel';
+import { PROPAGATION_HINT, normaliseHost } from './names.ts';
 
 /**
  * The `dns-cname` proof (ownership by delegation): `<recordName>.<hostname>  CNAME  <token>.<verifyDomain>`.
@@ -55,10 +55,6 @@ export function decideDelegation(answer: DnsAnswer, expected: ExpectedRecord, ve
           `so remove any others there); ${PROPAGATION_HINT}.`,
       };
     case 'error':
-      return {
-        ...base,
-        status: 'error',
-        message: `Could not look up the CNAME record at ${expected.name} (${answer.code}: ${answer.message}). ${NOT_PROOF}`,
-      };
+      return lookupFailed(base.expected, `the CNAME record at ${expected.name}`, answer);
   }
 }

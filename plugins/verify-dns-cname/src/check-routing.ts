@@ -1,5 +1,5 @@
-import type { ExpectedRecord, VerifyResult } from '@portico/kernel';
-import { NOT_PROOF, PROPAGATION_HINT, fillTemplate, matchesTemplate, normaliseHost } from './names.ts';
+import { lookupFailed, type ExpectedRecord, type VerifyResult } from '@portico/kernel';
+import { PROPAGATION_HINT, fillTemplate, matchesTemplate, normaliseHost } from './names.ts';
 
 /** Longest CNAME chain followed from the hostname (the limit common resolvers use is about the same). */
 export const MAX_CHAIN = 8;
@@ -14,11 +14,8 @@ export function routingRecord(canonicalHost: string, hostname: string, token: st
 
 /** What following the hostname's CNAME records showed (see `followChain`). Names are normalised. */
 export type RoutingEvidence =
-  /**
-   * The CNAME targets from the hostname on, in order (at least one). The chain ends at the last one: it has no
-   * CNAME, is the expected host, or (`unfollowable`) the DNS servers refuse to answer for it.
-   */
-  | { kind: 'chain'; chain: string[]; unfollowable?: string }
+  /** The CNAME targets from the hostname on, in order (at least one). The last one has no CNAME or is the expected host. */
+  | { kind: 'chain'; chain: string[] }
   /** The hostname has no CNAME: it does not exist, or exists without CNAME, A and AAAA records. */
   | { kind: 'absent'; status: 'nxdomain' | 'nodata' }
   /** The hostname has address records instead of a CNAME. */
@@ -54,14 +51,11 @@ export function decideRouting(evidence: RoutingEvidence, expected: ExpectedRecor
       const last = chain[chain.length - 1];
       const route = chain.length === 1 ? `${host} points to ${last}` : `${host} points to ${last} (${arrows(host, chain)})`;
       const earlier = chain.some((hop) => matchesTemplate(canonicalHost, hop)) ? ' (perhaps the target from an earlier attempt)' : '';
-      const unfollowable = evidence.unfollowable
-        ? `; Portico's DNS servers would not answer for ${last} (${evidence.unfollowable}), so the chain cannot be followed further`
-        : '';
       return {
         ...base,
         status: 'mismatch',
         found: [...chain],
-        message: `${route}, not ${target}${earlier}${unfollowable}. ${change}, then check again.`,
+        message: `${route}, not ${target}${earlier}. ${change}, then check again.`,
       };
     }
     case 'address': {
@@ -98,12 +92,8 @@ export function decideRouting(evidence: RoutingEvidence, expected: ExpectedRecor
           `${target}. ${change}; the check will be retried automatically.`,
       };
     case 'error': {
-      const after = evidence.chain.length > 0 ? `, after following ${arrows(host, evidence.chain)}` : '';
-      return {
-        ...base,
-        status: 'error',
-        message: `Could not look up the ${evidence.type} records of ${evidence.name} (${evidence.code}: ${evidence.message})${after}. ${NOT_PROOF}`,
-      };
+      const after = evidence.chain.length > 0 ? ` (after following ${arrows(host, evidence.chain)})` : '';
+      return lookupFailed(base.expected, `the ${evidence.type} records of ${evidence.name}${after}`, { status: 'error', code: evidence.code, message: evidence.message });
     }
   }
 }

@@ -1,15 +1,14 @@
-import { definePlugin, z, type VerificationMethodDescriptor } from '@portico/kernel';
-import { followChain, safeQuery } from './chain.ts';
+import { defineVerifier, verifierOptions, z, type VerifierMethod } from '@portico/kernel';
+import { followChain } from './chain.ts';
 import { decideDelegation, delegationRecord } from './check-delegation.ts';
 import { decideRouting, routingRecord } from './check-routing.ts';
-import { TOKEN_PLACEHOLDER, normaliseHost } from './names.ts';
+import { TOKEN_PLACEHOLDER } from './names.ts';
 
-export { followChain, safeQuery } from './chain.ts';
+export { followChain } from './chain.ts';
 export { decideDelegation, delegationRecord } from './check-delegation.ts';
 export { MAX_CHAIN, decideRouting, routingRecord } from './check-routing.ts';
 export type { RoutingEvidence } from './check-routing.ts';
 
-const LABEL = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/;
 /** At least two labels, lower case, no trailing dot. */
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)+$/;
 
@@ -23,15 +22,9 @@ export const optionsSchema = z.object({
     .refine((list) => new Set(list).size === list.length, { message: 'list each method once' })
     .default([...METHODS]),
   /** dns-cname: the label in front of the hostname where the CNAME lives. */
-  recordName: z
-    .string()
-    .regex(LABEL, { message: "must be one DNS label: 1-63 lower-case letters, digits, '-' or '_', not starting or ending with '-'" })
-    .default('_portico-challenge'),
+  recordName: verifierOptions.recordName(),
   /** dns-cname: the domain (under the operator's control) the CNAME points into: `<token>.<verifyDomain>`. */
-  verifyDomain: z
-    .string()
-    .regex(HOSTNAME, { message: 'must be a lower-case hostname of at least two labels, without a trailing dot (verify.saas.example)' })
-    .default('verify.portico.invalid'),
+  verifyDomain: verifierOptions.hostname().default('verify.portico.invalid'),
   /** cname-routing: the per-domain target the hostname must CNAME to, with `{token}` in it. */
   canonicalHost: z
     .string()
@@ -49,40 +42,30 @@ export const optionsSchema = z.object({
 export type DnsCnameOptions = z.input<typeof optionsSchema>;
 type Options = z.output<typeof optionsSchema>;
 
-function methods(options: Options): VerificationMethodDescriptor[] {
-  const all: VerificationMethodDescriptor[] = [
+function methods(options: Options): VerifierMethod<Options>[] {
+  const all: VerifierMethod<Options>[] = [
     {
       method: 'dns-cname',
       title: 'CNAME record',
       challenge: ({ hostname, token }) => [delegationRecord(options, hostname, token)],
+      check: async ({ expected: [expected], dns, signal }) =>
+        decideDelegation(await dns.query(expected.name, 'CNAME', { signal }), expected, options.verifyDomain),
     },
     {
       method: 'cname-routing',
       title: 'CNAME to the platform',
       challenge: ({ hostname, token }) => [routingRecord(options.canonicalHost, hostname, token)],
+      check: async ({ expected: [expected], dns, signal }) =>
+        decideRouting(await followChain(dns, expected.name, expected.value, signal), expected, options.canonicalHost),
     },
   ];
-  return all.filter((descriptor) => options.methods.includes(descriptor.method as Options['methods'][number]));
+  return all.filter((method) => options.methods.includes(method.method as Options['methods'][number]));
 }
 
-export default definePlugin({
+export default defineVerifier({
   id: 'verify.dns-cname',
-  version: '0.1.0',
+  version: '0.2.0',
   kernel: '^0.1.0',
   options: optionsSchema,
-  describe: (options) => ({ verificationMethods: methods(options) }),
-  apply({ hooks, services, options }) {
-    if (options.methods.includes('dns-cname')) {
-      hooks.verify.for('dns-cname').tapPromise('verify.dns-cname', async ({ hostname, token, signal }) => {
-        const expected = delegationRecord(options, hostname, token);
-        return decideDelegation(await safeQuery(services.dns, expected.name, 'CNAME', signal), expected, options.verifyDomain);
-      });
-    }
-    if (options.methods.includes('cname-routing')) {
-      hooks.verify.for('cname-routing').tapPromise('verify.dns-cname', async ({ hostname, token, signal }) => {
-        const expected = routingRecord(options.canonicalHost, normaliseHost(hostname), token);
-        return decideRouting(await followChain(services.dns, expected.name, expected.value, signal), expected, options.canonicalHost);
-      });
-    }
-  },
+  methods,
 });

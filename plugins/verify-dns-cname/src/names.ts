@@ -20,6 +20,3 @@ export function matchesTemplate(template: string, host: string): boolean {
 /** How users are told a new record may take to show up; Portico keeps checking meanwhile. */
 export const PROPAGATION_HINT =
   'DNS changes usually appear within a few minutes but can take up to 48 hours at some providers; Portico keeps checking';
-
-/** The closing sentence of every `error` result: a checker failure is never taken as the record's absence. */
-export const NOT_PROOF = 'This is not proof that the record is missing; the check will be retried automatically.';

@@ -115,12 +115,31 @@ describe('verify.dns-cname against a real DNS server', () => {
       );
     });
 
-    it('reports a CNAME to an old host the servers do not serve as mismatch, with the fix', async () => {
+    it('reports a CNAME to an old host that does not exist (authoritative NXDOMAIN) as mismatch, with the fix', async () => {
+      await withRecords([{ name: 'www.shop.test', type: 'CNAME', values: ['old.host.test'] }], async () => {
+        const result = await dns.kernel.verify('cname-routing', input);
+        expect(result).toMatchObject({ status: 'mismatch', found: ['old.host.test'] });
+        expect(result.message).toMatch(/^www\.shop\.test points to old\.host\.test, not tok-1\.edge\.saas\.test/);
+        expect(result.message).toContain('Change the CNAME record of www.shop.test at your DNS provider to tok-1.edge.saas.test');
+      });
+    });
+
+    it('reports a CNAME into a zone that cannot be looked up (ENOZONE, REFUSED) as error, not mismatch', async () => {
       await withRecords([{ name: 'www.shop.test', type: 'CNAME', values: ['old.host.example'] }], async () => {
         const result = await dns.kernel.verify('cname-routing', input);
-        expect(result).toMatchObject({ status: 'mismatch', found: ['old.host.example'] });
-        expect(result.message).toMatch(/^www\.shop\.test points to old\.host\.example, not tok-1\.edge\.saas\.test/);
-        expect(result.message).toContain('Change the CNAME record of www.shop.test at your DNS provider to tok-1.edge.saas.test');
+        expect(result.status).toBe('error');
+        expect(result.found).toBeUndefined();
+        expect(result.message).toContain('ENOZONE');
+      });
+      await withRecords([{ name: 'www.shop.test', type: 'CNAME', values: ['lb.saas.test'] }], async () => {
+        await dns.breakDns('refused');
+        try {
+          const result = await dns.kernel.verify('cname-routing', input);
+          expect(result.status).toBe('error');
+          expect(result.message).toContain('EREFUSED');
+        } finally {
+          await dns.restoreDns();
+        }
       });
     });
 

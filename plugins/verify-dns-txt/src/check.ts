@@ -1,4 +1,4 @@
-import type { DnsAnswer, ExpectedRecord, VerifyResult } from '@portico/kernel';
+import { lookupFailed, type DnsAnswer, type ExpectedRecord, type VerifyResult } from '@portico/kernel';
 
 /** Every value this method publishes starts with this; the per-domain token follows it. */
 export const VALUE_PREFIX = 'portico-verification=';
@@ -16,7 +16,7 @@ export function expectedRecord(recordName: string, hostname: string, token: stri
 /**
  * Decide a verification from the authoritative answer for the expected record's name: the expected value among
  * the TXT values → verified; other values only → mismatch (the name exists for this proof alone); no name or no
- * TXT → missing; a failed lookup → error, never missing.
+ * TXT → missing; a failed lookup (nameservers that disagree included) → error, never missing.
  *
  * Values are compared after trimming whitespace and one pair of surrounding double quotes (pasted quotes are a
  * common mistake that some providers store literally); the prefix is matched case-insensitively, the token
@@ -59,13 +59,8 @@ export function decide(answer: DnsAnswer, expected: ExpectedRecord): VerifyResul
           `${expected.value}; ${PROPAGATION_HINT}.`,
       };
     case 'error':
-      return {
-        ...base,
-        status: 'error',
-        message:
-          `Could not look up the TXT record at ${expected.name} (${answer.code}: ${answer.message}). ` +
-          'This is not proof that the record is missing; the check will be retried automatically.',
-      };
+      // Timeouts, REFUSED, SERVFAIL, nameservers that disagree: Portico could not tell, the customer did nothing wrong.
+      return lookupFailed([expected], `the TXT record at ${expected.name}`, answer);
   }
 }
 

@@ -4,4 +4,4 @@ import dnsTxt from '../src/index.ts';
 /** A kernel with dns.memory serving on an ephemeral port and verify.dns-txt asking it. */
 export type TestDns = MemoryDnsHarness;
 export const startTestDns = (options: { id: string; zone: string; recordName?: string }): Promise<TestDns> =>
-  startMemoryDnsHarness({ id: options.id, zones: [options.zone], plugins: [{ plugin: dnsTxt, options: options.recordName ? { recordName: options.recordName } : {} }] });
+  startMemoryDnsHarness({ lookup: 'authoritative', id: options.id, zones: [options.zone], plugins: [{ plugin: dnsTxt, options: options.recordName ? { recordName: options.recordName } : {} }] });

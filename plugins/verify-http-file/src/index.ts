@@ -1,4 +1,4 @@
-import { definePlugin, z, type DnsAnswer, type DnsLookup } from '@portico/kernel';
+import { defineVerifier, z } from '@portico/kernel';
 import { MAX_REDIRECTS, chooseAddress, decideFetch, expectedRecord, type Served } from './check.ts';
 import { fetchPinned } from './fetch.ts';
 
@@ -29,43 +29,32 @@ const served = (options: z.output<typeof optionsSchema>): Served => ({
   port: options.port ?? (options.scheme === 'https' ? 443 : 80),
 });
 
-/** `query` that never rejects: a lookup service that throws is still a checker error. */
-async function safeQuery(dns: DnsLookup, name: string, type: 'A' | 'AAAA', signal?: AbortSignal): Promise<DnsAnswer> {
-  try {
-    return await dns.query(name, type, { signal });
-  } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    return { status: 'error', code: typeof code === 'string' ? code : 'EUNKNOWN', message: error instanceof Error ? error.message : String(error) };
-  }
-}
-
-export default definePlugin({
+export default defineVerifier({
   id: 'verify.http-file',
-  version: '0.1.0',
+  version: '0.2.0',
   kernel: '^0.1.0',
   options: optionsSchema,
-  describe: (options) => ({
-    verificationMethods: [
-      { method: 'http-file', title: 'File on your web server', challenge: ({ hostname, token }) => [expectedRecord(served(options), hostname, token)] },
-    ],
-  }),
-  apply({ hooks, services, options }) {
-    hooks.verify.for('http-file').tapPromise('verify.http-file', async ({ hostname, token, signal }) => {
-      const expected = expectedRecord(served(options), hostname, token);
-      const url = new URL(expected.name);
-      // Resolved through Portico's DNS service, not the OS, and connected to exactly the address checked here.
-      const [a, aaaa] = await Promise.all([safeQuery(services.dns, url.hostname, 'A', signal), safeQuery(services.dns, url.hostname, 'AAAA', signal)]);
-      const destination = chooseAddress({ a, aaaa }, expected, options.allowPrivateAddresses);
-      if (destination.kind === 'result') return destination.result;
-      const outcome = await fetchPinned({
-        url,
-        address: destination.address,
-        timeoutMs: options.timeoutMs,
-        maxBytes: options.maxBytes,
-        maxRedirects: MAX_REDIRECTS,
-        signal,
-      });
-      return decideFetch(outcome, expected, { address: destination.address, maxBytes: options.maxBytes });
-    });
-  },
+  methods: [
+    {
+      method: 'http-file',
+      title: 'File on your web server',
+      challenge: ({ hostname, token }, options) => [expectedRecord(served(options), hostname, token)],
+      async check({ expected: [expected], options, dns, signal }) {
+        const url = new URL(expected.name);
+        // Resolved through Portico's DNS service, not the OS, and connected to exactly the address checked here.
+        const [a, aaaa] = await Promise.all([dns.query(url.hostname, 'A', { signal }), dns.query(url.hostname, 'AAAA', { signal })]);
+        const destination = chooseAddress({ a, aaaa }, expected, options.allowPrivateAddresses);
+        if (destination.kind === 'result') return destination.result;
+        const outcome = await fetchPinned({
+          url,
+          address: destination.address,
+          timeoutMs: options.timeoutMs,
+          maxBytes: options.maxBytes,
+          maxRedirects: MAX_REDIRECTS,
+          signal,
+        });
+        return decideFetch(outcome, expected, { address: destination.address, maxBytes: options.maxBytes });
+      },
+    },
+  ],
 });

@@ -16,7 +16,7 @@ export interface TestWeb extends MemoryDnsHarness {
 export async function startTestWeb(options: { id: string; zone: string; site: TestSite; plugin?: HttpFileOptions }): Promise<TestWeb> {
   const { site, zone } = options;
   const plugin = { plugin: httpFile, options: { port: site.port, allowPrivateAddresses: true, timeoutMs: 2000, ...options.plugin } };
-  const harness = await startMemoryDnsHarness({ id: options.id, zones: [zone], plugins: [plugin] });
+  const harness = await startMemoryDnsHarness({ lookup: 'authoritative', id: options.id, zones: [zone], plugins: [plugin] });
 
   const point = (hostname: string, addresses: string[]) => {
     const sets = (['A', 'AAAA'] as const).map((type): RecordSet => ({

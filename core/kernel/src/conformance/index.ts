@@ -10,8 +10,8 @@
  */
 export { dnsProviderConformance } from './dns-provider.ts';
 export type { DnsProviderConformanceContext, DnsProviderConformanceOptions } from './dns-provider.ts';
-export { verifierConformance } from './verifier.ts';
-export type { VerifierConformanceContext, VerifierConformanceOptions } from './verifier.ts';
+export { VERIFIER_DNS_FAULTS, verifierConformance } from './verifier.ts';
+export type { VerifierConformanceContext, VerifierConformanceOptions, VerifierDnsFault } from './verifier.ts';
 export { createRecordingLogger, createTestKernel, createTestServices } from './test-services.ts';
 export type { LogLine, TestKernelOptions, TestServices, TestServicesOverrides } from './test-services.ts';
 export { edgeTargetConformance } from './edge-target.ts';

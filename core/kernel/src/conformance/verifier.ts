@@ -5,6 +5,28 @@ import type { VerifyResult } from '../hooks.ts';
 import type { Kernel } from '../kernel.ts';
 import type { ExpectedRecord } from '../records.ts';
 
+/**
+ * Ways a verifier's DNS can fail, each a checker failure that must come back as `error` (never `missing` or
+ * `mismatch`):
+ * - `unreachable`: nothing answers at the servers' address; `timeout`: the zone's nameservers never answer;
+ * - `refused` / `servfail`: they answer REFUSED / SERVFAIL;
+ * - `not-authoritative`: they answer without the AA bit; `referral`: they send the question elsewhere;
+ * - `inconsistent`: the zone's nameservers disagree (one has the records, another not);
+ * - `lookup-throws`: the DNS lookup service itself rejects.
+ */
+export type VerifierDnsFault = 'unreachable' | 'timeout' | 'refused' | 'servfail' | 'not-authoritative' | 'referral' | 'inconsistent' | 'lookup-throws';
+
+export const VERIFIER_DNS_FAULTS: readonly VerifierDnsFault[] = [
+  'unreachable',
+  'timeout',
+  'refused',
+  'servfail',
+  'not-authoritative',
+  'referral',
+  'inconsistent',
+  'lookup-throws',
+];
+
 export interface VerifierConformanceContext {
   /** A kernel with the verifier's plugin registered (its `describe.verificationMethods` included). */
   kernel: Kernel;
@@ -12,8 +34,12 @@ export interface VerifierConformanceContext {
   publish(records: ExpectedRecord[]): Promise<void>;
   /** Take them away again. */
   unpublish(records: ExpectedRecord[]): Promise<void>;
-  /** Make the verifier's DNS fail (point it at a dead server, stop the server…). */
-  breakDns(): Promise<void>;
+  /**
+   * Make the verifier's DNS fail, the way `fault` says when the context can (`@portico/dns-memory/testing` can
+   * do each); a context that cannot must still make DNS fail somehow (a dead server, say). Without `fault`:
+   * any failure.
+   */
+  breakDns(fault?: VerifierDnsFault): Promise<void>;
   restoreDns(): Promise<void>;
   teardown?: () => Promise<void>;
 }
@@ -145,6 +171,23 @@ export function verifierConformance(options: VerifierConformanceOptions): void {
       } finally {
         await context().restoreDns();
       }
+    }, timeoutMs);
+
+    // A failure of the checker is never the customer's miss: with the proof published, every kind of DNS failure
+    // still answers `error`, and the proof is verified again once DNS works.
+    it.each(VERIFIER_DNS_FAULTS)('with the proof published, a DNS failure (%s) is error, never missing or mismatch', async (fault) => {
+      const { input, challenge } = fresh();
+      await withPublished(challenge, async () => {
+        await context().breakDns(fault);
+        try {
+          const result = await context().kernel.verify(method, input);
+          expectWellFormed(result, challenge);
+          expect(result.status).toBe('error');
+        } finally {
+          await context().restoreDns();
+        }
+        expect((await context().kernel.verify(method, input)).status).toBe('verified');
+      });
     }, timeoutMs);
 
     it('accepts an input with extra fields it does not know', async () => {

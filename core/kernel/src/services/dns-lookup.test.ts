@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDnsLookup } from './dns-lookup.ts';
 
 /**
- * A tiny authoritative DNS server on loopback, answering from a table. Hand-encoded (RFC 1035 §4) so the
- * kernel needs no DNS library: enough of the wire format for A, AAAA, CNAME, NS and TXT answers.
+ * A tiny authoritative DNS server on loopback, answering from a table. Hand-encoded (RFC 1035 §4), so the test
+ * does not share the lookup's DNS library: enough of the wire format for A, AAAA, CNAME, NS and TXT answers.
  */
 const TYPES: Record<number, string> = { 1: 'A', 2: 'NS', 5: 'CNAME', 16: 'TXT', 28: 'AAAA' };
 const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 };
@@ -135,6 +135,23 @@ describe('createDnsLookup against a DNS server on loopback', () => {
     expect(await query).toMatchObject({ status: 'error', code: 'ECANCELLED' });
     onSilentMessage = () => {};
     expect(await lookup().query('www.example.test', 'A', { signal: AbortSignal.abort() })).toMatchObject({ code: 'ECANCELLED' });
+  });
+
+  it('asks again without EDNS when a server rejects it (FORMERR)', async () => {
+    const old = await listen((socket, message, port, address) => {
+      // An old server: any additional record (the EDNS OPT) is a format error.
+      const formerr = Buffer.from(message.subarray(0, 12));
+      formerr.writeUInt16BE(0x8001, 2);
+      formerr.writeUInt16BE(0, 4);
+      formerr.writeUInt16BE(0, 10);
+      socket.send(message.readUInt16BE(10) > 0 ? formerr : respond(message, zone), port, address);
+    });
+    try {
+      const answer = await createDnsLookup({ servers: [old.server], timeoutMs: 1000, tries: 1 }).query('www.example.test', 'A');
+      expect(answer).toEqual({ status: 'found', values: ['192.0.2.1', '192.0.2.2'] });
+    } finally {
+      old.socket.close();
+    }
   });
 
   it('refuses a server that is not an IP address', () => {

@@ -1,5 +1,8 @@
-import { Resolver } from 'node:dns/promises';
 import type { DnsAnswer, DnsLookup } from '../services.ts';
+import { classifyRecursive, isAskable, normaliseHost } from './interpret.ts';
+import { exchange, parseServer, type Server } from './wire.ts';
+
+export { normaliseHost } from './interpret.ts';
 
 export interface DnsLookupOptions {
   /** Servers to ask, as IP addresses with optional port: `192.0.2.53`, `127.0.0.1:5353`, `[2001:db8::53]:53`. */
@@ -12,66 +15,52 @@ export interface DnsLookupOptions {
 
 export type QueryType = Parameters<DnsLookup['query']>[1];
 
-/** How one question is put to servers; shared by `createDnsLookup` and `createAuthoritativeLookup`. */
+/** How one question is put to servers that recurse (or are authoritative already). */
 export interface AskOptions {
-  servers: string[];
+  servers: Server[];
   timeoutMs: number;
   tries: number;
   signal?: AbortSignal;
 }
 
-const ask: Record<QueryType, (resolver: Resolver, name: string) => Promise<string[]>> = {
-  A: (resolver, name) => resolver.resolve4(name),
-  AAAA: (resolver, name) => resolver.resolve6(name),
-  CNAME: async (resolver, name) => (await resolver.resolveCname(name)).map(normaliseHost),
-  NS: async (resolver, name) => (await resolver.resolveNs(name)).map(normaliseHost),
-  // A TXT record arrives as its character-strings (255 bytes each); the value is their concatenation.
-  TXT: async (resolver, name) => (await resolver.resolveTxt(name)).map((chunks) => chunks.join('')),
-};
-
-/** Lower case, no trailing dot: the form every name takes in a `DnsAnswer` and in comparisons. */
-export function normaliseHost(host: string): string {
-  return host.toLowerCase().replace(/\.$/, '');
-}
-
 /**
- * Asks `servers` one question and maps the outcome to the tri-state `DnsAnswer`. Never rejects: every failure
- * becomes `{ status: 'error', code }`.
+ * Asks `servers` one question (RD set), each in turn until one answers, and reads the reply as a stub resolver
+ * does: the records at the end of the CNAME chain in the answer, no AA bit required. Never rejects: every
+ * failure becomes `{ status: 'error', code }` (the first server's code when all fail).
  */
 export async function answer(name: string, type: QueryType, { servers, timeoutMs, tries, signal }: AskOptions): Promise<DnsAnswer> {
-  if (signal?.aborted) return { status: 'error', code: 'ECANCELLED', message: `DNS query for ${name} ${type} was cancelled` };
-  // One resolver per query: cancel() cancels everything pending on a resolver, not just this query.
-  const resolver = new Resolver({ timeout: timeoutMs, tries });
-  const cancel = () => resolver.cancel();
-  signal?.addEventListener('abort', cancel, { once: true });
-  try {
-    resolver.setServers(servers);
-    const values = await ask[type](resolver, name);
-    return values.length > 0 ? { status: 'found', values } : { status: 'nodata' };
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (code === 'ENOTFOUND') return { status: 'nxdomain' };
-    if (code === 'ENODATA') return { status: 'nodata' };
-    return {
-      status: 'error',
-      code: typeof code === 'string' ? code : 'EUNKNOWN',
-      message: err instanceof Error ? err.message : String(err),
-    };
-  } finally {
-    signal?.removeEventListener('abort', cancel);
+  const qname = normaliseHost(name);
+  if (!isAskable(qname)) return { status: 'error', code: 'EBADNAME', message: `"${name}" is not a domain name` };
+  const failures: Array<{ code: string; message: string }> = [];
+  for (const server of servers) {
+    if (signal?.aborted) return { status: 'error', code: 'ECANCELLED', message: `DNS query for ${name} ${type} was cancelled` };
+    const reply = await exchange(server, qname, type, { timeoutMs, tries, recursionDesired: true, signal });
+    const outcome = reply.kind === 'failure' ? { status: 'error' as const, code: reply.code, message: reply.message } : classifyRecursive(reply.packet, qname, type);
+    if (outcome.status === 'found') return { status: 'found', values: outcome.values };
+    if (outcome.status === 'nxdomain' || outcome.status === 'nodata') return { status: outcome.status };
+    if (outcome.status !== 'error') continue;
+    if (outcome.code === 'ECANCELLED') return { status: 'error', code: outcome.code, message: outcome.message };
+    failures.push({ code: outcome.code, message: `${server.label} ${outcome.code}: ${outcome.message}` });
   }
+  if (failures.length === 0) return { status: 'error', code: 'ENOADDRESS', message: `No server to ask about ${name} ${type}` };
+  return { status: 'error', code: failures[0].code, message: `${type} ${qname}: ${failures.map((f) => f.message).join('; ')}` };
 }
 
 /**
- * A `DnsLookup` asking the given servers directly (no system resolver, no cache), so a verifier sees what the
- * authoritative servers say now. Never rejects: every failure becomes `{ status: 'error', code }`.
+ * A `DnsLookup` asking the given servers directly (no system resolver, no cache): for the demo and tests, whose
+ * servers answer for the names asked. Never rejects: every failure becomes `{ status: 'error', code }`.
  */
 export function createDnsLookup({ servers, timeoutMs = 2000, tries = 2 }: DnsLookupOptions): DnsLookup {
   if (!Array.isArray(servers) || servers.length === 0) throw new TypeError('createDnsLookup: servers must list at least one server');
-  // Fails early (ERR_INVALID_IP_ADDRESS) on a hostname instead of at the first query.
-  new Resolver().setServers(servers);
-
+  checkBounds('createDnsLookup', timeoutMs, tries);
+  // Fails early on a hostname instead of at the first query.
+  const parsed = servers.map((server) => parseServer(server));
   return {
-    query: (name, type, { signal } = {}) => answer(name, type, { servers, timeoutMs, tries, signal }),
+    query: (name, type, { signal } = {}) => answer(name, type, { servers: parsed, timeoutMs, tries, signal }),
   };
+}
+
+export function checkBounds(where: string, timeoutMs: number, tries: number): void {
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new TypeError(`${where}: timeoutMs must be a positive whole number of milliseconds`);
+  if (!Number.isInteger(tries) || tries < 1 || tries > 10) throw new TypeError(`${where}: tries must be a whole number from 1 to 10`);
 }

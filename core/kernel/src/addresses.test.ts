@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nonPublicReason } from './addresses.ts';
+import { inAddressRange, nonPublicReason, parseAddressRange, unmapIpv4 } from './addresses.ts';
 
 describe('nonPublicReason', () => {
   it('lets public unicast addresses through', () => {
@@ -56,5 +56,33 @@ describe('nonPublicReason', () => {
 
   it('calls anything else invalid', () => {
     for (const ip of ['localhost', '', '1.2.3', 'fe80::1%eth0']) expect(nonPublicReason(ip)).toBe('invalid');
+  });
+});
+
+describe('address ranges', () => {
+  it('parses CIDRs and single addresses, and refuses anything else', () => {
+    expect(parseAddressRange('10.0.0.0/8')).toEqual({ family: 4, prefix: 8, bytes: [10, 0, 0, 0] });
+    expect(parseAddressRange('192.0.2.7')).toMatchObject({ family: 4, prefix: 32 });
+    expect(parseAddressRange('fd00::/8')).toMatchObject({ family: 6, prefix: 8 });
+    expect(parseAddressRange('::1')).toMatchObject({ family: 6, prefix: 128 });
+    for (const bad of ['10.0.0.0/33', 'fd00::/129', '10.0.0.0/8/1', 'example.com', '10.0.0/8', '', 'fe80::1%eth0/64', '10.0.0.0/x']) {
+      expect(parseAddressRange(bad), bad).toBeUndefined();
+    }
+  });
+
+  it('matches addresses in a range, IPv4-mapped IPv6 as its IPv4 address', () => {
+    const ten = parseAddressRange('10.0.0.0/8')!;
+    expect(inAddressRange('10.255.1.2', ten)).toBe(true);
+    expect(inAddressRange('11.0.0.1', ten)).toBe(false);
+    expect(inAddressRange('::ffff:10.1.2.3', ten)).toBe(true);
+    expect(inAddressRange('fd00::1', ten)).toBe(false);
+    expect(inAddressRange('not an ip', ten)).toBe(false);
+    const ula = parseAddressRange('fd12::/16')!;
+    expect(inAddressRange('fd12:abcd::1', ula)).toBe(true);
+    expect(inAddressRange('fd13::1', ula)).toBe(false);
+    expect(inAddressRange('10.0.0.1', ula)).toBe(false);
+    expect(inAddressRange('10.1.2.3', parseAddressRange('10.1.2.3/8')!)).toBe(true);
+    expect(unmapIpv4('::ffff:7f00:1')).toBe('127.0.0.1');
+    expect(unmapIpv4('2001:db8::1')).toBe('2001:db8::1');
   });
 });
