@@ -5,7 +5,9 @@
  */
 import type { HookMap } from 'tapable';
 import { KernelError } from './errors.ts';
-import type { Hooks, RenderRoutesState, Route } from './hooks.ts';
+import type { Hooks, RenderRoutesState, Route, SuppliedCertificate } from './hooks.ts';
+import { redactPrivateKeys } from './redact.ts';
+import { partitionRoutes, type SkippedRoute } from './routing-check.ts';
 import type { EdgeTarget, Kernel, KernelDescriptors } from './kernel.ts';
 
 type EdgeCalls = Pick<Kernel, 'renderRoutes' | 'deployRoutes' | 'previewDeploy' | 'parseEdgeTarget'>;
@@ -37,33 +39,40 @@ export function createEdgeCalls({ hooks, descriptors, tapped }: Deps): EdgeCalls
     return parsed.data;
   }
 
-  async function render(edge: string, routes: Route[], mode: { deliver: boolean; dryRun?: boolean; target?: EdgeTarget }): Promise<RenderRoutesState> {
+  async function render(edge: string, routes: Route[], mode: { deliver: boolean; dryRun?: boolean; target?: EdgeTarget; certificates?: SuppliedCertificate[] }): Promise<RenderRoutesState & { skipped: SkippedRoute[] }> {
     const hook = tapped(hooks.renderRoutes, edge);
     if (!hook) throw unknownEdge(edge);
-    const { deliver, dryRun, target } = mode;
+    // Renderers only ever see routes that can be served: a malformed one is left out and reported, so one bad
+    // row costs its own route, never the delivery of every other one.
+    const { routes: servable, skipped } = partitionRoutes(routes);
+    const { deliver, dryRun, target, certificates } = mode;
     const parsedTarget = target === undefined ? {} : { target: { id: target.id, options: parseEdgeTarget(edge, target.options) } };
-    const state = await hook.promise({ edge, routes, output: undefined, deliver, ...(dryRun ? { dryRun } : {}), ...parsedTarget });
+    const supplied = certificates?.length ? { certificates } : {};
+    const state = await hook.promise({ edge, routes: servable, output: undefined, deliver, ...(dryRun ? { dryRun } : {}), ...parsedTarget, ...supplied });
     if (state?.output === undefined) {
       throw new KernelError('HOOK_NO_ANSWER', `The plugin answering renderRoutes for "${edge}" returned nothing`, { details: { hook: 'renderRoutes', key: edge } });
     }
-    return state;
+    return { ...state, skipped };
   }
 
   return {
     parseEdgeTarget,
-    async renderRoutes(edge, { routes }) {
-      return (await render(edge, routes, { deliver: false })).output;
+    async renderRoutes(edge, { routes, certificates }) {
+      return (await render(edge, routes, { deliver: false, certificates })).output;
     },
-    async deployRoutes(edge, { routes, target }) {
-      const state = await render(edge, routes, { deliver: true, ...(target ? { target } : {}) });
+    async deployRoutes(edge, { routes, target, certificates }) {
+      const state = await render(edge, routes, { deliver: true, certificates, ...(target ? { target } : {}) });
       if (!state.delivered) {
         throw new KernelError('EDGE_NOT_DELIVERED', `The plugin for edge "${edge}" rendered the routes but delivered nothing`, { details: { edge } });
       }
-      return { output: state.output, delivered: state.delivered };
+      return { output: state.output, delivered: state.delivered, skipped: state.skipped };
     },
-    async previewDeploy(edge, { routes, target }) {
-      const state = await render(edge, routes, { deliver: false, dryRun: true, ...(target ? { target } : {}) });
-      return { output: state.output, ...(state.preview ? { preview: state.preview } : {}) };
+    async previewDeploy(edge, { routes, target, certificates }) {
+      const state = await render(edge, routes, { deliver: false, dryRun: true, certificates, ...(target ? { target } : {}) });
+      // A dry run shows no key material: the output is redacted here, and so is any whole key block left in the diff
+      // (plugins redact both sides before diffing, since a hunk's context can cut a block).
+      const preview = state.preview ? { ...state.preview, diff: redactPrivateKeys(state.preview.diff) } : undefined;
+      return { output: redactPrivateKeys(state.output), ...(preview ? { preview } : {}), skipped: state.skipped };
     },
   };
 }

@@ -64,7 +64,9 @@ export interface VerifyInput {
  * - `verified`: the proof is there;
  * - `mismatch`: a record exists with the wrong value: permanent, not retried automatically (`found` says what);
  * - `missing`: no such record or name: temporary, retried;
- * - `error`: the checker itself failed (timeout, SERVFAIL, refused): temporary, and never proof of absence.
+ * - `error`: the checker itself failed (timeout, SERVFAIL, refused, an answer without authority, nameservers that
+ *   disagree, a thrown check: see `defineVerifier`): temporary, never proof of absence, never the customer's miss;
+ *   its message says Portico could not check.
  */
 export interface VerifyResult {
   status: 'verified' | 'mismatch' | 'missing' | 'error';
@@ -135,6 +137,18 @@ export interface Route {
    * it; a route without it belongs to no tenant (renderers use `default`). Routing never depends on it.
    */
   tenant?: RouteTenant;
+  /**
+   * Portico's ownership challenge of this route's hostname, for a hostname whose ownership is re-confirmed by
+   * fetching `/.well-known/portico-challenge/<token>` from it (the `http-file` method's watch). Once the hostname
+   * points at the edge, that fetch reaches the edge: the edge answers exactly that path with `token` as
+   * `text/plain`, before any redirect or refusal, never forwarding it to the upstream (outcome
+   * `ownership_challenge` of `previewRoute`; path from `ownershipChallengePath`). So the watch passes while the
+   * hostname's DNS points at the edge and fails once it points elsewhere. The token is public (it is what the
+   * customer published). Only on routes of a routed, verified hostname; never on a wildcard route.
+   *
+   * @example { hostname: 'shop.example.com', …, ownershipChallenge: { token: '5f0c…e1' } }
+   */
+  ownershipChallenge?: { token: string };
 }
 
 /** The owner of a route: `{ organization: 'acme', project: 'storefront' }`. */
@@ -155,6 +169,12 @@ export interface DeliveryPreview {
 
 export interface RenderRoutesState {
   edge: string;
+  /**
+   * The routes to render, each one checked by the kernel (`checkRoute` in routing.ts): a malformed route (an
+   * upstream host that is no host, a path that is no path…) never reaches a renderer; the kernel leaves it out and
+   * reports it to the caller (`skipped` of `deployRoutes` / `previewDeploy`), so one bad route never fails a
+   * delivery for every other one.
+   */
   routes: Route[];
   /**
    * The rendered configuration. `undefined` on entry; the edge plugin's tap (stage 0) renders it; later taps
@@ -181,6 +201,29 @@ export interface RenderRoutesState {
    * edge descriptor's `target` schema (`undefined` when the plugin declares none). Delivery taps deliver there.
    */
   target?: { id: string; options: unknown };
+  /**
+   * Certificates Portico obtained itself (`cert.acme`) for hostnames in `routes`, for edges that serve supplied
+   * certificates rather than obtaining their own (Caddy `load_pem`, Traefik `tls.certificates`). Set by the server's
+   * reconcile, one entry per certificate, sorted by first hostname; each covers only hostnames of its own
+   * organization's claim. `privateKeyPem` is unsealed in memory for this render only: a tap must never log it, and a
+   * dry run must redact it (`redactPrivateKeys`) before it shows a diff. Absent or empty: no supplied certificates,
+   * and an edge that obtains certificates itself (on demand) does so for every name.
+   *
+   * @example
+   * [{ hostnames: ['shop.example.com'], certificatePem: '-----BEGIN CERTIFICATE-----…', privateKeyPem: '-----BEGIN PRIVATE KEY-----…', notAfter: new Date('2027-03-01') }]
+   */
+  certificates?: SuppliedCertificate[];
+}
+
+/** A certificate an edge is given to serve (see `RenderRoutesState.certificates`). */
+export interface SuppliedCertificate {
+  /** The names it is served for (its subject alternative names that have routes): `shop.example.com`, `*.shop.example.com`. */
+  hostnames: string[];
+  /** The leaf first, then the intermediates (PEM). */
+  certificatePem: string;
+  /** The leaf's private key (PEM). */
+  privateKeyPem: string;
+  notAfter: Date;
 }
 
 /** The stage edge plugins deliver at: after rendering (0) and any decoration (1–999). */

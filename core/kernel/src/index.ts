@@ -5,6 +5,8 @@
 export { createKernel } from './kernel.ts';
 export type { DnsProviderHandle, EdgeTarget, Kernel, KernelDescriptors, KernelOptions, KernelServices, RegisteredPlugin } from './kernel.ts';
 export { definePlugin, isPlugin } from './define-plugin.ts';
+export { CHECKER_ERROR_NOTE, checkerError, defineVerifier, lookupFailed, neverRejecting, normaliseVerifiedHost, verifierOptions } from './define-verifier.ts';
+export type { VerifierCheckContext, VerifierMethod, VerifierPluginDefinition } from './define-verifier.ts';
 export { KERNEL_ERROR_CODES, KernelError, isKernelError } from './errors.ts';
 export type { KernelErrorCode } from './errors.ts';
 export type { HookCallEvent, HookCallObserver } from './interceptors.ts';
@@ -14,6 +16,12 @@ export { DNS_PROVIDER_ERROR_KINDS, DnsProviderError, isRetryable } from './provi
 export type { DnsProviderErrorKind } from './provider-errors.ts';
 export type { DnsLookupOptions } from './services/dns-lookup.ts';
 export { createAuthoritativeLookup } from './services/authoritative-lookup.ts';
+export { createPublicFetch } from './services/public-fetch.ts';
+export type { PublicFetch, PublicFetchConfig, PublicFetchOptions, PublicFetchOutcome } from './services/public-fetch.ts';
+export { fetchPinned } from './services/pinned-fetch.ts';
+export type { PinnedFetchOptions, PinnedFetchOutcome } from './services/pinned-fetch.ts';
+export { forbiddenUpstream, inAddressRange, nonPublicReason, parseAddressRange, unmapIpv4 } from './addresses.ts';
+export type { AddressRange, ForbiddenUpstream } from './addresses.ts';
 export type { AuthoritativeLookup, AuthoritativeLookupOptions } from './services/authoritative-lookup.ts';
 export { DELIVERY_STAGE, HOOK_NAMES } from './hooks.ts';
 export { defineDnsProvider, DNS_PROVIDER_API_VERSION, SUPPORTED_DNS_PROVIDER_API_VERSIONS } from './dns-provider.ts';
@@ -27,6 +35,7 @@ export { WELL_KNOWN_PROVIDERS } from './well-known-providers.ts';
 export type { WellKnownProvider } from './well-known-providers.ts';
 export type * from './hooks.ts';
 export {
+  checkRoute,
   compareRoutes,
   compileRoutes,
   MAX_BASE_PATH_LENGTH,
@@ -35,16 +44,21 @@ export {
   normaliseHostname,
   normaliseInternalPath,
   offersHttps,
+  OWNERSHIP_CHALLENGE_PATH,
+  ownershipChallengePath,
+  partitionRoutes,
   PATH_ISSUES,
   previewRoute,
   PROTOCOL_HANDLING,
   PROTOCOL_MODES,
   REDIRECT_STATUS,
+  ROUTE_ISSUES,
 } from './routing.ts';
-export type { CompiledRoutes, EdgeAnswer, PathCheck, PathIssue, PreviewInput, PreviewRequest, RoutePreview, RouteRequest } from './routing.ts';
+export type { CompiledRoutes, EdgeAnswer, PathCheck, PathIssue, PreviewInput, PreviewRequest, RouteCheck, RouteIssue, RoutePreview, RouteRequest, SkippedInPreview, SkippedRoute } from './routing.ts';
 export { PLUGIN_BRAND, PLUGIN_ID_PATTERN } from './plugin.ts';
 export type * from './plugin.ts';
 export type * from './services.ts';
 export type * from './records.ts';
 export { z } from 'zod';
 export { unifiedDiff } from './unified-diff.ts';
+export { redactPrivateKeys } from './redact.ts';

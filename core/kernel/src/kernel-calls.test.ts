@@ -170,7 +170,7 @@ describe('deployRoutes', () => {
 
   it('asks the delivery stage to push and reports what it did; renderRoutes never delivers', async () => {
     const kernel = await createTestKernel([{ plugin: edge(true) }]);
-    expect(await kernel.deployRoutes('x', { routes: [route] })).toEqual({ output: { routes: 1 }, delivered: { at: new Date(0), detail: 'pushed' } });
+    expect(await kernel.deployRoutes('x', { routes: [route] })).toEqual({ output: { routes: 1 }, delivered: { at: new Date(0), detail: 'pushed' }, skipped: [] });
     expect(await kernel.renderRoutes('x', { routes: [route] })).toEqual({ routes: 1 });
   });
 
@@ -185,10 +185,10 @@ describe('deployRoutes', () => {
       hooks.renderRoutes.for('x').tap({ name: 'edge.spy', stage: 500 }, (state: RenderRoutesState) => (seen.push(state), state));
     });
     const kernel = await createTestKernel([{ plugin: edge(true) }, { plugin: spy }]);
-    expect(await kernel.previewDeploy('x', { routes: [route] })).toEqual({ output: { routes: 1 }, preview: { changed: true, diff: '+ routes: 1', summary: '1 route would change' } });
+    expect(await kernel.previewDeploy('x', { routes: [route] })).toEqual({ output: { routes: 1 }, preview: { changed: true, diff: '+ routes: 1', summary: '1 route would change' }, skipped: [] });
     expect(seen[0]).toMatchObject({ deliver: false, dryRun: true });
     const plain = await createTestKernel([{ plugin: edge(false) }]);
-    expect(await plain.previewDeploy('x', { routes: [route] })).toEqual({ output: { routes: 1 } });
+    expect(await plain.previewDeploy('x', { routes: [route] })).toEqual({ output: { routes: 1 }, skipped: [] });
   });
 });
 

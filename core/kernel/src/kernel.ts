@@ -13,6 +13,7 @@ import {
   type IssuedCert,
   type ProviderDetection,
   type Route,
+  type SuppliedCertificate,
   type VerifyInput,
   type VerifyResult,
 } from './hooks.ts';
@@ -26,6 +27,8 @@ export type { DnsProviderHandle } from './dns-handle.ts';
 import type { DnsProviderDescriptor, EdgeDescriptor, Plugin, PluginDescriptors, PluginSpec, VerificationMethodDescriptor } from './plugin.ts';
 import type { ExpectedRecord } from './records.ts';
 import type { PluginServices } from './services.ts';
+import type { SkippedRoute } from './routing-check.ts';
+import { createPublicFetch } from './services/public-fetch.ts';
 import { createTapBuffer, type PendingTap } from './tap-buffer.ts';
 
 /** What the kernel is given; each plugin receives these plus its own child logger and `onClose`. */
@@ -82,18 +85,22 @@ export interface Kernel {
   challenge(method: string, input: { hostname: string; token: string }): ExpectedRecord[];
   /** `DNS_PROVIDER_UNKNOWN` when no plugin taps `provider`; `HOOK_NO_ANSWER` when its tap returns nothing. */
   applyRecords(provider: string, input: ApplyRecordsInput): Promise<ApplyRecordsResult>;
-  /** The rendered config. `EDGE_UNKNOWN` when no plugin taps `edge`; `HOOK_NO_ANSWER` when none renders. */
-  renderRoutes(edge: string, input: { routes: Route[] }): Promise<unknown>;
+  /**
+   * The rendered config. `EDGE_UNKNOWN` when no plugin taps `edge`; `HOOK_NO_ANSWER` when none renders. Every edge
+   * call leaves malformed routes out (`checkRoute`) instead of failing; `deployRoutes` and `previewDeploy` list them
+   * as `skipped` (use `partitionRoutes` to know them here).
+   */
+  renderRoutes(edge: string, input: { routes: Route[]; certificates?: SuppliedCertificate[] }): Promise<unknown>;
   /**
    * Render and push to the edge (the reconcile job). `EDGE_NOT_DELIVERED` when no tap delivered: the edge
    * plugin has no delivery (its config is served, not pushed). Errors of the push reach the caller as thrown.
    */
-  deployRoutes(edge: string, input: { routes: Route[]; target?: EdgeTarget }): Promise<{ output: unknown; delivered: { at: Date; detail?: string } }>;
+  deployRoutes(edge: string, input: { routes: Route[]; target?: EdgeTarget; certificates?: SuppliedCertificate[] }): Promise<{ output: unknown; delivered: { at: Date; detail?: string }; skipped: SkippedRoute[] }>;
   /**
    * Render and ask the delivery tap what a push would change (`RenderRoutesState.dryRun`), pushing nothing. `preview`
    * is undefined when the edge plugin has no dry run (its config is served, or it cannot read the edge's state).
    */
-  previewDeploy(edge: string, input: { routes: Route[]; target?: EdgeTarget }): Promise<{ output: unknown; preview?: DeliveryPreview }>;
+  previewDeploy(edge: string, input: { routes: Route[]; target?: EdgeTarget; certificates?: SuppliedCertificate[] }): Promise<{ output: unknown; preview?: DeliveryPreview; skipped: SkippedRoute[] }>;
   /**
    * Parse one edge's target options with the edge descriptor's `target` schema (defaults applied).
    * `EDGE_TARGET_INVALID` when the schema rejects them, or options are given to a plugin that takes none.
@@ -121,6 +128,8 @@ export function createKernel(options: KernelOptions): Kernel {
   const applyTimeoutMs = options.applyTimeoutMs ?? 5000;
   if (!(applyTimeoutMs > 0)) throw new TypeError('createKernel: applyTimeoutMs must be a positive number');
   const { logger: rootLogger, fetch, dns, secrets } = options.services;
+  // Every plugin gets the public-only fetch; embedders may pass their own (a test CA, a user agent).
+  const publicFetch = options.services.publicFetch ?? createPublicFetch({ dns });
   const log = rootLogger.child({ component: 'kernel' });
 
   const hooks = createHooks();
@@ -243,7 +252,7 @@ export function createKernel(options: KernelOptions): Kernel {
       else void runClosers([closer]);
     };
     const logger = rootLogger.child({ plugin: plugin.id });
-    const services: PluginServices = Object.freeze({ logger, fetch, dns, secrets, onClose });
+    const services: PluginServices = Object.freeze({ logger, fetch, publicFetch, dns, secrets, onClose });
     const buffer = createTapBuffer(plugin.id);
     try {
       await runApply(plugin, { hooks: buffer.hooks, services, options: parsed });

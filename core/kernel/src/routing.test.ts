@@ -10,6 +10,7 @@ import {
   offersHttps,
   previewRoute,
   PROTOCOL_HANDLING,
+  checkRoute,
   type RoutePreview,
 } from './routing.ts';
 
@@ -33,6 +34,8 @@ function summary(preview: RoutePreview, names: ReadonlyMap<Route, string>): stri
       return `refused ${preview.reason} ${preview.answer}`;
     case 'acme_challenge':
       return 'acme';
+    case 'ownership_challenge':
+      return `challenge ${preview.body}`;
     case 'not_found':
       return `not_found ${preview.reason} ${preview.answer}`;
     case 'invalid':
@@ -453,10 +456,21 @@ describe('ties and precedence', () => {
     ['an upstream host with a path', { upstream: { host: 'api/x', port: 3000 } }],
     ['a hostname that is no hostname', { hostname: 'bad host' }],
     ['an unknown protocol mode', { protocol: 'spdy' as Route['protocol'] }],
-  ])('a malformed route throws a TypeError: %s', (_what, overrides) => {
+  ])('a malformed route is left out of matching and previews, never thrown: %s', (_what, overrides) => {
     const bad = { ...route('shop.example.com', '/api', { host: 'api', port: 3000 }), ...overrides };
-    expect(() => compileRoutes([bad])).toThrow(TypeError);
-    expect(() => previewRoute([bad], 'https://shop.example.com/')).toThrow(/Malformed route/);
+    const good = route('shop.example.com', '/', { host: 'web', port: 80 });
+    expect(() => compareRoutes(bad, good)).toThrow(/Malformed route/);
+    const compiled = compileRoutes([bad, good]);
+    expect(compiled.match({ hostname: 'shop.example.com', path: '/api/x' })).toBe(good);
+    expect(checkRoute(bad)).toMatchObject({ ok: false });
+    // The preview of the host names what was left out (a route whose hostname is none belongs to no host).
+    const skipped = 'hostname' in overrides ? undefined : [expect.objectContaining({ basePath: expect.any(String), reason: expect.any(String), message: expect.any(String) })];
+    const both = previewRoute([bad, good], 'https://shop.example.com/api/x');
+    expect(both).toMatchObject({ outcome: 'proxy', route: good });
+    expect((both as { skipped?: unknown }).skipped).toEqual(skipped);
+    const alone = previewRoute([bad], 'https://shop.example.com/api/x');
+    expect(alone).toMatchObject({ outcome: 'not_found', reason: 'unknown_host' });
+    expect((alone as { skipped?: unknown }).skipped).toEqual(skipped);
   });
 });
 

@@ -42,6 +42,18 @@
  * the edge answers it or forwards it to Portico (outcome `acme_challenge`), before any redirect.
  * A request routed nowhere is answered 404, except over HTTPS to a host without a certificate (TLS fails).
  *
+ * ## Ownership challenges (`Route.ownershipChallenge`)
+ * A request for exactly `/.well-known/portico-challenge/<token>` (after path normalisation; any query) to a host
+ * whose own routes carry that token is answered by the edge: 200, `text/plain`, the token as the body (outcome
+ * `ownership_challenge`), over HTTP and over HTTPS (when the host has a certificate), before any redirect or
+ * refusal; it never reaches the upstream. Any other path under the prefix, and any other token, is routed as
+ * usual. Wildcard routes carry no challenge.
+ *
+ * ## Malformed routes
+ * A route that fails `checkRoute` (routing-check.ts) is not served: the kernel never hands it to a renderer, and
+ * matching and previews leave it out, so they keep saying what the edges do. A preview names the left-out routes
+ * of the request's host (`skipped`). Only `compareRoutes`, for renderers of checked tables, throws on one.
+ *
  * ## How edges render this
  * - Segment boundary: Caddy `path: ["/api", "/api/*"]`; Traefik ``Path(`/api`) || PathPrefix(`/api/`)``
  *   (`PathPrefix(`/api`)` alone matches `/apiary`); Istio `exact: /api` plus `prefix: /api/` (an Envoy prefix is
@@ -56,10 +68,13 @@
  *   `%23` and `%00` (400) unless its entry point allows them, and forwards `%7E` as `~` (the same URI).
  */
 import type { Route } from './hooks.ts';
-import { decodeUnreserved, formatPath, joinPaths, normaliseBasePath, normaliseInternalPath, parseRequestPath, type RequestPath } from './routing-paths.ts';
+import { checkRoute, ownershipChallengePath, type RouteIssue } from './routing-check.ts';
+import { decodeUnreserved, formatPath, joinPaths, parseRequestPath, type RequestPath } from './routing-paths.ts';
 
 export { MAX_BASE_PATH_LENGTH, normaliseBasePath, normaliseInternalPath, PATH_ISSUES } from './routing-paths.ts';
 export type { PathCheck, PathIssue } from './routing-paths.ts';
+export { checkRoute, OWNERSHIP_CHALLENGE_PATH, ownershipChallengePath, partitionRoutes, ROUTE_ISSUES } from './routing-check.ts';
+export type { RouteCheck, RouteIssue, SkippedRoute } from './routing-check.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Hostnames and protocol modes
@@ -135,26 +150,33 @@ interface Compiled {
   internalPath: string;
 }
 
-function fail(route: Route, what: string): never {
-  throw new TypeError(`Malformed route ${route.hostname}${route.basePath}: ${what}`);
+/** A route left out of a preview, as the preview names it (`skipped`). */
+export interface SkippedInPreview {
+  hostname: string;
+  basePath: string;
+  reason: RouteIssue;
+  message: string;
+}
+
+/** The compiled route, or why it is not served (`checkRoute`). */
+function tryCompile(route: Route): Compiled | SkippedInPreview {
+  const check = checkRoute(route);
+  if (!check.ok) {
+    // Indexed by the hostname as requests find it, so a preview of the host can name what was left out.
+    const raw = String(route?.hostname);
+    const wildcard = raw.startsWith('*.');
+    const named = normaliseHostname(wildcard ? raw.slice(2) : raw)?.replace(/\.$/, '');
+    const hostname = named === undefined ? raw : wildcard ? `*.${named}` : named;
+    return { hostname, basePath: String(route?.basePath), reason: check.reason, message: check.message };
+  }
+  const baseSegments = check.basePath === '/' ? [] : check.basePath.slice(1).split('/');
+  return { route, hostname: check.hostname, basePath: check.basePath, baseSegments, internalPath: check.internalPath };
 }
 
 function compile(route: Route): Compiled {
-  // A route names a DNS name, so `shop.example.com.` is `shop.example.com`; a request's trailing dot is kept.
-  // A route may be a wildcard (`*.example.com`): it serves names one label below, never the parent itself.
-  const wildcard = route.hostname.startsWith('*.');
-  const named = normaliseHostname(wildcard ? route.hostname.slice(2) : route.hostname)?.replace(/\.$/, '') ?? fail(route, 'hostname is not a hostname');
-  const hostname = wildcard ? `*.${named}` : named;
-  const base = normaliseBasePath(route.basePath);
-  if (!base.ok) fail(route, `basePath: ${base.message}`);
-  const internal = normaliseInternalPath(route.upstream.path ?? '/');
-  if (!internal.ok) fail(route, `upstream.path: ${internal.message}`);
-  const { host, port } = route.upstream;
-  if (!host || /[\s/?#@]/.test(host)) fail(route, 'upstream.host is not a host');
-  if (!Number.isInteger(port) || port < 1 || port > 65535) fail(route, 'upstream.port is not in 1-65535');
-  if (!(route.protocol in PROTOCOL_HANDLING)) fail(route, `unknown protocol mode ${String(route.protocol)}`);
-  const baseSegments = base.path === '/' ? [] : base.path.slice(1).split('/');
-  return { route, hostname, basePath: base.path, baseSegments, internalPath: internal.path };
+  const compiled = tryCompile(route);
+  if (!('route' in compiled)) throw new TypeError(`Malformed route ${compiled.hostname}${compiled.basePath}: ${compiled.message}`);
+  return compiled;
 }
 
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -189,7 +211,7 @@ function matches(compiled: Compiled, path: RequestPath): boolean {
  * A host's routes: its own when it has any, else those of the wildcard one label up (`a.example.com` →
  * `*.example.com`). An exact hostname always beats a wildcard; a wildcard never serves two labels down.
  */
-function candidatesFor(byHost: ReadonlyMap<string, Compiled[]>, hostname: string): Compiled[] | undefined {
+function candidatesFor<T>(byHost: ReadonlyMap<string, T[]>, hostname: string): T[] | undefined {
   const own = byHost.get(hostname);
   if (own !== undefined) return own;
   const dot = hostname.indexOf('.');
@@ -198,15 +220,17 @@ function candidatesFor(byHost: ReadonlyMap<string, Compiled[]>, hostname: string
 
 /**
  * Routes checked once and indexed by hostname, for callers that match many requests against one table (the
- * resolve endpoint). `matchRoute` and `previewRoute` are this for a single call. Throws a `TypeError` naming the
- * first malformed route (the server validates routes before storing them); requests never throw.
+ * resolve endpoint). `matchRoute` and `previewRoute` are this for a single call. A malformed route (`checkRoute`)
+ * is left out, as every edge leaves it out, and named in the previews of its host; nothing here throws.
  */
 export function compileRoutes(routes: readonly Route[]): CompiledRoutes {
   const byHost = new Map<string, Compiled[]>();
-  for (const compiled of routes.map(compile)) {
-    const list = byHost.get(compiled.hostname) ?? [];
+  const skippedByHost = new Map<string, SkippedInPreview[]>();
+  for (const compiled of routes.map(tryCompile)) {
+    const index: Map<string, unknown[]> = 'route' in compiled ? byHost : skippedByHost;
+    const list = index.get(compiled.hostname) ?? [];
     list.push(compiled);
-    byHost.set(compiled.hostname, list);
+    index.set(compiled.hostname, list);
   }
   for (const list of byHost.values()) list.sort(compareCompiled);
 
@@ -219,7 +243,7 @@ export function compileRoutes(routes: readonly Route[]): CompiledRoutes {
       return find(hostname, parseRequestPath(raw.path))?.route;
     },
     preview(input) {
-      return previewWith(byHost, find, input);
+      return previewWith(byHost, find, input, skippedByHost);
     },
   };
 }
@@ -247,6 +271,8 @@ export interface PreviewRequest {
   hostname: string;
   path: string;
   query?: string;
+  /** Routes of this host (or of its wildcard) left out as malformed (`checkRoute`); absent when there are none. */
+  skipped?: SkippedInPreview[];
 }
 
 /** How an edge answers a request it does not forward: a status, or a failed TLS handshake (no certificate). */
@@ -259,6 +285,8 @@ export type EdgeAnswer = 404 | 'tls_handshake_fails';
  * - `refused`: the chosen route does not serve this scheme (`https_only`: plain HTTP to an HTTPS-only route;
  *   `http_only`: HTTPS to an HTTP-only route);
  * - `acme_challenge`: an ACME HTTP-01 request, answered by the edge or Portico, never by the upstream;
+ * - `ownership_challenge`: Portico's ownership challenge of the host, answered by the edge with `status` 200,
+ *   `text/plain` and `body` (the token), never by the upstream;
  * - `not_found`: no route for the host (`unknown_host`) or none of its base paths matches (`no_matching_path`);
  * - `invalid`: not a request an edge routes (`invalid_url`, `unsupported_scheme`, `invalid_host`,
  *   `invalid_path`: no leading slash or a malformed `%` escape); edges answer 400 before routing.
@@ -275,6 +303,7 @@ export type RoutePreview =
   | (PreviewRequest & { outcome: 'redirect'; route: Route; status: 301 | 308; location: string })
   | (PreviewRequest & { outcome: 'refused'; route: Route; reason: 'https_only' | 'http_only'; answer: EdgeAnswer })
   | (PreviewRequest & { outcome: 'acme_challenge' })
+  | (PreviewRequest & { outcome: 'ownership_challenge'; route: Route; status: 200; body: string })
   | (PreviewRequest & { outcome: 'not_found'; reason: 'unknown_host' | 'no_matching_path'; answer: EdgeAnswer })
   | { outcome: 'invalid'; reason: 'invalid_url' | 'unsupported_scheme' | 'invalid_host' | 'invalid_path' };
 
@@ -307,10 +336,18 @@ function parseInput(input: PreviewInput): Parsed {
   return target ? { scheme: url.protocol === 'https:' ? 'https' : 'http', host: url.hostname, ...target } : { invalid: 'invalid_path' };
 }
 
+/** The route of the host whose ownership challenge is exactly this path (routes of the host itself only). */
+function ownershipChallengeOf(own: readonly Compiled[] | undefined, path: RequestPath): Route | undefined {
+  if (!own || path.trailingSlash || path.segments.length !== 3) return undefined;
+  const requested = `/${path.segments.map(decodeUnreserved).join('/')}`;
+  return own.find((c) => c.route.ownershipChallenge !== undefined && ownershipChallengePath(c.route.ownershipChallenge.token) === requested)?.route;
+}
+
 function previewWith(
   byHost: ReadonlyMap<string, Compiled[]>,
   find: (hostname: string, path: RequestPath) => Compiled | undefined,
   input: PreviewInput,
+  skippedByHost: ReadonlyMap<string, SkippedInPreview[]> = new Map(),
 ): RoutePreview {
   const parsed = parseInput(input);
   if ('invalid' in parsed) return { outcome: 'invalid', reason: parsed.invalid };
@@ -318,13 +355,23 @@ function previewWith(
   if (hostname === undefined) return { outcome: 'invalid', reason: 'invalid_host' };
   const { scheme, query } = parsed;
   const path = parseRequestPath(parsed.path);
-  const request: PreviewRequest = { scheme, hostname, path: formatPath(path.segments, path.trailingSlash), ...(query === undefined ? {} : { query }) };
+  // The left-out routes that would have been candidates: the host's own, or its wildcard's while it has none.
+  const skipped = skippedByHost.get(hostname) ?? (byHost.has(hostname) ? undefined : candidatesFor(skippedByHost, hostname));
+  const request: PreviewRequest = {
+    scheme,
+    hostname,
+    path: formatPath(path.segments, path.trailingSlash),
+    ...(query === undefined ? {} : { query }),
+    ...(skipped ? { skipped } : {}),
+  };
   const suffix = query === undefined ? '' : `?${query}`;
 
   const candidates = candidatesFor(byHost, hostname);
   const hasCertificate = candidates?.some((c) => offersHttps(c.route.protocol)) ?? false;
   const answer: EdgeAnswer = scheme === 'https' && !hasCertificate ? 'tls_handshake_fails' : 404;
   if (!candidates) return { ...request, outcome: 'not_found', reason: 'unknown_host', answer };
+  const challenged = scheme === 'http' || hasCertificate ? ownershipChallengeOf(byHost.get(hostname), path) : undefined;
+  if (challenged) return { ...request, outcome: 'ownership_challenge', route: challenged, status: 200, body: challenged.ownershipChallenge!.token };
   const acme = path.segments.length > 2 && ACME_CHALLENGE_PREFIX.every((s, i) => decodeUnreserved(path.segments[i] ?? '') === s);
   if (scheme === 'http' && hasCertificate && acme) return { ...request, outcome: 'acme_challenge' };
   const chosen = find(hostname, path);

@@ -1,6 +1,10 @@
 import { createTestKernel } from '@portico/kernel/conformance';
 import { describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import certAcme, { ACME_DIRECTORIES } from './index.ts';
+
+const accountKeyFile = join(tmpdir(), `portico-acme-index-test-${process.pid}.pem`);
 
 const codeOf = (promise: Promise<unknown>) => promise.then(() => 'resolved', (error: { code?: string }) => error.code);
 
@@ -8,7 +12,7 @@ describe('cert.acme options', () => {
   it('requires an https directory URL', async () => {
     expect(await codeOf(createTestKernel([{ plugin: certAcme, options: {} }]))).toBe('PLUGIN_OPTIONS_INVALID');
     expect(await codeOf(createTestKernel([{ plugin: certAcme, options: { directoryUrl: 'http://ca.test/dir' } }]))).toBe('PLUGIN_OPTIONS_INVALID');
-    const kernel = await createTestKernel([{ plugin: certAcme, options: { directoryUrl: ACME_DIRECTORIES.letsencryptStaging } }]);
+    const kernel = await createTestKernel([{ plugin: certAcme, options: { directoryUrl: ACME_DIRECTORIES.letsencryptStaging, accountKeyFile } }]);
     await kernel.close();
   });
 
@@ -21,7 +25,7 @@ describe('cert.acme options', () => {
   });
 
   it('refuses a CA bundle file it cannot read', async () => {
-    const kernel = createTestKernel([{ plugin: certAcme, options: { directoryUrl: ACME_DIRECTORIES.letsencryptStaging, caBundleFile: '/nonexistent/ca.pem' } }]);
+    const kernel = createTestKernel([{ plugin: certAcme, options: { directoryUrl: ACME_DIRECTORIES.letsencryptStaging, accountKeyFile, caBundleFile: '/nonexistent/ca.pem' } }]);
     await expect(kernel).rejects.toThrow(/caBundleFile/);
   });
 });

@@ -5,8 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { definePlugin, z } from '@portico/kernel';
+import { loadOrCreateAccountKey } from './account-key.ts';
 import { createAcmeIssuer } from './client.ts';
 
+export { loadOrCreateAccountKey } from './account-key.ts';
 export { createAcmeIssuer, pickChallenge } from './client.ts';
 export type { AcmeIssuer, AcmeIssuerOptions, ChallengePreference, Challenges, IssuedCertificate } from './client.ts';
 export { ACME_FAILURE_REASONS, AcmeIssueError, isAcmeIssueError } from './errors.ts';
@@ -27,8 +29,13 @@ export const optionsSchema = z.object({
   caBundleFile: z.string().min(1).optional(),
   /** Contact address registered with the ACME account (expiry and policy mail). */
   email: z.email().optional(),
-  /** Name of the secret holding the account key (PEM). Unset: a new key per process, i.e. a new account. */
+  /** Name of the secret holding the account key (PEM). Set: used instead of `accountKeyFile`. */
   accountKeySecret: z.string().min(1).optional(),
+  /**
+   * File holding the account key (PEM), created with a fresh key (mode 0600) when missing, so the ACME account
+   * survives restarts and is shared by every process that reads the file. Relative to the working directory.
+   */
+  accountKeyFile: z.string().min(1).default('.portico/acme-account-key.pem'),
   /** `auto`: HTTP-01 unless a hostname is a wildcard, else DNS-01. `http-01`/`dns-01`: only that one. */
   preferredChallenge: z.enum(['http-01', 'dns-01', 'auto']).default('auto'),
   /** Deadline of one issuance, from order to certificate. */
@@ -52,6 +59,8 @@ export default definePlugin({
       if (!accountKeyPem?.includes('PRIVATE KEY-----')) {
         throw new Error(`cert.acme: the secret "${options.accountKeySecret}" (accountKeySecret) is missing or not a PEM private key; create one with "openssl ecparam -name prime256v1 -genkey -noout"`);
       }
+    } else {
+      accountKeyPem = await loadOrCreateAccountKey(options.accountKeyFile);
     }
     const issuer = createAcmeIssuer({
       ...options,

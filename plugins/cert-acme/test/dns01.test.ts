@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createPrivateKey } from 'node:crypto';
 import { Resolver } from 'node:dns/promises';
 import type { IssueCertInput, Kernel } from '@portico/kernel';
@@ -62,7 +64,7 @@ describe.skipIf(!available)('cert.acme DNS-01 against Pebble, TXT records in dns
 
   it('uses only DNS-01 when preferredChallenge says so, and refuses when the caller cannot present it', async () => {
     const kernel = await createTestKernel([
-      { plugin: certAcme, options: { directoryUrl: harness.pebble.directoryUrl, caBundlePem: harness.pebble.caPem, preferredChallenge: 'dns-01', timeoutMs: 20_000 } },
+      { plugin: certAcme, options: { directoryUrl: harness.pebble.directoryUrl, caBundlePem: harness.pebble.caPem, preferredChallenge: 'dns-01', accountKeyFile: join(tmpdir(), `portico-acme-dns01-${process.pid}.pem`), timeoutMs: 20_000 } },
     ]);
     try {
       const error = await kernel.issueCert({ hostnames: ['shop.example.test'], challenges: { http: harness.http() } }).catch((err: unknown) => err);
@@ -103,7 +105,7 @@ describe.skipIf(!available || !requirePowerDns())('cert.acme DNS-01 against Pebb
     pdns = await startPowerDns({ zones: [{ name: 'pdns.example.test' }] });
     // No HTTP-01 here: the ports only have to be valid.
     pebble = await startPebble({ dnsServer: `127.0.0.1:${pdns.dnsPort}`, httpPort: await freePort(), tlsPort: await freePort() });
-    kernel = await createTestKernel([{ plugin: certAcme, options: { directoryUrl: pebble.directoryUrl, caBundlePem: pebble.caPem, timeoutMs: 20_000, pollMaxMs: 250 } }]);
+    kernel = await createTestKernel([{ plugin: certAcme, options: { directoryUrl: pebble.directoryUrl, caBundlePem: pebble.caPem, accountKeyFile: join(tmpdir(), `portico-acme-dns01-${process.pid}.pem`), timeoutMs: 20_000, pollMaxMs: 250 } }]);
     resolver = new Resolver({ timeout: 1000, tries: 1 });
     resolver.setServers([`127.0.0.1:${pdns.dnsPort}`]);
   });

@@ -5,6 +5,8 @@
  * presented and withdrawn, so tests can assert the cleanup.
  */
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createKernel, type IssueCertInput, type Kernel, type RecordSet } from '@portico/kernel';
 import { createTestServices, type TestServices } from '@portico/kernel/conformance';
 import memoryDns, { getMemoryDnsInstance, type MemoryZones } from '@portico/dns-memory';
@@ -53,7 +55,7 @@ export async function startAcmeHarness(options: { id: string; zone: string; reco
     pebble = await startPebble({ dnsServer: `${address!.host}:${address!.port}`, httpPort, tlsPort: httpPort });
     await kernel.register({
       plugin: certAcme,
-      options: { directoryUrl: pebble.directoryUrl, caBundlePem: pebble.caPem, timeoutMs: 20_000, pollMaxMs: 250, ...options.plugin },
+      options: { directoryUrl: pebble.directoryUrl, caBundlePem: pebble.caPem, accountKeyFile: join(tmpdir(), `portico-acme-account-${options.id}-${process.pid}.pem`), timeoutMs: 20_000, pollMaxMs: 250, ...options.plugin },
     });
 
     const events: string[] = [];

@@ -4,19 +4,15 @@
  * consent page with a signed apply URL. Whether they agreed is learned from DNS later, never from the redirect.
  */
 import { DnsProviderError, sameValues, type ApplyRecordsInput, type ApplyRecordsResult, type PluginServices, type RecordChange, type RecordSet } from '@portico/kernel';
-import { discover } from './discovery.ts';
+import { discover, discoveryOptions, type DiscoverySetup } from './discovery.ts';
 import { buildApplyUrl } from './sign.ts';
 import { matchTemplate, type DomainConnectTemplate } from './template.ts';
 
-export interface ConsentSetup {
-  providerId: string;
-  serviceId: string;
+export interface ConsentSetup extends DiscoverySetup {
   template: DomainConnectTemplate;
   keyHost: string;
   privateKeySecret?: string;
   redirectUri?: string;
-  settingsScheme: 'https' | 'http';
-  timeoutMs: number;
 }
 
 const normal = (name: string) => name.trim().toLowerCase().replace(/\.$/, '');
@@ -61,15 +57,7 @@ export async function applyWithConsent(setup: ConsentSetup, services: PluginServ
   if (input.dryRun) return { changes, applied: false };
   if (changes.every((c) => c.action === 'noop')) return { changes, applied: true };
 
-  const discovery = await discover(zone, {
-    dns: services.dns,
-    fetch: services.fetch,
-    scheme: setup.settingsScheme,
-    timeoutMs: setup.timeoutMs,
-    providerId: setup.providerId,
-    serviceId: setup.serviceId,
-    signal: input.signal,
-  });
+  const discovery = await discover(zone, discoveryOptions(setup, services, input.signal));
   if (!discovery.ok) throw new DnsProviderError(discovery.kind, discovery.reason);
 
   const pem = await privateKey(setup, services);

@@ -2,8 +2,13 @@
  * Domain Connect discovery: the `_domainconnect` TXT record of the zone names the DNS provider's API host, whose
  * settings say who the provider is and where its consent page is; then the provider is asked whether it knows
  * our template. Never throws: every way this can fail is an outcome with the error kind it would be.
+ *
+ * Any zone can publish a `_domainconnect` record, and the settings it leads to name the next URL, so every request
+ * goes through the kernel's public-only fetch: public addresses only (a host that is or resolves to a loopback,
+ * private, link-local or metadata address is refused before any connection), the connection pinned to the
+ * checked address, bounded time and size, redirects only to the same origin.
  */
-import { z, type DnsLookup, type DnsProviderErrorKind } from '@portico/kernel';
+import { createPublicFetch, z, type DnsLookup, type DnsProviderErrorKind, type PluginServices, type PublicFetch } from '@portico/kernel';
 
 export const settingsSchema = z.looseObject({
   providerId: z.string().min(1),
@@ -22,7 +27,10 @@ export type DomainConnectSettings = z.output<typeof settingsSchema>;
 
 export interface DiscoveryOptions {
   dns: DnsLookup;
-  fetch: typeof globalThis.fetch;
+  /** The kernel's public-only fetch (`services.publicFetch`). */
+  publicFetch: PublicFetch;
+  /** Let the guard pass loopback and private addresses (a fake provider in tests); never in production. */
+  allowPrivateAddresses?: boolean;
   /** Scheme of the settings URL; `http` (tests only) also lets the provider's URLs be plain http. */
   scheme: 'https' | 'http';
   /** Limit of each HTTP request, in milliseconds. */
@@ -41,6 +49,29 @@ export type Discovery =
       evidence: string[];
     }
   | { ok: false; kind: DnsProviderErrorKind; reason: string };
+
+/** What discovery needs of the plugin's options. */
+export interface DiscoverySetup {
+  settingsScheme: 'https' | 'http';
+  timeoutMs: number;
+  providerId: string;
+  serviceId: string;
+  allowPrivateAddresses: boolean;
+}
+
+/** Discovery options from the plugin's options and services (a kernel without `publicFetch` gets one built on `dns`). */
+export function discoveryOptions(setup: DiscoverySetup, services: Pick<PluginServices, 'dns' | 'publicFetch'>, signal?: AbortSignal): DiscoveryOptions {
+  return {
+    dns: services.dns,
+    publicFetch: services.publicFetch ?? createPublicFetch({ dns: services.dns }),
+    allowPrivateAddresses: setup.allowPrivateAddresses,
+    scheme: setup.settingsScheme,
+    timeoutMs: setup.timeoutMs,
+    providerId: setup.providerId,
+    serviceId: setup.serviceId,
+    signal,
+  };
+}
 
 /** Settings documents are a few hundred bytes; anything far larger is not one. */
 const MAX_BODY = 64 * 1024;
@@ -70,21 +101,29 @@ function httpUrl(value: string, scheme: 'https' | 'http'): URL | undefined {
 
 type Got = { status: number; body: string } | { error: DnsProviderErrorKind; reason: string };
 
-async function get(url: string, options: DiscoveryOptions, readBody: boolean): Promise<Got> {
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  try {
-    const response = await options.fetch(url, { signal, headers: { accept: 'application/json' } });
-    if (!readBody || response.status !== 200) {
-      await response.body?.cancel();
-      return { status: response.status, body: '' };
-    }
-    const body = await response.text();
-    return body.length > MAX_BODY ? { error: 'validation', reason: `${url} answered more than ${MAX_BODY} bytes` } : { status: 200, body };
-  } catch (error) {
-    if (timeout.aborted) return { error: 'transient', reason: `${url} did not answer within ${options.timeoutMs} ms` };
-    if (options.signal?.aborted) return { error: 'transient', reason: `the request to ${url} was cancelled` };
-    return { error: 'transient', reason: `${url} could not be fetched: ${error instanceof Error ? error.message : String(error)}` };
+async function get(url: string, options: DiscoveryOptions): Promise<Got> {
+  const got = await options.publicFetch.get(url, {
+    accept: 'application/json',
+    timeoutMs: options.timeoutMs,
+    maxBytes: MAX_BODY,
+    signal: options.signal,
+    allowPrivateAddresses: options.allowPrivateAddresses,
+  });
+  switch (got.kind) {
+    case 'response':
+      return { status: got.status, body: got.body };
+    case 'refused':
+      return { error: 'unsupported', reason: `${url} was not fetched: ${got.message}` };
+    case 'too-large':
+      return { error: 'validation', reason: `${url} answered more than ${MAX_BODY} bytes` };
+    case 'redirect-refused':
+      return { error: 'unsupported', reason: `${url} redirects to ${got.location}; only redirects on the same host, port and scheme are followed` };
+    case 'too-many-redirects':
+      return { error: 'unsupported', reason: `${url} redirects too many times` };
+    case 'failed':
+      if (got.code === 'ETIMEDOUT') return { error: 'transient', reason: `${url} did not answer within ${options.timeoutMs} ms` };
+      if (got.code === 'ECANCELLED') return { error: 'transient', reason: `the request to ${url} was cancelled` };
+      return { error: 'transient', reason: `${url} could not be fetched (${got.code}): ${got.message}` };
   }
 }
 
@@ -98,7 +137,7 @@ export async function discover(zone: string, options: DiscoveryOptions): Promise
   if (txt === undefined) return fail('not_found', `${txtName} TXT (${answer.values.join(', ')}) does not name a host`);
 
   const settingsUrl = `${apiHost(txt, options.scheme)!.href.replace(/\/+$/, '')}/v2/${encodeURIComponent(zone)}/settings`;
-  const got = await get(settingsUrl, options, true);
+  const got = await get(settingsUrl, options);
   if ('error' in got) return fail(got.error, got.reason);
   // A stale _domainconnect record outlives a move to another provider: its settings call fails.
   if (got.status === 404) return fail('not_found', `${settingsUrl} answered 404: the provider named by ${txtName} does not host ${zone} (a stale record)`);
@@ -119,7 +158,7 @@ export async function discover(zone: string, options: DiscoveryOptions): Promise
   if (!syncUx || !api) return fail('unsupported', `${settingsUrl} names a urlSyncUX or urlAPI that is not an https URL`);
 
   const templateUrl = `${api.href.replace(/\/+$/, '')}/v2/domainTemplates/providers/${encodeURIComponent(options.providerId)}/services/${encodeURIComponent(options.serviceId)}`;
-  const check = await get(templateUrl, options, false);
+  const check = await get(templateUrl, options);
   if ('error' in check) return fail(check.error, check.reason);
   if (check.status === 404) return fail('unsupported', `${settings.providerName} does not support the template ${options.providerId}/${options.serviceId}`);
   if (check.status !== 200) return fail(check.status >= 500 || check.status === 429 ? 'transient' : 'unsupported', `${templateUrl} answered ${check.status}`);

@@ -1,6 +1,6 @@
 import { DNS_PROVIDER_API_VERSION, definePlugin } from '@portico/kernel';
 import { applyWithConsent } from './apply.ts';
-import { discover } from './discovery.ts';
+import { discover, discoveryOptions } from './discovery.ts';
 import { optionsSchema, setupProblems, templateOf } from './options.ts';
 import { loadShippedTemplate } from './template.ts';
 
@@ -10,8 +10,8 @@ export { buildApplyUrl, publicKeyRecords, signQuery } from './sign.ts';
 export type { ApplyUrlInput } from './sign.ts';
 export { expandTemplate, loadShippedTemplate, matchTemplate, templateSchema, templateVariables } from './template.ts';
 export type { DomainConnectTemplate, ExpandInput, TemplateMatch, TemplateRecord } from './template.ts';
-export { discover, settingsSchema } from './discovery.ts';
-export type { Discovery, DiscoveryOptions, DomainConnectSettings } from './discovery.ts';
+export { discover, discoveryOptions, settingsSchema } from './discovery.ts';
+export type { Discovery, DiscoveryOptions, DiscoverySetup, DomainConnectSettings } from './discovery.ts';
 export { relativeHost } from './apply.ts';
 
 const PROVIDER = 'domainconnect';
@@ -51,7 +51,7 @@ export default definePlugin({
     hooks.detectProvider.tapPromise('dns.domainconnect', async (input) => {
       const zone = (input.zone ?? input.hostname).toLowerCase().replace(/\.$/, '');
       try {
-        const found = await discover(zone, { dns: services.dns, fetch: services.fetch, scheme: options.settingsScheme, timeoutMs: options.timeoutMs, providerId: options.providerId, serviceId: options.serviceId, signal: input.signal });
+        const found = await discover(zone, discoveryOptions(options, services, input.signal));
         if (!found.ok) {
           log.debug({ zone, kind: found.kind, reason: found.reason }, 'Domain Connect discovery passed');
           return undefined;

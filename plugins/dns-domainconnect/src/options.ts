@@ -26,6 +26,11 @@ export const optionsSchema = z
     settingsScheme: z.enum(['https', 'http']).default('https'),
     /** Limit of each discovery request, in milliseconds. */
     timeoutMs: z.number().int().min(1).max(60_000).default(5000),
+    /**
+     * Let discovery fetch from loopback, private and link-local addresses (a fake provider on 127.0.0.1). Only for
+     * development and tests: any zone can name any host in its `_domainconnect` record.
+     */
+    allowPrivateAddresses: z.boolean().default(false),
   })
   .superRefine((options, ctx) => {
     if (options.template) for (const message of setupProblems(options, options.template)) ctx.addIssue({ code: 'custom', path: ['template'], message });

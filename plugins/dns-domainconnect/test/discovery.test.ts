@@ -1,4 +1,4 @@
-import type { DnsAnswer, DnsLookup } from '@portico/kernel';
+import { createPublicFetch, type DnsAnswer, type DnsLookup, type PublicFetch } from '@portico/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discover, type DiscoveryOptions } from '../src/discovery.ts';
 import { settingsFor, startFakeProvider, type FakeProvider } from './provider.ts';
@@ -8,9 +8,13 @@ describe('discover against a provider on loopback', () => {
   const answers = new Map<string, DnsAnswer>();
   // Discovery itself asks DNS one TXT question; the DNS path end to end is in plugin.test.ts.
   const dns: DnsLookup = { query: async (name) => answers.get(name) ?? { status: 'nxdomain' } };
+  const publicFetch = createPublicFetch({ dns });
+  // The fake provider listens on loopback: these tests let the guard pass private addresses (the guard's own tests
+  // are below and in the kernel).
   const options = (more: Partial<DiscoveryOptions> = {}): DiscoveryOptions => ({
     dns,
-    fetch: globalThis.fetch,
+    publicFetch,
+    allowPrivateAddresses: true,
     scheme: 'http',
     timeoutMs: 500,
     providerId: 'portico',
@@ -80,5 +84,60 @@ describe('discover against a provider on loopback', () => {
     const pending = discover('cancel.test', options({ timeoutMs: 10_000, signal: controller.signal }));
     setTimeout(() => controller.abort(), 50);
     expect(await pending).toMatchObject({ ok: false, kind: 'transient', reason: expect.stringContaining('cancelled') });
+  });
+});
+
+describe('discover refuses destinations that are not public', () => {
+  let provider: FakeProvider;
+  const answers = new Map<string, DnsAnswer>();
+  const dns: DnsLookup = { query: async (name, type) => answers.get(`${type} ${name}`) ?? { status: 'nxdomain' } };
+  const publicFetch = createPublicFetch({ dns });
+  const options = (more: Partial<DiscoveryOptions> = {}): DiscoveryOptions => ({
+    dns,
+    publicFetch,
+    scheme: 'http',
+    timeoutMs: 2000,
+    providerId: 'portico',
+    serviceId: 'customdomain',
+    ...more,
+  });
+  const txt = (zone: string, value: string) => answers.set(`TXT _domainconnect.${zone}`, { status: 'found', values: [value] });
+
+  beforeAll(async () => {
+    provider = await startFakeProvider();
+    provider.supported.add('portico/customdomain');
+  });
+  afterAll(async () => {
+    await provider?.close();
+  });
+
+  it.each([
+    ['a loopback listener', 'loop.test', () => provider.host, '127.0.0.1'],
+    ['a private address', 'private.test', () => '10.0.0.5', '10.0.0.5'],
+    ['the metadata service', 'metadata.test', () => '169.254.169.254', '169.254.169.254'],
+    ['a name that resolves to a private address', 'named.test', () => 'dc.internal.example', '192.168.7.7'],
+    ['a name with a loopback address among public ones', 'mixed.test', () => 'mixed.example', '127.0.0.1'],
+  ])('a _domainconnect TXT naming %s is refused with the address as evidence, and nothing is requested', async (_what, zone, value, address) => {
+    answers.set('A dc.internal.example', { status: 'found', values: ['192.168.7.7'] });
+    answers.set('A mixed.example', { status: 'found', values: ['93.184.215.14', '127.0.0.1'] });
+    provider.zones.set(zone, settingsFor(provider));
+    txt(zone, value());
+    const before = provider.requests.length;
+    const found = await discover(zone, options());
+    expect(found).toMatchObject({ ok: false, kind: 'unsupported' });
+    expect(found.ok === false && found.reason).toContain(address);
+    expect(provider.requests.length).toBe(before);
+  });
+
+  it('checks the urlAPI the settings name as well', async () => {
+    // Only the settings request is let through to the loopback provider; its urlAPI (also loopback) must be refused.
+    const settingsOnly: PublicFetch = { get: (url, more) => publicFetch.get(url, { ...more, allowPrivateAddresses: String(url).endsWith('/settings') }) };
+    provider.zones.set('hop.test', settingsFor(provider));
+    txt('hop.test', provider.host);
+    const before = provider.requests.length;
+    const found = await discover('hop.test', options({ publicFetch: settingsOnly }));
+    expect(found).toMatchObject({ ok: false, kind: 'unsupported' });
+    expect(found.ok === false && found.reason).toContain('/api/v2/domainTemplates');
+    expect(provider.requests.slice(before)).toEqual(['/v2/hop.test/settings']);
   });
 });

@@ -31,6 +31,7 @@ describe('dns.domainconnect options', () => {
       [{ ...base, providerId: 'has space' }, /providerId/],
       [{ ...base, keyHost: 'two.labels' }, /keyHost/],
       [{ ...base, timeoutMs: 0 }, /timeoutMs/],
+      [{ ...base, allowPrivateAddresses: 'yes' }, /allowPrivateAddresses/],
       [{ ...base, settingsScheme: 'ftp' }, /settingsScheme/],
       [{ ...base, template: { ...shipped, providerId: 'other.example' } }, /the template is other\.example\/customdomain/],
       [{ ...base, template: shipped, syncPubKeyDomain: 'elsewhere.example' }, /syncPubKeyDomain is elsewhere\.example/],
@@ -67,7 +68,7 @@ describe('a template without syncPubKeyDomain', () => {
   });
 
   it('builds an unsigned apply URL when no key is configured', async () => {
-    const kernel = await createTestKernel([{ plugin: domainConnect, options: { providerId: 'acme.example', serviceId: 'site', template: unsigned, settingsScheme: 'http' } }], {
+    const kernel = await createTestKernel([{ plugin: domainConnect, options: { providerId: 'acme.example', serviceId: 'site', template: unsigned, settingsScheme: 'http', allowPrivateAddresses: true } }], {
       services: {
         dns: {
           query: async (name) => (name === '_domainconnect.example.com' ? { status: 'found', values: [provider.host] } : { status: 'nxdomain' }),

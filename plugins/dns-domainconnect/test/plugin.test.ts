@@ -15,6 +15,8 @@ const options: DomainConnectOptions = {
   privateKeySecret: 'domainconnect-key',
   redirectUri: 'https://app.portico.example/domains/connected',
   settingsScheme: 'http',
+  // The fake provider listens on loopback (discovery.test.ts shows the guard refusing it without this).
+  allowPrivateAddresses: true,
   timeoutMs: 750,
 };
 

@@ -2,15 +2,15 @@
  * `edge.caddy`: Portico's route table as Caddy JSON (render.ts, pure), delivered through Caddy's admin API
  * (client.ts, `pushCaddyConfig`, called by the server's reconcile job); dry runs diff the running config against
  * the rendered one (preview.ts). Each configured edge may name its own Caddy (`targetSchema`: one admin API per
- * machine of a fleet). Certificates are Caddy's business: it obtains them on demand, gated by Portico's
- * `/edge/ask`.
+ * machine of a fleet). Caddy obtains certificates on demand, gated by Portico's `/edge/ask`, except for names
+ * Portico supplies a certificate for (`state.certificates`, from cert.acme): those are loaded and served as given.
  */
 import { DELIVERY_STAGE, definePlugin, z, type RenderRoutesState } from '@portico/kernel';
 import { createCaddyClient, pushCaddyConfig, type CaddyClient } from './client.ts';
 import { previewCaddyConfig } from './preview.ts';
 import { renderCaddyConfig, type CaddyRenderOptions } from './render.ts';
 
-export { renderCaddyConfig } from './render.ts';
+export { renderCaddyConfig, SUPPLIED_TAG } from './render.ts';
 export type { CaddyIssuer, CaddyRenderOptions } from './render.ts';
 export { CaddyAdminError, createCaddyClient, pushCaddyConfig } from './client.ts';
 export type { CaddyClient, CaddyClientOptions, CaddyErrorKind } from './client.ts';
@@ -93,7 +93,7 @@ export function adminOf(options: ParsedOptions, target: CaddyTarget = {}): { adm
 
 export default definePlugin({
   id: 'edge.caddy',
-  version: '0.2.0',
+  version: '0.3.0',
   kernel: '^0.1.0',
   options: optionsSchema,
   describe: { edges: [{ edge: 'caddy', displayName: 'Caddy', target: targetSchema }] },
@@ -113,7 +113,7 @@ export default definePlugin({
     hooks.renderRoutes.for('caddy').tapPromise({ name: 'edge.caddy', stage: 0 }, async (state) => ({
       ...state,
       // Each Caddy keeps its admin API where it is: a config naming another address would move it.
-      output: renderCaddyConfig(state.routes, { ...renderOptions, adminListen: adminFor(state).adminListen }),
+      output: renderCaddyConfig(state.routes, { ...renderOptions, adminListen: adminFor(state).adminListen }, state.certificates),
     }));
     // Delivery after every decorator: POST /load; a 400 throws a CaddyAdminError and the old config stays.
     // A dry run reads the running config and diffs it, loading nothing.

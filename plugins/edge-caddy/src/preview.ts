@@ -4,7 +4,7 @@
  * shows only real changes. Never loads anything.
  */
 import type { CaddyClient } from './client.ts';
-import { unifiedDiff } from '@portico/kernel';
+import { redactPrivateKeys, unifiedDiff } from '@portico/kernel';
 
 /** What a push would change (the kernel's `DeliveryPreview`). */
 export interface CaddyPreview {
@@ -47,8 +47,9 @@ export function changedSections(before: unknown, after: unknown): string[] {
 
 export async function previewCaddyConfig(client: CaddyClient, config: unknown): Promise<CaddyPreview> {
   const { config: running } = await client.getConfig();
-  const before = canonicalJson(running);
-  const after = canonicalJson(config);
+  // Supplied certificates' keys are redacted on both sides: a changed key shows as a changed fingerprint.
+  const before = redactPrivateKeys(canonicalJson(running));
+  const after = redactPrivateKeys(canonicalJson(config));
   if (before === after) return { changed: false, diff: '', summary: 'no change' };
   const diff = unifiedDiff('caddy.json', running === null ? undefined : before, after);
   const sections = changedSections(running, config);

@@ -14,7 +14,7 @@
  * the group's key, so the output is stable. Every (host, base path) appears once on each server: a base path a
  * scheme must not serve gets an explicit 404 route, so a shorter base path of the same host cannot catch it.
  */
-import { compareRoutes, type Route } from '@portico/kernel';
+import { compareRoutes, OWNERSHIP_CHALLENGE_PATH, ownershipChallengePath, type Route, type SuppliedCertificate } from '@portico/kernel';
 
 export type CaddyIssuer =
   | { module: 'internal' }
@@ -50,9 +50,24 @@ interface Group {
 
 type Json = Record<string, unknown>;
 
-export function renderCaddyConfig(routes: Route[], options: CaddyRenderOptions): Json {
+/** The tag of certificates Portico supplies (`load_pem`); the connection policy of their names selects only it. */
+export const SUPPLIED_TAG = 'portico-supplied';
+
+/**
+ * `certificates`: certificates Portico supplies (cert.acme). They are loaded into Caddy's cache (`load_pem`, tagged);
+ * a TLS connection policy matching their names selects only tagged certificates, so Caddy serves exactly the
+ * supplied one even when its storage still holds an on-demand certificate for the name; and an automation policy
+ * for those names comes before the on-demand one and has no `on_demand`, so Caddy never obtains them itself.
+ */
+export function renderCaddyConfig(routes: Route[], options: CaddyRenderOptions, certificates: readonly SuppliedCertificate[] = []): Json {
   const table = uniqueRoutes(routes);
-  const tls = { automation: { on_demand: { ask: options.askUrl }, policies: [{ on_demand: true, issuers: options.issuers.map((issuer) => renderIssuer(issuer, options)) }] } };
+  const challenges = challengeRoute(routes);
+  const supplied = suppliedTls(certificates);
+  const onDemand = { on_demand: true, issuers: options.issuers.map((issuer) => renderIssuer(issuer, options)) };
+  const tls = {
+    ...(supplied ? { certificates: { load_pem: supplied.loadPem } } : {}),
+    automation: { on_demand: { ask: options.askUrl }, policies: [...(supplied ? [{ subjects: supplied.names }] : []), onDemand] },
+  };
   return {
     admin: { listen: options.adminListen, config: { persist: false } },
     ...(options.storageRoot === undefined ? {} : { storage: { module: 'file_system', root: options.storageRoot } }),
@@ -65,18 +80,26 @@ export function renderCaddyConfig(routes: Route[], options: CaddyRenderOptions):
         servers: {
           https: {
             listen: listen(options.listenAddresses, options.httpsPort),
-            routes: renderRoutes(table, 'https', options),
-            tls_connection_policies: [{}],
+            routes: [...challenges, ...renderRoutes(table, 'https', options)],
+            tls_connection_policies: [...(supplied ? [{ match: { sni: supplied.names }, certificate_selection: { any_tag: [SUPPLIED_TAG] } }] : []), {}],
             // The HTTP server below is ours, so Caddy adds no redirect server of its own (which would bind :80 on
             // every interface). Certificates come on demand, gated by ask: no load-time list of host names (2.6
             // keeps that list in a slice and searches it linearly per name, O(n²) at load).
             automatic_https: { disable_redirects: true, disable_certificates: true },
           },
-          http: { listen: listen(options.listenAddresses, options.httpPort), routes: renderRoutes(table, 'http', options) },
+          http: { listen: listen(options.listenAddresses, options.httpPort), routes: [...challenges, ...renderRoutes(table, 'http', options)] },
         },
       },
     },
   };
+}
+
+/** The `load_pem` entries (sorted by first name) and every name they serve (sorted, once); undefined for none. */
+function suppliedTls(certificates: readonly SuppliedCertificate[]): { loadPem: Json[]; names: string[] } | undefined {
+  if (certificates.length === 0) return undefined;
+  const sorted = [...certificates].sort((a, b) => (a.hostnames[0]! < b.hostnames[0]! ? -1 : a.hostnames[0]! > b.hostnames[0]! ? 1 : 0));
+  const names = [...new Set(sorted.flatMap((c) => c.hostnames.map((h) => h.toLowerCase())))].sort();
+  return { loadPem: sorted.map((c) => ({ certificate: c.certificatePem, key: c.privateKeyPem, tags: [SUPPLIED_TAG] })), names };
 }
 
 /**
@@ -101,6 +124,29 @@ function actionFor(route: Route, scheme: 'http' | 'https', redirectStatus: 301 |
   if (served) return { kind: 'proxy', dial: dial(route.upstream.host, route.upstream.port), strip: route.stripPath && route.basePath !== '/', internalPath: trimPath(route.upstream.path ?? '/') };
   if (scheme === 'http' && route.protocol === 'redirect-to-https') return { kind: 'redirect', status: route.redirectStatus ?? redirectStatus };
   return { kind: 'not_served' };
+}
+
+/**
+ * Portico's ownership challenges (`Route.ownershipChallenge`), first on both servers so no redirect, refusal or
+ * proxy comes before them: one route matching the challenge prefix on the challenged hosts (a host list Caddy
+ * binary-searches past 100 names, so other requests pay one path check), holding per host the exact path answered
+ * with the token. Not terminal: another token, or a longer path, falls through to the host's routes.
+ */
+function challengeRoute(routes: Route[]): Json[] {
+  const pairs = new Map<string, [string, string]>();
+  for (const route of routes) {
+    if (!route.ownershipChallenge) continue;
+    const hostname = route.hostname.toLowerCase().replace(/\.$/, '');
+    pairs.set(`${hostname} ${route.ownershipChallenge.token}`, [hostname, route.ownershipChallenge.token]);
+  }
+  if (pairs.size === 0) return [];
+  const sorted = [...pairs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, pair]) => pair);
+  const answers = sorted.map(([host, token]) => ({
+    match: [{ host: [host], path: [ownershipChallengePath(token)] }],
+    handle: [{ handler: 'static_response', status_code: 200, headers: { 'Content-Type': ['text/plain; charset=utf-8'] }, body: token }],
+    terminal: true,
+  }));
+  return [{ match: [{ host: [...new Set(sorted.map(([host]) => host))], path: [`${OWNERSHIP_CHALLENGE_PATH}*`] }], handle: [{ handler: 'subroute', routes: answers }] }];
 }
 
 function renderRoutes(table: Route[], scheme: 'http' | 'https', options: CaddyRenderOptions): Json[] {

@@ -12,6 +12,9 @@ import { renderCaddyConfig, type CaddyRenderOptions } from '../src/render.ts';
 import { httpGet, httpsGet, seen, startAsk, startEcho, type Listening } from './helpers.ts';
 
 const ALLOWED = new Set(['a.test', 'b.test', 'c.test', 'shared.test']);
+/** Ownership challenges (hostnames verified by a file) of a.test (HTTPS only), b.test (redirect) and c.test (both). */
+const TOKENS = { a: 'aaaa0000aaaa0000aaaa0000aaaa0000', b: 'bbbb1111bbbb1111bbbb1111bbbb1111', c: 'cccc2222cccc2222cccc2222cccc2222' };
+const challengePath = (token: string) => `/.well-known/portico-challenge/${token}`;
 
 // Without caddy (apt-get install caddy) there is no edge to drive; CI=true makes requireCaddy() throw instead.
 describe.skipIf(!requireCaddy())('edge.caddy against a real Caddy', { timeout: 60_000 }, () => {
@@ -27,11 +30,11 @@ describe.skipIf(!requireCaddy())('edge.caddy against a real Caddy', { timeout: 6
     [caddy, echo, ask] = await Promise.all([startCaddy(), startEcho(), startAsk(ALLOWED)]);
     const up = (path?: string) => ({ host: '127.0.0.1', port: echo.port, ...(path ? { path } : {}) });
     routes = [
-      { hostname: 'a.test', basePath: '/', upstream: up(), stripPath: true, protocol: 'https' },
+      { hostname: 'a.test', basePath: '/', upstream: up(), stripPath: true, protocol: 'https', ownershipChallenge: { token: TOKENS.a } },
       { hostname: 'a.test', basePath: '/api', upstream: up('/svc'), stripPath: true, protocol: 'https' },
       { hostname: 'a.test', basePath: '/api/v2', upstream: up(), stripPath: false, protocol: 'https' },
-      { hostname: 'b.test', basePath: '/', upstream: up(), stripPath: true, protocol: 'redirect-to-https' },
-      { hostname: 'c.test', basePath: '/', upstream: up('/both'), stripPath: true, protocol: 'both' },
+      { hostname: 'b.test', basePath: '/', upstream: up(), stripPath: true, protocol: 'redirect-to-https', ownershipChallenge: { token: TOKENS.b } },
+      { hostname: 'c.test', basePath: '/', upstream: up('/both'), stripPath: true, protocol: 'both', ownershipChallenge: { token: TOKENS.c } },
       { hostname: 'd.test', basePath: '/', upstream: up(), stripPath: true, protocol: 'http' },
       { hostname: 'shared.test', basePath: '/api', upstream: up('/svc'), stripPath: true, protocol: 'https' },
       // Routed, but the ask server refuses it a certificate.
@@ -95,6 +98,21 @@ describe.skipIf(!requireCaddy())('edge.caddy against a real Caddy', { timeout: 6
     expect(seen(await http('d.test', '/x')).url).toBe('/x');
     expect((await http('a.test', '/hello')).status).toBe(404);
     expect((await http('unknown.test', '/')).status).toBe(404);
+  });
+
+  it('answers each host its own ownership challenge, before any redirect or HTTP 404, never from the upstream', async () => {
+    for (const [host, token] of [['a.test', TOKENS.a], ['b.test', TOKENS.b], ['c.test', TOKENS.c]] as const) {
+      const reply = await http(host, challengePath(token));
+      expect(reply).toMatchObject({ status: 200, body: token });
+      expect(reply.headers['content-type']).toMatch(/^text\/plain/);
+    }
+    expect(await https('a.test', `${challengePath(TOKENS.a)}?x=1`)).toMatchObject({ status: 200, body: TOKENS.a });
+    // Another host's token, another token, a longer path: routed as usual.
+    expect((await http('a.test', challengePath(TOKENS.c))).status).toBe(404);
+    expect((await http('b.test', challengePath(TOKENS.a))).status).toBe(308);
+    expect(seen(await http('c.test', '/.well-known/portico-challenge/other')).url).toBe('/both/.well-known/portico-challenge/other');
+    expect(seen(await http('c.test', `${challengePath(TOKENS.c)}/x`)).url).toBe(`/both${challengePath(TOKENS.c)}/x`);
+    expect((await http('d.test', challengePath(TOKENS.a))).body).not.toBe(TOKENS.a);
   });
 
   it('fails the TLS handshake for a host the ask server denies', async () => {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderCaddyConfig } from '../src/render.ts';
-import { fixtureOptions, fixtureRoutes } from './fixtures/routes.ts';
+import { fixtureCertificates, fixtureOptions, fixtureRoutes } from './fixtures/routes.ts';
 
 const update = process.env.UPDATE_SNAPSHOTS === '1';
 const snapshotPath = (name: string) => fileURLToPath(new URL(`./fixtures/${name}.caddy.json`, import.meta.url));
@@ -15,6 +15,8 @@ const snapshotPath = (name: string) => fileURLToPath(new URL(`./fixtures/${name}
 const cases = [
   ...Object.entries(fixtureOptions).map(([name, options]) => ({ name, render: () => renderCaddyConfig(fixtureRoutes, options) })),
   { name: 'empty', render: () => renderCaddyConfig([], fixtureOptions.internal!) },
+  // Supplied certificates (cert.acme): loaded, selected by tag for their names, never obtained on demand.
+  { name: 'supplied', render: () => renderCaddyConfig(fixtureRoutes, fixtureOptions.acme!, fixtureCertificates) },
 ];
 
 describe('rendered Caddy configs match the snapshot files', () => {

@@ -56,6 +56,13 @@ export const optionsSchema = z.object({
   issuerRef: z.object({ name: z.string().min(1), kind: z.enum(['Issuer', 'ClusterIssuer']).default('ClusterIssuer'), group: z.string().min(1).default('cert-manager.io') }),
   /** Where HTTP `/.well-known/acme-challenge/` goes for hosts with HTTPS: a Service answering HTTP-01 for every host. */
   acmeSolver: z.object({ host: z.string().min(1), port }).optional(),
+  /**
+   * `gateway-api` only: Portico's Service (`portico.portico.svc.cluster.local`, its port), where the ownership
+   * challenges of hostnames verified by a file are forwarded (Gateway API has no direct response). Istio's own API
+   * answers them in the VirtualService and ignores this. Without it, on Gateway API such hostnames drift once their
+   * DNS points at the gateway.
+   */
+  ownershipChallengeBackend: z.object({ host: z.string().min(1), port }).optional(),
   /** One GitOps file per organization (`<organization>.yaml`) or per project (`<organization>.<project>.yaml`). */
   tenantBy: z.enum(['organization', 'project']).default('project'),
   /** How the manifests reach the cluster; absent: render only (`deployRoutes` fails with EDGE_NOT_DELIVERED). */
@@ -82,8 +89,18 @@ export function tenantOf(route: Route, by: ParsedOptions['tenantBy']): string {
 
 /** The render options of parsed plugin options. */
 export function renderOptionsOf(options: ParsedOptions): IstioRenderOptions {
-  const { api, gatewayNamespace, routeNamespace, gatewaySelector, gatewayClassName, issuerRef, acmeSolver, tenantBy } = options;
-  return { api, gatewayNamespace, routeNamespace, gatewaySelector, gatewayClassName, issuerRef, ...(acmeSolver ? { acmeSolver } : {}), tenantOf: (route) => tenantOf(route, tenantBy) };
+  const { api, gatewayNamespace, routeNamespace, gatewaySelector, gatewayClassName, issuerRef, acmeSolver, ownershipChallengeBackend, tenantBy } = options;
+  return {
+    api,
+    gatewayNamespace,
+    routeNamespace,
+    gatewaySelector,
+    gatewayClassName,
+    issuerRef,
+    ...(acmeSolver ? { acmeSolver } : {}),
+    ...(api === 'gateway-api' && ownershipChallengeBackend ? { ownershipChallengeBackend } : {}),
+    tenantOf: (route) => tenantOf(route, tenantBy),
+  };
 }
 
 /** The GitOps options of parsed plugin options, or of an edge target's `delivery` (`undefined` without delivery). */
@@ -104,7 +121,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export default definePlugin({
   id: 'edge.istio',
-  version: '0.1.0',
+  version: '0.2.0',
   kernel: '^0.1.0',
   options: optionsSchema,
   describe: { edges: [{ edge: 'istio', displayName: 'Istio (cert-manager, GitOps)', target: targetSchema }] },

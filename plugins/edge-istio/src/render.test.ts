@@ -165,3 +165,30 @@ describe('names', () => {
     expect(backendRefOf('10.0.0.7', 8080)).toEqual({ group: 'networking.istio.io', kind: 'Hostname', name: '10.0.0.7', port: 8080 });
   });
 });
+
+describe('ownership challenges', () => {
+  const TOKEN = '0123456789abcdef0123456789abcdef';
+  const table = [route('files.example.test', { ownershipChallenge: { token: TOKEN } })];
+  const name = dnsLabel('files.example.test');
+
+  it('istio: an HTTP server for an HTTPS-only host, and the exact path answered first with the token on every port', () => {
+    const objects = objectsOf(table);
+    expect(serversOf(objects, name).map((s) => s.port.number)).toEqual([443, 80]);
+    expect(httpOf(objects, name)[0]).toEqual({
+      directResponse: { body: { string: TOKEN }, status: 200 },
+      headers: { response: { set: { 'content-type': 'text/plain; charset=utf-8' } } },
+      match: [{ uri: { exact: `/.well-known/portico-challenge/${TOKEN}` } }],
+      name: 'ownership-challenge',
+    });
+  });
+
+  it('gateway-api: forwarded to Portico only with ownershipChallengeBackend; without it, no rule and no HTTP listener', () => {
+    const backend = { host: 'portico.portico.svc.cluster.local', port: 4000 };
+    const withBackend = objectsOf(table, { api: 'gateway-api', ownershipChallengeBackend: backend });
+    const httpRoute = withBackend.find((o) => o.kind === 'HTTPRoute' && o.metadata.name.endsWith('-http'))!;
+    expect((httpRoute.spec.rules as unknown[])[0]).toEqual({ backendRefs: [backendRefOf(backend.host, backend.port)], matches: [{ path: { type: 'Exact', value: `/.well-known/portico-challenge/${TOKEN}` } }] });
+    const without = objectsOf(table, { api: 'gateway-api' });
+    expect(JSON.stringify(without)).not.toContain('portico-challenge');
+    expect(without.filter((o) => o.kind === 'HTTPRoute').map((o) => o.metadata.name)).toEqual([`${name}-https`]);
+  });
+});

@@ -4,8 +4,18 @@
  * (`api: 'gateway-api'`). Pure: the same routes and options give the same objects in the same order.
  * Routing follows core/kernel/src/routing.ts (segment-boundary base paths, longest first, strip, internal path,
  * protocol modes).
+ *
+ * Certificates Portico supplies (`RenderRoutesState.certificates`, from cert.acme) are deliberately not rendered:
+ * the delivery commits these files to a GitOps repository (and may push it), where a private key would stay in the
+ * history and in every clone. cert-manager obtains each host's certificate inside the cluster instead, and its
+ * Secret never leaves it.
+ *
+ * Ownership challenges (`Route.ownershipChallenge`): the host's Gateway listens on HTTP too, and its VirtualService
+ * answers exactly `/.well-known/portico-challenge/<token>` first, on every port, with a `directResponse` (200, the
+ * token). Gateway API has no direct response: with `ownershipChallengeBackend` (Portico's Service) an `Exact` rule
+ * forwards the path there, Host kept, and Portico answers; without it nothing is rendered for challenges.
  */
-import { compareRoutes, normaliseBasePath, normaliseHostname, normaliseInternalPath, offersHttps, PROTOCOL_HANDLING, REDIRECT_STATUS, type Route } from '@portico/kernel';
+import { compareRoutes, normaliseBasePath, normaliseHostname, normaliseInternalPath, offersHttps, ownershipChallengePath, PROTOCOL_HANDLING, REDIRECT_STATUS, type Route } from '@portico/kernel';
 import { dnsLabel, MAX_NAME, secretNameOf, suffixed, tenantLabel } from './names.ts';
 
 export { dnsLabel, secretNameOf, tenantLabel } from './names.ts';
@@ -25,6 +35,8 @@ export interface IstioRenderOptions {
   issuerRef: { name: string; kind: 'Issuer' | 'ClusterIssuer'; group: string };
   /** Where `/.well-known/acme-challenge/` goes over HTTP for hosts with HTTPS (the HTTP-01 solver service). */
   acmeSolver?: { host: string; port: number };
+  /** Gateway API only: Portico's Service, where ownership challenges are forwarded (Istio answers them itself). */
+  ownershipChallengeBackend?: { host: string; port: number };
   /** The tenant (GitOps file) a route belongs to; default: every route in `DEFAULT_TENANT`. */
   tenantOf?: (route: Route) => string;
 }
@@ -74,6 +86,8 @@ interface HostGroup {
   routes: Placed[];
   /** Wildcard hosts whose names cover this one as Envoy matches them (any suffix), most specific first. */
   covering: HostGroup[];
+  /** The ownership-challenge tokens of the host's routes, sorted (exact hosts only). */
+  challenges: string[];
 }
 
 /** As routing.ts compiles it: lower case, A-labels, no trailing dot; a wildcard keeps its `*.`. */
@@ -93,8 +107,10 @@ function place(route: Route): Placed {
 
 function groupRoutes(routes: readonly Route[], tenantOf: (route: Route) => string): HostGroup[] {
   const hosts = new Map<string, Placed[]>();
+  const challenges = new Map<string, Set<string>>();
   for (const route of [...routes].sort(compareRoutes)) {
     const hostname = canonicalHost(route);
+    if (route.ownershipChallenge) challenges.set(hostname, (challenges.get(hostname) ?? new Set()).add(route.ownershipChallenge.token));
     const list = hosts.get(hostname) ?? [];
     const placed = place(route);
     // Of routes with the same base path the first in precedence order wins; the others can never match.
@@ -102,7 +118,7 @@ function groupRoutes(routes: readonly Route[], tenantOf: (route: Route) => strin
     hosts.set(hostname, list);
   }
   // A host belongs to the tenant of its first route in precedence order, so a split host cannot be rendered twice.
-  const groups: HostGroup[] = [...hosts].map(([hostname, list]) => ({ hostname, tenant: tenantOf(list[0]!.route), routes: list, covering: [] }));
+  const groups: HostGroup[] = [...hosts].map(([hostname, list]) => ({ hostname, tenant: tenantOf(list[0]!.route), routes: list, covering: [], challenges: [...(challenges.get(hostname) ?? [])].sort(byCodeUnit) }));
   const wildcards = new Map(groups.filter((g) => g.hostname.startsWith('*.')).map((g) => [g.hostname, g]));
   for (const group of groups) {
     const labels = group.hostname.replace(/^\*\./, '').split('.');
@@ -139,8 +155,10 @@ type Action = 'proxy' | 'redirect' | 'refuse';
 const redirectStatusOf = (route: Route) => route.redirectStatus ?? REDIRECT_STATUS;
 const handlingOf = (placed: Placed, scheme: Scheme): Action => PROTOCOL_HANDLING[placed.route.protocol][scheme];
 const hostOffersHttps = (group: HostGroup) => group.routes.some((p) => offersHttps(p.route.protocol));
+/** Whether the edge answers the host's ownership challenges: Istio itself, Gateway API through Portico's Service. */
+const answersChallenges = (group: HostGroup, options: IstioRenderOptions) => group.challenges.length > 0 && (options.api === 'istio' || options.ownershipChallengeBackend !== undefined);
 const hostNeedsHttp = (group: HostGroup, options: IstioRenderOptions) =>
-  group.routes.some((p) => handlingOf(p, 'http') !== 'refuse') || (options.acmeSolver !== undefined && hostOffersHttps(group));
+  group.routes.some((p) => handlingOf(p, 'http') !== 'refuse') || (options.acmeSolver !== undefined && hostOffersHttps(group)) || answersChallenges(group, options);
 const ownSchemes = (group: HostGroup, options: IstioRenderOptions) => ({ https: hostOffersHttps(group), http: hostNeedsHttp(group, options) });
 
 /**
@@ -213,6 +231,15 @@ const destinationOf = (route: Route) => [{ destination: { host: route.upstream.h
 function istioHttpRoutes(group: HostGroup, options: IstioRenderOptions): Record<string, unknown>[] {
   const schemes = schemesOf(group, options);
   const http: Record<string, unknown>[] = [];
+  // First, on every port, so a challenge is never redirected, refused or proxied.
+  group.challenges.forEach((token, index) => {
+    http.push({
+      directResponse: { body: { string: token }, status: 200 },
+      headers: { response: { set: { 'content-type': 'text/plain; charset=utf-8' } } },
+      match: [{ uri: { exact: ownershipChallengePath(token) } }],
+      name: `ownership-challenge${index === 0 ? '' : `-${index + 1}`}`,
+    });
+  });
   if (options.acmeSolver && schemes.includes('http') && hostOffersHttps(group)) {
     // First, so a challenge is never redirected or refused.
     http.push({
@@ -315,6 +342,10 @@ function replacementOf({ route, base, internal }: Placed): string | undefined {
 function gatewayApiRules(group: HostGroup, scheme: Scheme, options: IstioRenderOptions): Record<string, unknown>[] {
   const schemes = schemesOf(group, options);
   const rules: Record<string, unknown>[] = [];
+  const backend = options.ownershipChallengeBackend;
+  if (backend) {
+    for (const token of group.challenges) rules.push({ backendRefs: [backendRefOf(backend.host, backend.port)], matches: [{ path: { type: 'Exact', value: ownershipChallengePath(token) } }] });
+  }
   if (scheme === 'http' && options.acmeSolver && hostOffersHttps(group)) {
     rules.push({ backendRefs: [backendRefOf(options.acmeSolver.host, options.acmeSolver.port)], matches: [{ path: { type: 'PathPrefix', value: ACME_PREFIX.slice(0, -1) } }] });
   }

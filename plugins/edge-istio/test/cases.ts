@@ -12,7 +12,8 @@ const acmeSolver = { host: 'portico.portico.svc.cluster.local', port: 4000 };
 export const CASES = {
   'istio-solver': { ...base, acmeSolver },
   istio: base,
-  'gateway-api-solver': { ...base, api: 'gateway-api', acmeSolver },
+  // Portico's Service also answers ownership challenges, which Gateway API cannot answer itself.
+  'gateway-api-solver': { ...base, api: 'gateway-api', acmeSolver, ownershipChallengeBackend: acmeSolver },
 } satisfies Record<string, IstioPluginOptions>;
 
 export type CaseName = keyof typeof CASES;

@@ -12,8 +12,10 @@ import { renderOptionsFor, type CaseName } from './cases.ts';
 import { generatedRoutes } from './generated-routes.ts';
 
 type Answer = string;
+/** The fixture's ownership challenge (a hostname verified by a file); Portico answers it where the edge forwards it. */
+const FIXTURE_TOKEN = EDGE_FIXTURE_ROUTES.find((r) => r.ownershipChallenge)!.ownershipChallenge!.token;
 
-const PATHS = ['/', '/x', '/api', '/api/', '/api/x', '/apiary', '/api/v2', '/api/v2/', '/api/v2/x', '/api/v20', '/docs', '/docs/', '/docs/x', '/blog', '/blog/', '/blog/x/', '/keep', '/keep/x', '/static', '/static/a.css', '/api/v1', '/api/v1/', '/api/v1/users', '/api/v1/users/7', '/a-b/c_d.e~f', '/a-b/c_d.e~f/x', '/p1', '/p12/x', '/.well-known/acme-challenge/tok'];
+const PATHS = ['/', '/x', '/api', '/api/', '/api/x', '/apiary', '/api/v2', '/api/v2/', '/api/v2/x', '/api/v20', '/docs', '/docs/', '/docs/x', '/blog', '/blog/', '/blog/x/', '/keep', '/keep/x', '/static', '/static/a.css', '/api/v1', '/api/v1/', '/api/v1/users', '/api/v1/users/7', '/a-b/c_d.e~f', '/a-b/c_d.e~f/x', '/p1', '/p12/x', '/.well-known/acme-challenge/tok', `/.well-known/portico-challenge/${FIXTURE_TOKEN}`, '/.well-known/portico-challenge/other'];
 
 /** What routing.ts says, in the model's words. */
 function expected(routes: readonly Route[], scheme: 'http' | 'https', host: string, path: string): Answer {
@@ -25,6 +27,8 @@ function expected(routes: readonly Route[], scheme: 'http' | 'https', host: stri
       return `${p.status} ${p.location}`;
     case 'acme_challenge':
       return 'acme';
+    case 'ownership_challenge':
+      return `challenge ${p.body}`;
     case 'refused':
     case 'not_found':
       return String(p.answer);
@@ -58,11 +62,12 @@ function istioAnswer(objects: KubeObject[], scheme: 'http' | 'https', host: stri
   if (!server) return scheme === 'https' ? 'tls_handshake_fails' : '404';
   if (server.tls && !certificateCovers(objects, server.tls.credentialName, host)) return 'tls_handshake_fails';
   const vs = objects.find((o) => o.kind === 'VirtualService' && (o.spec.gateways as string[]).includes(server.gateway))!;
-  type Rule = { match: { port?: number; uri: { exact?: string; prefix?: string } }[]; name: string; rewrite?: { uri: string }; route?: { destination: { host: string; port: { number: number } } }[]; redirect?: { redirectCode: number }; directResponse?: { status: number } };
+  type Rule = { match: { port?: number; uri: { exact?: string; prefix?: string } }[]; name: string; rewrite?: { uri: string }; route?: { destination: { host: string; port: { number: number } } }[]; redirect?: { redirectCode: number }; directResponse?: { status: number; body?: { string: string } } };
   for (const rule of vs.spec.http as Rule[]) {
     const match = rule.match.find((m) => (m.port === undefined || m.port === port) && (m.uri.exact !== undefined ? path === m.uri.exact : path.startsWith(m.uri.prefix!)));
     if (!match) continue;
     if (rule.name === 'acme-challenge') return solver ? 'acme' : 'acme via a route';
+    if (rule.name.startsWith('ownership-challenge')) return `challenge ${rule.directResponse!.body!.string}`;
     if (rule.directResponse) return String(rule.directResponse.status);
     if (rule.redirect) return `${rule.redirect.redirectCode} https://${host}${path}`;
     const forwarded = rule.rewrite ? (match.uri.exact !== undefined ? rule.rewrite.uri : rule.rewrite.uri + path.slice(match.uri.prefix!.length)) : path;
@@ -81,11 +86,14 @@ function gatewayApiAnswer(objects: KubeObject[], scheme: 'http' | 'https', host:
   if (!listener) return scheme === 'https' ? 'tls_handshake_fails' : '404';
   if (listener.tls && !certificateCovers(objects, listener.tls.certificateRefs[0]!.name, host)) return 'tls_handshake_fails';
   type Ref = { name: string; namespace?: string; kind?: string; port: number };
-  type Rule = { matches: { path: { value: string } }[]; backendRefs?: Ref[]; filters?: { requestRedirect?: { statusCode: number }; urlRewrite?: { path: { replacePrefixMatch: string } } }[] };
+  type Rule = { matches: { path: { type: string; value: string } }[]; backendRefs?: Ref[]; filters?: { requestRedirect?: { statusCode: number }; urlRewrite?: { path: { replacePrefixMatch: string } } }[] };
   const rules = objects
     .filter((o) => o.kind === 'HTTPRoute' && (o.spec.parentRefs as { name: string; sectionName: string }[]).some((p) => p.name === listener.gateway && p.sectionName === listener.name))
     .flatMap((o) => o.spec.rules as Rule[]);
-  const matching = rules.filter((r) => segmentPrefix(r.matches[0]!.path.value, path)).sort((a, b) => b.matches[0]!.path.value.length - a.matches[0]!.path.value.length);
+  // Gateway API precedence: an Exact match before any PathPrefix, then the longest prefix.
+  const exact = rules.find((r) => r.matches[0]!.path.type === 'Exact' && r.matches[0]!.path.value === path);
+  if (exact) return exact.matches[0]!.path.value.startsWith('/.well-known/portico-challenge/') ? `challenge ${path.split('/').pop()}` : '500 (unexpected exact rule)';
+  const matching = rules.filter((r) => r.matches[0]!.path.type !== 'Exact' && segmentPrefix(r.matches[0]!.path.value, path)).sort((a, b) => b.matches[0]!.path.value.length - a.matches[0]!.path.value.length);
   const rule = matching[0];
   if (!rule) return '404';
   const prefix = rule.matches[0]!.path.value;

@@ -7,16 +7,16 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { unifiedDiff } from '@portico/kernel';
+import { redactPrivateKeys, unifiedDiff } from '@portico/kernel';
 import { toYaml, type TraefikConfig } from './render.ts';
 
-/** Writes `text` to `path` through a temporary sibling and a rename. */
+/** Writes `text` to `path` through a temporary sibling and a rename; a text holding a private key gets mode 0600. */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   // A leading dot: Traefik's directory watcher skips hidden files, so it never parses the temporary one.
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    await writeFile(temp, text, { flag: 'wx' });
+    await writeFile(temp, text, { flag: 'wx', ...(text.includes('PRIVATE KEY-----') ? { mode: 0o600 } : {}) });
     await rename(temp, path);
   } catch (err) {
     await rm(temp, { force: true });
@@ -52,7 +52,8 @@ export async function writeTraefikFile(path: string, config: TraefikConfig): Pro
 /** The diff a `writeTraefikFile(path, config)` would make. */
 export async function previewTraefikFile(path: string, config: TraefikConfig): Promise<FilePreview> {
   const before = await readOrUndefined(path);
-  const diff = unifiedDiff(basename(path), before, toYaml(config));
+  // Supplied certificates' keys are redacted on both sides: a changed key shows as a changed fingerprint.
+  const diff = unifiedDiff(basename(path), before === undefined ? undefined : redactPrivateKeys(before), redactPrivateKeys(toYaml(config)));
   const summary = diff === '' ? `${basename(path)} unchanged` : `${basename(path)} would be ${before === undefined ? 'created' : 'changed'}`;
   return { changed: diff !== '', diff, summary };
 }
@@ -151,8 +152,9 @@ export async function previewTraefikDirectory(dir: string, configs: ReadonlyMap<
     const before = current.get(name);
     const after = wanted.get(name);
     if (before === after) continue;
+    const [shownBefore, shownAfter] = [before, after].map((text) => (text === undefined ? undefined : redactPrivateKeys(text)));
     counts[before === undefined ? 'created' : after === undefined ? 'removed' : 'changed']++;
-    diff += unifiedDiff(name, before, after);
+    diff += unifiedDiff(name, shownBefore, shownAfter);
   }
   const total = counts.created + counts.changed + counts.removed;
   const parts = Object.entries(counts).filter(([, n]) => n > 0).map(([what, n]) => `${n} ${what}`);

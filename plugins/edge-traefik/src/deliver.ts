@@ -5,7 +5,7 @@
  * Knows nothing of the kernel beyond its preview type.
  */
 import { resolve } from 'node:path';
-import type { DeliveryPreview, Route } from '@portico/kernel';
+import { redactPrivateKeys, type DeliveryPreview, type Route } from '@portico/kernel';
 import { createRedisDeliverer, type RedisDeliverer } from './deliver-redis.ts';
 import { previewTraefikDirectory, previewTraefikFile, writeTraefikDirectory, writeTraefikFile, type ProjectFileCache } from './deliver-file.ts';
 import { flattenToKv, formatKvDiff } from './kv.ts';
@@ -63,7 +63,8 @@ export function createTraefikDeliveries(): TraefikDeliveries {
       if (delivery.kind === 'directory') return previewTraefikDirectory(delivery.path, splitByTenant(config, routes), cacheFor(delivery.path));
       if (delivery.kind === 'redis') {
         const diff = await redisFor(delivery).preview(flattenToKv(config, delivery.prefix));
-        return { changed: diff.set.size + diff.del.length > 0, diff: formatKvDiff(diff), summary: `${diff.set.size} keys set, ${diff.del.length} deleted` };
+        // Each value is whole in the formatted diff, so redacting it afterwards hides every key.
+        return { changed: diff.set.size + diff.del.length > 0, diff: redactPrivateKeys(formatKvDiff(diff)), summary: `${diff.set.size} keys set, ${diff.del.length} deleted` };
       }
       // HTTP provider: Traefik polls what the server renders now; there is nothing at the edge to compare with.
       return undefined;

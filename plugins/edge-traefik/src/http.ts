@@ -4,10 +4,11 @@
  * gets 304 while nothing changed. Pure.
  */
 import { createHash } from 'node:crypto';
-import type { Route } from '@portico/kernel';
+import type { Route, SuppliedCertificate } from '@portico/kernel';
 import { DEFAULT_RENDER_OPTIONS, renderTraefikConfig, type TraefikRenderOptions } from './render.ts';
 
-export function renderForHttp(routes: readonly Route[], options: TraefikRenderOptions = DEFAULT_RENDER_OPTIONS): { body: string; etag: string } {
-  const body = JSON.stringify(renderTraefikConfig(routes, options));
+/** `certificates`: supplied certificates (cert.acme) as `tls.certificates`; the body then holds private keys. */
+export function renderForHttp(routes: readonly Route[], options: TraefikRenderOptions = DEFAULT_RENDER_OPTIONS, certificates: readonly SuppliedCertificate[] = []): { body: string; etag: string } {
+  const body = JSON.stringify(renderTraefikConfig(routes, options, certificates));
   return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
 }

@@ -5,7 +5,7 @@ import type { Route } from '@portico/kernel';
 import { createTestKernel } from '@portico/kernel/conformance';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import traefik, { renderForHttp, renderTraefikConfig, splitByTenant, targetSchema, type TraefikPluginOptions } from './index.ts';
+import traefik, { optionsSchema, renderForHttp, renderTraefikConfig, splitByTenant, targetSchema, type TraefikPluginOptions } from './index.ts';
 
 const routes: Route[] = [{ hostname: 'shop.example.test', basePath: '/', upstream: { host: '10.0.0.5', port: 3000 }, stripPath: true, protocol: 'https' }];
 const start = (options: TraefikPluginOptions | Record<string, unknown>) => createTestKernel([{ plugin: traefik, options }]);
@@ -147,5 +147,13 @@ describe('edge.traefik', () => {
       await expect(kernel.previewDeploy('traefik', { routes, target: { id: 'bad', options } })).rejects.toMatchObject({ code: 'EDGE_TARGET_INVALID' });
       expect(existsSync(own)).toBe(false);
     });
+  });
+});
+
+describe('ownershipChallengeUrl', () => {
+  it('takes scheme, host and port only', () => {
+    expect(optionsSchema.parse({ ownershipChallengeUrl: 'http://portico:4000/' }).ownershipChallengeUrl).toBe('http://portico:4000');
+    expect(optionsSchema.safeParse({ ownershipChallengeUrl: 'http://portico:4000/base' }).success).toBe(false);
+    expect(optionsSchema.safeParse({ ownershipChallengeUrl: 'ftp://portico' }).success).toBe(false);
   });
 });

@@ -6,12 +6,12 @@
  * edge may name its own delivery (`targetSchema`: two Traefik fleets, two Redis servers); deliver.ts keeps the
  * deliverers and caches per place delivered to.
  */
-import { DELIVERY_STAGE, definePlugin, z } from '@portico/kernel';
+import { DELIVERY_STAGE, definePlugin, z, type Route } from '@portico/kernel';
 import { createTraefikDeliveries } from './deliver.ts';
 import { renderTraefikConfig, type TraefikConfig, type TraefikRenderOptions } from './render.ts';
 
-export { DEFAULT_RENDER_OPTIONS, REDIRECT_MIDDLEWARE, renderTraefikConfig, routeName, routerOwners, toYaml } from './render.ts';
-export type { TraefikConfig, TraefikRenderOptions, TraefikRouter } from './render.ts';
+export { CHALLENGE_PRIORITY, CHALLENGE_SERVICE, DEFAULT_RENDER_OPTIONS, REDIRECT_MIDDLEWARE, renderTraefikConfig, routeName, routerOwners, toYaml } from './render.ts';
+export type { TraefikCertificate, TraefikConfig, TraefikRenderOptions, TraefikRouter } from './render.ts';
 export { DEFAULT_TENANT_KEY, splitByTenant, tenantKey } from './split.ts';
 export { DEFAULT_ROOT_KEY, diffKv, flattenToKv, formatKvDiff } from './kv.ts';
 export type { KvDiff } from './kv.ts';
@@ -42,6 +42,17 @@ export const optionsSchema = z.object({
   httpsEntryPoint: entryPoint.default('websecure'),
   /** Traefik's ACME resolver for HTTPS routers; absent: `tls: {}` (certificates supplied, e.g. by cert-acme). */
   certResolver: z.string().min(1).optional(),
+  /**
+   * Portico's URL as Traefik reaches it (`http://portico:4000`, scheme, host and port only). Traefik has no static
+   * response: the ownership challenge of a hostname verified by a file (`/.well-known/portico-challenge/<token>`)
+   * is forwarded there, Host kept, and Portico answers it. Without it, such hostnames drift once their DNS points at
+   * Traefik (the plugin warns when it renders one).
+   */
+  ownershipChallengeUrl: z
+    .url({ protocol: /^https?$/ })
+    .refine((url) => new URL(url).pathname === '/' && !/[?#]/.test(url), 'scheme, host and port only (no path, query or fragment)')
+    .transform((url) => url.replace(/\/$/, ''))
+    .optional(),
   delivery: deliverySchema.default({ kind: 'http' }),
 });
 
@@ -57,17 +68,31 @@ export type TraefikTarget = z.input<typeof targetSchema>;
 
 export default definePlugin({
   id: 'edge.traefik',
-  version: '0.2.0',
+  version: '0.3.0',
   kernel: '^0.1.0',
   options: optionsSchema,
   describe: { edges: [{ edge: 'traefik', displayName: 'Traefik', target: targetSchema }] },
   apply({ hooks, options, services }) {
-    const { httpEntryPoint, httpsEntryPoint, certResolver } = options;
-    const renderOptions: TraefikRenderOptions = { httpEntryPoint, httpsEntryPoint, ...(certResolver === undefined ? {} : { certResolver }) };
+    const { httpEntryPoint, httpsEntryPoint, certResolver, ownershipChallengeUrl } = options;
+    const renderOptions: TraefikRenderOptions = {
+      httpEntryPoint,
+      httpsEntryPoint,
+      ...(certResolver === undefined ? {} : { certResolver }),
+      ...(ownershipChallengeUrl === undefined ? {} : { ownershipChallengeUrl }),
+    };
+    let warned = false;
+    const warnUnanswered = (routes: readonly Route[]) => {
+      if (warned || ownershipChallengeUrl !== undefined || !routes.some((route) => route.ownershipChallenge)) return;
+      warned = true;
+      services.logger.warn('routes carry ownership challenges (hostnames verified by a file), but ownershipChallengeUrl is not set: Traefik cannot answer them, and such hostnames drift once their DNS points at Traefik');
+    };
     const deliveries = createTraefikDeliveries();
     services.onClose(() => deliveries.close());
 
-    hooks.renderRoutes.for('traefik').tapPromise({ name: 'edge.traefik', stage: 0 }, async (state) => ({ ...state, output: renderTraefikConfig(state.routes, renderOptions) }));
+    hooks.renderRoutes.for('traefik').tapPromise({ name: 'edge.traefik', stage: 0 }, async (state) => {
+      warnUnanswered(state.routes);
+      return { ...state, output: renderTraefikConfig(state.routes, renderOptions, state.certificates) };
+    });
     hooks.renderRoutes.for('traefik').tapPromise({ name: 'edge.traefik', stage: DELIVERY_STAGE }, async (state) => {
       if (!state.dryRun && !state.deliver) return state;
       // The kernel parsed `state.target.options` with targetSchema.

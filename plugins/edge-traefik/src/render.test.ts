@@ -45,3 +45,29 @@ describe('renderTraefikConfig', () => {
     expect(() => renderTraefikConfig([r('not a host', '/')])).toThrow(TypeError);
   });
 });
+
+describe('ownership challenges', () => {
+  const TOKEN = '0123456789abcdef0123456789abcdef';
+  const path = `/.well-known/portico-challenge/${TOKEN}`;
+  const routes = [r('files.example.test', '/', { protocol: 'https', ownershipChallenge: { token: TOKEN } }), r('files.example.test', '/api', { protocol: 'redirect-to-https' })];
+  const options = { httpEntryPoint: 'web', httpsEntryPoint: 'websecure', ownershipChallengeUrl: 'http://portico:4000' };
+
+  it('forwards exactly the challenge path of the host to Portico, above every base path, on both entry points', () => {
+    const config = renderTraefikConfig(routes, options);
+    const name = routeName('files.example.test', path);
+    expect(config.http.routers[`${name}-http`]).toEqual({ entryPoints: ['web'], rule: `Host(\`files.example.test\`) && Path(\`${path}\`)`, priority: 10_000, service: 'portico-ownership-challenge' });
+    expect(config.http.routers[`${name}-https`]).toMatchObject({ entryPoints: ['websecure'], tls: {} });
+    expect(config.http.services['portico-ownership-challenge']).toEqual({ loadBalancer: { passHostHeader: true, servers: [{ url: 'http://portico:4000' }] } });
+    const others = Object.entries(config.http.routers).filter(([key]) => !key.startsWith(name));
+    expect(Math.max(...others.map(([, router]) => router.priority))).toBeLessThan(10_000);
+  });
+
+  it('answers over HTTP only for a host without HTTPS, and renders nothing without ownershipChallengeUrl', () => {
+    const httpOnly = [r('plain.example.test', '/', { protocol: 'http', ownershipChallenge: { token: TOKEN } })];
+    const routers = Object.keys(renderTraefikConfig(httpOnly, options).http.routers);
+    expect(routers.filter((key) => key.includes('portico-challenge'))).toEqual([`${routeName('plain.example.test', path)}-http`]);
+    const without = renderTraefikConfig(routes);
+    expect(JSON.stringify(without)).not.toContain('portico-challenge');
+    expect(without.http.services['portico-ownership-challenge']).toBeUndefined();
+  });
+});

@@ -22,9 +22,15 @@
  * Paths: strip with internal `/` is `stripPrefix` (an empty rest becomes `/`); any non-root internal path is one
  * `replacePathRegex` that strips (or not) and prepends in one step, because stripPrefix-then-addPrefix would turn
  * exactly `/api` into `/svc/` where routing.ts forwards `/svc`.
+ *
+ * Ownership challenges (`Route.ownershipChallenge`): Traefik has no static response, so with
+ * `ownershipChallengeUrl` (Portico as Traefik reaches it) each challenged host gets a router for exactly
+ * `/.well-known/portico-challenge/<token>`, above every base path (`CHALLENGE_PRIORITY`), to a service pointing at
+ * Portico, which answers the token for a Host whose routed domain has it. Without the option nothing is rendered
+ * and the path is routed as usual (the plugin warns: such domains drift once their DNS points at Traefik).
  */
 import { createHash } from 'node:crypto';
-import { compareRoutes, normaliseBasePath, normaliseHostname, normaliseInternalPath, type Route, type RouteTenant } from '@portico/kernel';
+import { compareRoutes, normaliseBasePath, normaliseHostname, normaliseInternalPath, ownershipChallengePath, type Route, type RouteTenant, type SuppliedCertificate } from '@portico/kernel';
 import { stringify } from 'yaml';
 
 export interface TraefikRenderOptions {
@@ -34,6 +40,11 @@ export interface TraefikRenderOptions {
   httpsEntryPoint: string;
   /** `tls.certResolver` of HTTPS routers; absent: `tls: {}` (certificates supplied, e.g. by cert-acme). */
   certResolver?: string;
+  /**
+   * Portico's URL as Traefik reaches it (`http://portico:4000`, no path): ownership challenges of hostnames verified
+   * by a file are forwarded there with their Host. Absent: no challenge routers.
+   */
+  ownershipChallengeUrl?: string;
 }
 
 export const DEFAULT_RENDER_OPTIONS: TraefikRenderOptions = { httpEntryPoint: 'web', httpsEntryPoint: 'websecure' };
@@ -51,7 +62,22 @@ export interface TraefikRouter {
 
 export interface TraefikConfig {
   http: { routers: Record<string, TraefikRouter>; services: Record<string, Json>; middlewares: Record<string, Json> };
+  /**
+   * Certificates Portico supplies (cert.acme): Traefik's `tls.certificates`, the PEM content itself in `certFile` and
+   * `keyFile` (Traefik takes a path or the content), picked by SNI for routers with `tls: {}`. Absent without any.
+   */
+  tls?: { certificates: TraefikCertificate[] };
 }
+
+export interface TraefikCertificate {
+  certFile: string;
+  keyFile: string;
+}
+
+/** The service of every ownership-challenge router: Portico (`ownershipChallengeUrl`), the Host header kept. */
+export const CHALLENGE_SERVICE = 'portico-ownership-challenge';
+/** Above every base-path router (their priority is at most the longest base path + 1). */
+export const CHALLENGE_PRIORITY = 10_000;
 
 /** The middleware every `redirect-to-https` HTTP router uses. */
 export const REDIRECT_MIDDLEWARE = 'portico-redirect-https';
@@ -98,7 +124,20 @@ function uniqueEntries(routes: readonly Route[]): Entry[] {
  * excludes the exact hostnames below it, whoever owns them).
  */
 export function routerOwners(routes: readonly Route[]): Map<string, RouteTenant | undefined> {
-  return new Map(uniqueEntries(routes).map((entry) => [routeName(entry.hostname, entry.basePath), entry.route.tenant]));
+  const challenges = challengesOf(routes).map(({ hostname, token, route }) => [routeName(hostname, ownershipChallengePath(token)), route.tenant] as const);
+  return new Map([...uniqueEntries(routes).map((entry) => [routeName(entry.hostname, entry.basePath), entry.route.tenant] as const), ...challenges]);
+}
+
+/** Each (hostname, token) of the routes carrying an ownership challenge, sorted; the first route of it names the owner. */
+function challengesOf(routes: readonly Route[]): Array<{ hostname: string; token: string; route: Route }> {
+  const found = new Map<string, { hostname: string; token: string; route: Route }>();
+  for (const route of [...routes].sort(compareRoutes)) {
+    if (!route.ownershipChallenge) continue;
+    const { hostname } = entryOf(route);
+    const key = `${hostname} ${route.ownershipChallenge.token}`;
+    if (!found.has(key)) found.set(key, { hostname, token: route.ownershipChallenge.token, route });
+  }
+  return [...found.values()];
 }
 
 const serves = { http: (p: Route['protocol']) => p !== 'https', https: (p: Route['protocol']) => p !== 'http' };
@@ -123,7 +162,7 @@ function upstreamUrl(route: Route): string {
   return `http://${host}:${route.upstream.port}`;
 }
 
-export function renderTraefikConfig(routes: readonly Route[], options: TraefikRenderOptions = DEFAULT_RENDER_OPTIONS): TraefikConfig {
+export function renderTraefikConfig(routes: readonly Route[], options: TraefikRenderOptions = DEFAULT_RENDER_OPTIONS, certificates: readonly SuppliedCertificate[] = []): TraefikConfig {
   const entries = uniqueEntries(routes);
   const byHost = new Map<string, Entry[]>();
   for (const entry of entries) {
@@ -192,7 +231,29 @@ export function renderTraefikConfig(routes: readonly Route[], options: TraefikRe
       routers[`${name}-http`] = { entryPoints: [options.httpEntryPoint], rule: ruleFor('http'), priority, service, ...withMiddlewares(pathMiddlewares) };
     }
   }
-  return { http: { routers: sortKeys(routers), services: sortKeys(services), middlewares: sortKeys(middlewares) } };
+  if (options.ownershipChallengeUrl !== undefined) {
+    const challenges = challengesOf(routes);
+    if (challenges.length > 0) services[CHALLENGE_SERVICE] = { loadBalancer: { passHostHeader: true, servers: [{ url: options.ownershipChallengeUrl }] } };
+    for (const { hostname, token } of challenges) {
+      const path = ownershipChallengePath(token);
+      const name = routeName(hostname, path);
+      const rule = `Host(\`${hostname}\`) && Path(\`${path}\`)`;
+      const router = { rule, priority: CHALLENGE_PRIORITY, service: CHALLENGE_SERVICE };
+      routers[`${name}-http`] = { entryPoints: [options.httpEntryPoint], ...router };
+      // Over HTTPS only where the host has a certificate (an HTTPS router of its own).
+      if ((byHost.get(hostname) ?? []).some((entry) => serves.https(entry.route.protocol))) {
+        routers[`${name}-https`] = { entryPoints: [options.httpsEntryPoint], ...router, tls: options.certResolver === undefined ? {} : { certResolver: options.certResolver } };
+      }
+    }
+  }
+  const http = { routers: sortKeys(routers), services: sortKeys(services), middlewares: sortKeys(middlewares) };
+  return certificates.length === 0 ? { http } : { http, tls: { certificates: suppliedCertificates(certificates) } };
+}
+
+/** `tls.certificates` entries, sorted by first hostname so equal inputs give equal bytes. */
+function suppliedCertificates(certificates: readonly SuppliedCertificate[]): TraefikCertificate[] {
+  const first = (c: SuppliedCertificate) => c.hostnames[0] ?? '';
+  return [...certificates].sort((a, b) => (first(a) < first(b) ? -1 : first(a) > first(b) ? 1 : 0)).map((c) => ({ certFile: c.certificatePem, keyFile: c.privateKeyPem }));
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {

@@ -20,6 +20,7 @@ describe('Traefik v3 file-provider schema', () => {
   it('finds the snapshot files', () => {
     expect(snapshots).toEqual([
       'acme.traefik.yaml',
+      'certificates.traefik.yaml',
       'empty.traefik.yaml',
       'supplied.traefik.yaml',
       'acme.directory/portico-_default.yaml',

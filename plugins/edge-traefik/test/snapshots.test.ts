@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { flattenToKv } from '../src/kv.ts';
 import { renderTraefikConfig, toYaml } from '../src/render.ts';
 import { splitByTenant } from '../src/split.ts';
-import { fixtureOptions, fixtureRoutes } from './fixtures/routes.ts';
+import { fixtureCertificates, fixtureOptions, fixtureRoutes } from './fixtures/routes.ts';
 
 const update = process.env.UPDATE_SNAPSHOTS === '1';
 const fixture = (file: string) => fileURLToPath(new URL(`./fixtures/${file}`, import.meta.url));
@@ -25,6 +25,8 @@ function check(file: string, text: string): void {
 const cases = [
   ...Object.entries(fixtureOptions).map(([name, options]) => ({ name, render: () => renderTraefikConfig(fixtureRoutes, options) })),
   { name: 'empty', render: () => renderTraefikConfig([], fixtureOptions.acme) },
+  // Certificates supplied by cert-acme: `tls.certificates` with the PEM content.
+  { name: 'certificates', render: () => renderTraefikConfig(fixtureRoutes, fixtureOptions.supplied, fixtureCertificates) },
 ];
 
 describe('rendered Traefik configs match the snapshot files', () => {

@@ -2,7 +2,8 @@
  * The fixture route table every edge plugin's snapshots are made from, so Caddy, Traefik and Istio files can be
  * read side by side: every protocol mode, strip on and off, internal paths (with and without a trailing slash),
  * apex domains and subdomains, wildcard hostnames (with an exact hostname below one), nested base paths on one
- * host, an IPv6 upstream, in-cluster upstreams, and three tenants (two projects of one organization).
+ * host, an IPv6 upstream, in-cluster upstreams, an ownership challenge (a hostname verified by a file), and
+ * three tenants (two projects of one organization).
  */
 import type { Route, RouteTenant } from '../hooks.ts';
 
@@ -31,6 +32,9 @@ export const EDGE_FIXTURE_ROUTES: readonly Route[] = Object.freeze([
   { hostname: '*.saas.test', basePath: '/', upstream: { host: 'saas.portal.svc.cluster.local', port: 8000 }, stripPath: true, protocol: 'redirect-to-https', tenant: saas },
   { hostname: '*.saas.test', basePath: '/static', upstream: { host: 'cdn.portal.svc.cluster.local', port: 8001 }, stripPath: true, protocol: 'https', tenant: saas },
   { hostname: 'tenant1.saas.test', basePath: '/', upstream: { host: 'tenant1.portal.svc.cluster.local', port: 8000 }, stripPath: true, protocol: 'https', tenant: saas },
+  // A hostname verified by a file (`http-file`): the edge answers its ownership challenge itself, over HTTP too,
+  // although the host serves HTTPS only.
+  { hostname: 'files.example.test', basePath: '/', upstream: web, stripPath: false, protocol: 'https', tenant: brand, ownershipChallenge: { token: '3f9a0c1d2e4b5a6f7c8d9e0f1a2b3c4d' } },
   // An IPv6 upstream, and a route of no tenant.
   { hostname: 'v6.example.test', basePath: '/', upstream: { host: 'fd00::10', port: 8000 }, stripPath: false, protocol: 'https' },
 ] satisfies Route[]);
