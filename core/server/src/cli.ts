@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
+import { createOwnerCommand } from './cli-users.ts';
 import { loadConfig } from './config/load-config.ts';
 import { createLogger } from './logger.ts';
 import type { EdgeHealth, EdgePreview, ReconcileResult } from './modules/edges/service.ts';
@@ -13,12 +14,17 @@ Commands:
   edges status                 Health and last sync of every configured edge
   edges reconcile              Render the route table and push it to the edges now (a forced reconcile)
   edges reconcile --dry-run    Show what a reconcile would change (a diff), pushing nothing
+  users create-owner --email <address> [--organization <name>] [--name <name>] [--password-stdin]
+                               Create a user who owns an organization (created unless one with that name's
+                               slug exists). The password is generated and printed once, or read from the
+                               first line of stdin with --password-stdin (at least 12 characters)
 
 Options:
   --config <path>    Configuration file (default: PORTICO_CONFIG, else ./portico.config.json when present)
   --edge <id>        Only this edge (repeatable; default every configured edge)
   --exit-code        With --dry-run: exit 1 when some edge would change (for CI checks of a GitOps repo)
   --json             Machine-readable output
+  --email, --organization, --name, --password-stdin   For users create-owner
   -h, --help         This help
 `;
 
@@ -26,6 +32,8 @@ export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   logger?: Logger;
+  /** All of stdin (default: the process's); for --password-stdin. */
+  readStdin?: () => Promise<string>;
 }
 
 const iso = (date: Date | null) => date?.toISOString() ?? '-';
@@ -56,6 +64,10 @@ export async function runCli(argv: string[], io: CliIo = { out: (t) => process.s
         'dry-run': { type: 'boolean', default: false },
         'exit-code': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        email: { type: 'string' },
+        organization: { type: 'string' },
+        name: { type: 'string' },
+        'password-stdin': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -69,7 +81,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (t) => process.s
     io.out(USAGE);
     return values.help ? 0 : 2;
   }
-  if (command !== 'edges status' && command !== 'edges reconcile') {
+  if (command !== 'edges status' && command !== 'edges reconcile' && command !== 'users create-owner') {
     io.err(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;
   }
@@ -78,6 +90,9 @@ export async function runCli(argv: string[], io: CliIo = { out: (t) => process.s
   let portico: Awaited<ReturnType<typeof startPortico>> | undefined;
   try {
     const { config, baseDir } = await loadConfig({ path: values.config });
+    if (command === 'users create-owner') {
+      return await createOwnerCommand(config, { email: values.email, name: values.name, organization: values.organization, passwordStdin: values['password-stdin'] }, io, logger);
+    }
     const unknown = (values.edge ?? []).filter((id) => !config.edges.some((e) => e.id === id));
     if (unknown.length > 0) {
       io.err(`No configured edge ${unknown.map((id) => `"${id}"`).join(', ')} (configured: ${config.edges.map((e) => e.id).join(', ') || 'none'}).\n`);

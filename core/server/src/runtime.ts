@@ -16,9 +16,10 @@ import { importPlugins } from './config/load-plugins.ts';
 import { buildContainer, type Cradle } from './container.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.ts';
 import { openDatabase } from './db/orm.ts';
-import { seedDemo, type DemoSeed } from './db/seed.ts';
+import { countUsers, seedDemo, type DemoSeed } from './db/seed.ts';
 import { startBoss } from './jobs/boss.ts';
 import { startWorkers } from './jobs/workers.ts';
+import { portInUseError } from './port-in-use.ts';
 
 /** `cli`: database, plugins and route table for one command (`portico edges …`); no API, no workers, no queued syncs. */
 export type Role = 'api' | 'worker' | 'all' | 'cli';
@@ -32,6 +33,8 @@ export interface Portico {
   databaseUrl: string;
   /** The demo seed when `seedDemo` is on (its login is printed at start). */
   demo?: DemoSeed;
+  /** No user exists yet: start-up prints how to create the first owner. */
+  needsOwner: boolean;
   stop(): Promise<void>;
 }
 
@@ -40,7 +43,7 @@ function dnsLookup(dns: PorticoConfig['dns']): DnsLookup {
   const { servers, timeoutMs, tries } = dns;
   return dns.mode === 'resolver'
     ? createDnsLookup({ servers, timeoutMs, tries })
-    : createAuthoritativeLookup({ resolvers: servers, timeoutMs, tries, nameserverPort: dns.nameserverPort });
+    : createAuthoritativeLookup({ resolvers: servers, timeoutMs, tries, nameserverPort: dns.nameserverPort, zoneCacheMs: dns.zoneCacheMs });
 }
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -48,8 +51,10 @@ export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', impor
 /**
  * Bring Portico up: database (embedded when no URL is configured), migrations, plugins, job queue, then the
  * API and/or the workers. `stop()` takes everything down in reverse order, the embedded PostgreSQL included.
+ * When `signal` aborts during start-up (a stop signal, a crash elsewhere), start-up stops what it has started
+ * and rejects with the abort reason.
  */
-export async function startPortico(options: { config: PorticoConfig; baseDir: string; logger: Logger; role?: Role; listen?: boolean }): Promise<Portico> {
+export async function startPortico(options: { config: PorticoConfig; baseDir: string; logger: Logger; role?: Role; listen?: boolean; signal?: AbortSignal }): Promise<Portico> {
   const { config, logger } = options;
   const role = options.role ?? 'all';
   const stops: Array<() => Promise<unknown>> = [];
@@ -58,16 +63,20 @@ export async function startPortico(options: { config: PorticoConfig; baseDir: st
       await fn().catch((error: unknown) => logger.error({ err: error }, 'error during shutdown'));
     }
   };
+  const step = () => options.signal?.throwIfAborted();
   try {
+    step();
     let embedded: EmbeddedDatabase | undefined;
     if (!config.database.url) {
       logger.info({ dataDir: config.database.embedded.dataDir }, 'starting embedded PostgreSQL');
-      embedded = await startEmbeddedPostgres(config.database.embedded);
+      embedded = await startEmbeddedPostgres({ ...config.database.embedded, onNotice: (message, details) => logger.warn(details, message) });
       stops.push(() => embedded!.stop());
     }
+    step();
     const databaseUrl = config.database.url ?? embedded!.url;
     const orm: MikroORM = await openDatabase(databaseUrl);
     stops.push(() => orm.close(true));
+    step();
 
     // Keys before anything else touches credentials: a bad key configuration stops start-up, naming its source.
     const keyring = (await loadSecretKeys(process.env)) ?? (await ensureLocalKeyFile(resolve(options.baseDir, config.secrets.keyFile)));
@@ -83,6 +92,7 @@ export async function startPortico(options: { config: PorticoConfig; baseDir: st
     });
     stops.push(() => kernel.close());
     await kernel.registerAll(await importPlugins(config.plugins, options.baseDir));
+    step();
     for (const edge of config.edges) {
       if (!kernel.descriptors.edges.some((d) => d.edge === edge.edge)) {
         const available = kernel.descriptors.edges.map((d) => d.edge).join(', ') || 'none';
@@ -100,7 +110,8 @@ export async function startPortico(options: { config: PorticoConfig; baseDir: st
 
     const container = buildContainer({ config, logger, orm, boss, kernel, dns, secretBox, version: VERSION });
     const demo = config.seedDemo ? (await seedDemo(orm)).seed : undefined;
-    const portico: Portico = { container, databaseUrl, demo, stop };
+    const portico: Portico = { container, databaseUrl, demo, needsOwner: (await countUsers(orm)) === 0, stop };
+    step();
 
     // Every role keeps a route table: the API answers the edges from it, workers render it for them.
     const { routeTable, edgeService } = container.cradle;
@@ -112,21 +123,33 @@ export async function startPortico(options: { config: PorticoConfig; baseDir: st
     await routeTable.start(databaseUrl);
     stops.push(() => routeTable.stop());
     if (config.edges.length > 0) await edgeService.requestSync();
+    step();
     if (role !== 'api') await startWorkers(container.cradle);
     if (role !== 'worker') {
       portico.app = createApp(container);
       if (options.listen !== false) {
         const server = createServer(portico.app.callback());
         await new Promise<void>((resolve, reject) => {
-          server.once('error', reject);
+          server.once('error', (error: NodeJS.ErrnoException) =>
+            reject(error.code === 'EADDRINUSE' ? portInUseError('The API cannot listen', config.http.host, config.http.port, 'tcp', 'Stop that process, or set PORT (0: any free port).') : error),
+          );
           server.listen(config.http.port, config.http.host, resolve);
         });
-        stops.push(() => new Promise((resolve) => server.close(resolve)));
+        stops.push(
+          () =>
+            new Promise((resolve) => {
+              server.close(resolve);
+              // Idle keep-alive connections close now; a request still running gets a few seconds to finish.
+              server.closeIdleConnections();
+              setTimeout(() => server.closeAllConnections(), 5000).unref();
+            }),
+        );
         const { address, port } = server.address() as AddressInfo;
         portico.server = server;
         portico.url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
       }
     }
+    step();
     return portico;
   } catch (error) {
     await stop();

@@ -1,5 +1,6 @@
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOwner } from '../src/modules/users/owner.ts';
 import { signIn, startTestPortico, type TestPortico } from './helpers.ts';
 
 const EMAIL = 'demo@portico.local';
@@ -201,5 +202,71 @@ describe('auth: sessions, cookies and CSRF', () => {
       expect(text).not.toContain(PASSWORD);
     }
     expect(portico.logs.length).toBeGreaterThan(0);
+  });
+});
+
+// Sign-in throttling: per account and per client address, counted before the password is checked.
+describe('auth: sign-in throttle and audit', () => {
+  let portico: TestPortico;
+  const owner = async (email: string, password: string) => (await createOwner(portico.container.cradle.orm, { email, organization: `Org of ${email}`, password })).user;
+  afterAll(async () => portico?.stop());
+
+  it('answers the 6th attempt of an account in a window with 429 LOGIN_RATE_LIMITED and Retry-After, without checking the password; other accounts still sign in', async () => {
+    portico = await startTestPortico();
+    const target = await owner('target@example.com', 'target-password-1');
+    await owner('bystander@example.com', 'bystander-password-1');
+    const attempt = (email: string, password: string) => portico.http.post('/v1/auth/login').send({ email, password });
+
+    for (let i = 1; i <= 5; i++) {
+      const res = await attempt('target@example.com', `wrong-${i}`);
+      expect(res.status, `attempt ${i}`).toBe(401);
+      expect(res.body.error.code).toBe('INVALID_CREDENTIALS');
+    }
+    const sixth = await attempt('TARGET@example.com', 'wrong-6');
+    expect(sixth.status).toBe(429);
+    expect(sixth.body.error.code).toBe('LOGIN_RATE_LIMITED');
+    const retryAfter = Number(sixth.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+    expect(sixth.body.error.details.retryAfterSeconds).toBe(retryAfter);
+    // Refused before the password is looked at: the right one is refused too, and no session is made.
+    const right = await attempt('target@example.com', 'target-password-1');
+    expect(right.status).toBe(429);
+    expect(right.headers['set-cookie']).toBeUndefined();
+
+    // Another account from the same address is not locked out.
+    expect((await attempt('bystander@example.com', 'bystander-password-1')).status).toBe(200);
+
+    // Audit: one line per failure with the account id (or the email's hash) and the address, never the password.
+    const failed = portico.logs.filter((line) => line.includes('"login.failed"')).map((line) => JSON.parse(line));
+    expect(failed).toHaveLength(5);
+    for (const entry of failed) expect(entry).toMatchObject({ reason: 'wrong_password', userId: target.id, emailHash: expect.stringMatching(/^[0-9a-f]{16}$/), address: expect.any(String) });
+    expect(portico.logs.filter((line) => line.includes('"login.throttled"'))).toHaveLength(1);
+    for (const line of portico.logs) expect(line).not.toMatch(/wrong-\d|target-password-1/);
+  });
+
+  it('a successful sign-in resets its account and gives the address its attempt back', async () => {
+    await owner('steady@example.com', 'steady-password-1');
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 4; i++) expect((await portico.http.post('/v1/auth/login').send({ email: 'steady@example.com', password: 'nope' })).status).toBe(401);
+      expect((await portico.http.post('/v1/auth/login').send({ email: 'steady@example.com', password: 'steady-password-1' })).status).toBe(200);
+    }
+  });
+});
+
+describe('auth: sign-in throttle per client address', () => {
+  let portico: TestPortico;
+  afterAll(async () => portico?.stop());
+
+  it('refuses an address past its limit whichever emails it tries (unknown ones too), with 429 LOGIN_RATE_LIMITED', async () => {
+    portico = await startTestPortico({ login: { attemptsPerAddress: 4, attemptsPerAccount: 100 } });
+    for (let i = 0; i < 10; i++) expect((await portico.http.post('/v1/auth/login').send({ email: EMAIL, password: PASSWORD })).status, 'successes are given back').toBe(200);
+    for (let i = 1; i <= 4; i++) expect((await portico.http.post('/v1/auth/login').send({ email: `nobody${i}@example.com`, password: 'x' })).status).toBe(401);
+    const refused = await portico.http.post('/v1/auth/login').send({ email: 'someone-else@example.com', password: 'x' });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('LOGIN_RATE_LIMITED');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    const unknown = portico.logs.filter((line) => line.includes('"login.failed"')).map((line) => JSON.parse(line));
+    expect(unknown.every((entry) => entry.reason === 'unknown_email' && entry.userId === undefined && /^[0-9a-f]{16}$/.test(entry.emailHash))).toBe(true);
   });
 });

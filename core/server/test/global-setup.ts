@@ -11,7 +11,11 @@ declare module 'vitest' {
   }
 }
 
-/** One PostgreSQL for the run: DATABASE_URL when set, otherwise an embedded one on a free port. */
+/**
+ * One PostgreSQL for the run: DATABASE_URL when set, otherwise an embedded one on a free port, thrown away after
+ * the run — so it keeps the fast settings (`persistent: false`: fsync and full-page writes off), which `npm start`
+ * never uses for data anyone keeps.
+ */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (process.env.DATABASE_URL) {
     project.provide('adminDatabaseUrl', process.env.DATABASE_URL);

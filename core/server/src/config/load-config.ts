@@ -40,12 +40,15 @@ async function readRaw(path: string): Promise<unknown> {
   }
 }
 
-/** Environment variables that override a config field, applied before validation so a bad value is named. */
+/**
+ * Environment variables that override a config field, applied before validation so a bad value is named. Where
+ * several names are listed the first one set wins: the PORTICO_ name, then the common one platforms set (PORT).
+ */
 const ENV_OVERRIDES = [
-  { name: 'DATABASE_URL', path: ['database', 'url'] },
-  { name: 'PORT', path: ['http', 'port'], number: true },
-  { name: 'HOST', path: ['http', 'host'] },
-  { name: 'PUBLIC_URL', path: ['http', 'publicUrl'] },
+  { names: ['DATABASE_URL'], path: ['database', 'url'] },
+  { names: ['PORTICO_PORT', 'PORT'], path: ['http', 'port'], number: true },
+  { names: ['PORTICO_HOST', 'HOST'], path: ['http', 'host'] },
+  { names: ['PORTICO_PUBLIC_URL', 'PUBLIC_URL'], path: ['http', 'publicUrl'] },
 ] as const;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -78,14 +81,15 @@ function applyEnv(raw: unknown, env: NodeJS.ProcessEnv): { merged: unknown; from
   if (!isRecord(raw)) return { merged: raw, fromEnv };
   const merged: Record<string, unknown> = { ...raw };
   for (const override of ENV_OVERRIDES) {
-    const value = env[override.name];
-    if (value === undefined || value === '') continue;
+    const name = override.names.find((n) => env[n] !== undefined && env[n] !== '');
+    if (name === undefined) continue;
+    const value = env[name]!;
     const [section, field] = override.path;
     const current = merged[section] ?? {};
     if (!isRecord(current)) continue; // the section itself is wrong; validation reports it
     const converted = 'number' in override && /^\d+$/.test(value.trim()) ? Number(value) : value;
     merged[section] = { ...current, [field]: converted };
-    fromEnv.set(override.path.join('.'), override.name);
+    fromEnv.set(override.path.join('.'), name);
   }
   return { merged, fromEnv };
 }

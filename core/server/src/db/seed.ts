@@ -17,9 +17,12 @@ const seedSchema = z.object({
 });
 export type DemoSeed = z.infer<typeof seedSchema>;
 
+export const countUsers = (orm: MikroORM): Promise<number> => orm.em.fork().count(User, {});
+
 /**
- * Load the demo organization, owner and project into a database that has no users yet. Returns the seed either
- * way (start-up prints its login), and whether it was written now.
+ * Demo mode only (`seedDemo: true`): load the demo organization, its owner — whose password is public, printed
+ * in the README — and a project into a database that has no users yet. Returns the seed either way (start-up
+ * prints its login), and whether it was written now. Every other start creates no account.
  */
 export async function seedDemo(orm: MikroORM, file: URL = DEMO_SEED): Promise<{ seed: DemoSeed; created: boolean }> {
   const seed = seedSchema.parse(JSON.parse(await readFile(file, 'utf8')));

@@ -20,12 +20,13 @@ export const authRoutes = [
     method: 'post',
     path: '/v1/auth/login',
     tag: 'auth',
-    summary: 'Sign in with email and password; sets an HttpOnly session cookie',
+    summary: 'Sign in with email and password; sets an HttpOnly session cookie. 429 LOGIN_RATE_LIMITED with Retry-After after too many attempts for the account or from the address',
     auth: 'public',
     body: loginBody,
     response: sessionResponse,
     async handler({ body, cradle, ctx }) {
-      const { token, session } = await cradle.sessionService.login(body.email, body.password);
+      // ctx.ip is the client's address (from X-Forwarded-For only with http.trustProxy): the throttle's second key.
+      const { token, session } = await cradle.sessionService.login(body.email, body.password, { address: ctx.ip });
       // Rotate: the session this browser held before (if any) ends, so one browser holds one live session.
       const previous = ctx.cookies.get(SESSION_COOKIE);
       if (previous) await cradle.sessionService.logoutToken(previous);
