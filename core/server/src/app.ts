@@ -1,11 +1,11 @@
 import Koa from 'koa';
 import Router from '@koa/router';
-import { bodyParser } from '@koa/bodyparser';
 import type { AwilixContainer } from 'awilix';
 import { ROUTES } from './api/routes.ts';
 import type { Cradle } from './container.ts';
 import { errorMiddleware } from './errors/middleware.ts';
 import { authenticate } from './http/authenticate.ts';
+import { jsonBody } from './http/body.ts';
 import { edgeEndpoints } from './http/edge.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import { requestContext } from './http/request-context.ts';
@@ -35,7 +35,7 @@ export function createApp(container: AwilixContainer<Cradle>): Koa {
   app.use(errorMiddleware());
   app.use(edgeEndpoints(container.cradle));
   app.use(requestContext({ logger, orm }));
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '256kb', encoding: 'utf-8' }));
+  app.use(jsonBody({ limit: '256kb' }));
   app.use(authenticate(container.cradle));
   app.use(router.routes());
   app.use(router.allowedMethods());
@@ -43,8 +43,9 @@ export function createApp(container: AwilixContainer<Cradle>): Koa {
 }
 
 async function readiness(container: AwilixContainer<Cradle>): Promise<Record<string, string>> {
-  const { orm, boss } = container.cradle;
-  const checks: Record<string, string> = {};
+  const { orm, boss, routeTable } = container.cradle;
+  // A route table known to miss changes (listener lost or deaf, not reloaded yet) would answer edges from old data.
+  const checks: Record<string, string> = { routeTable: routeTable.stale ? 'stale' : 'ok' };
   try {
     await orm.em.fork().getConnection().execute('select 1');
     checks.database = 'ok';

@@ -41,7 +41,7 @@ describe('automatic DNS setup by Domain Connect consent', () => {
             ],
           },
         },
-        { package: '@portico/dns-domainconnect', options: { providerId: 'portico', serviceId: 'customdomain', privateKeySecret: 'domainconnect-key', settingsScheme: 'http' } },
+        { package: '@portico/dns-domainconnect', options: { providerId: 'portico', serviceId: 'customdomain', privateKeySecret: 'domainconnect-key', settingsScheme: 'http', allowPrivateAddresses: true } },
         { package: '@portico/verify-dns-txt' },
       ],
     });

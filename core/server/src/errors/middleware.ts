@@ -32,6 +32,12 @@ export function errorMiddleware() {
   };
 }
 
+/** The status a failure is answered with (what the error middleware will send), for the access log. */
+export function errorStatus(error: unknown): { status: number; code: string } {
+  const { code } = toAppError(error);
+  return { status: statusOf(code), code };
+}
+
 function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof KernelError) return new AppError(error.code as never, error.message, error.details);
@@ -40,11 +46,8 @@ function toAppError(error: unknown): AppError {
   }
   if (error instanceof SecretBoxError) return new AppError(error.code, error.message);
   if (error instanceof UniqueConstraintViolationException) return new AppError('CONFLICT', 'A resource with these values already exists.');
-  const http = error as { status?: number; expose?: boolean; type?: string; message?: string };
-  // Errors raised by koa/bodyparser and @koa/router carry an HTTP status.
-  if (http.status === 400 && (http.type === 'entity.parse.failed' || /json/i.test(http.message ?? ''))) {
-    return new AppError('BODY_INVALID', 'The request body is not valid JSON.');
-  }
+  // Errors raised by Koa and @koa/router carry an HTTP status (bodies are read by http/body.ts, which throws AppErrors).
+  const http = error as { status?: number; expose?: boolean; message?: string };
   if (http.status === 413) return new AppError('BODY_TOO_LARGE', 'The request body is too large.');
   if (http.status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
   if (http.status === 400 && http.expose) return new AppError('VALIDATION_FAILED', http.message ?? 'Bad request');

@@ -1,12 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { previewRoute, type Kernel } from '@portico/kernel';
+import { OWNERSHIP_CHALLENGE_PATH, previewRoute, type Kernel } from '@portico/kernel';
 import type { Context, Next } from 'koa';
+import type { Logger } from 'pino';
 import type { PorticoConfig } from '../config/schema.ts';
 import type { CertificateService } from '../modules/certificates/service.ts';
 import type { Metrics } from '../modules/metrics/registry.ts';
+import type { OnDemandLimits, OnDemandVerdict } from '../modules/routing/on-demand-limits.ts';
 import type { RouteTable } from '../modules/routing/route-table.ts';
 
 const CHALLENGE_PATH = '/.well-known/acme-challenge/';
+const ASK_STATUS = { allowed: 200, denied: 404, capped: 429, rate_limited: 429 } as const;
+const ASK_BODY = { allowed: 'ok', denied: 'not served here', capped: 'on-demand certificate limit reached', rate_limited: 'too many new names; try again later' } as const;
 const HOSTNAME = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
@@ -14,7 +18,10 @@ const HOSTNAME = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](
  * for an unknown name reaches `/edge/ask`, so it does one Map lookup and answers with a few bytes.
  *
  * `GET /edge/ask?domain=<host>` — Caddy's on-demand TLS gate: 200 only for a host that is verified, routed and
- * served over HTTPS; 404 for everything else; 400 for a missing or malformed name.
+ * served over HTTPS; 404 for everything else; 400 for a missing or malformed name. A name only a wildcard mapping
+ * serves also needs room in the on-demand limits (on-demand-limits.ts): 429 when its wildcard or registered domain
+ * is at its cap of new names, or when this process decides too many new names at once (with Retry-After). Caddy
+ * treats any answer but 2xx as "no". A host mapped by name, or a name approved before, answers from memory.
  *
  * `GET /edge/resolve?host=&path=&scheme=` — for edges that look routes up per request: the kernel's preview of
  * the request (proxy target, redirect, refusal, not found), as JSON; needs `edgeApi.resolveToken` as a Bearer
@@ -23,38 +30,49 @@ const HOSTNAME = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](
  * `GET /.well-known/acme-challenge/<token>` — HTTP-01 answers while Portico's own ACME issuer runs (edges forward
  * the path to Portico).
  *
+ * `GET /.well-known/portico-challenge/<token>` — the ownership challenge of a hostname verified by a file, for edges
+ * that cannot answer it themselves (Traefik's `ownershipChallengeUrl`, Gateway API's `ownershipChallengeBackend`
+ * forward it with the Host): 200 with the token only when the Host's own routes in the table carry exactly that
+ * token, 404 otherwise (so nothing of a pending or foreign claim is ever served).
+ *
  * `GET /edge/traefik/config` — Traefik's HTTP provider (when edge.traefik is enabled): the dynamic configuration
  * as JSON with an ETag, 304 while nothing changed; the same edge token (Traefik's `http.headers` sends it).
  *
- * `GET /metrics` — Prometheus text format (modules/metrics/registry.ts). Serve it to your scraper only: bind
- * Portico to a private address or put the path behind your proxy's access rules.
+ * `GET /metrics` — Prometheus text format (modules/metrics/registry.ts); concurrent scrapes share one read. Serve
+ * it to your scraper only: bind Portico to a private address or put the path behind your proxy's access rules.
  */
 interface EdgeDeps {
   routeTable: RouteTable;
+  onDemandLimits: OnDemandLimits;
   metrics: Metrics;
   config: PorticoConfig;
   certificateService: CertificateService;
   kernel: Kernel;
+  logger: Logger;
 }
 
-export function edgeEndpoints({ routeTable, metrics, config, certificateService, kernel }: EdgeDeps) {
+export function edgeEndpoints({ routeTable, onDemandLimits, metrics, config, certificateService, kernel, logger }: EdgeDeps) {
   const { askAnswers } = metrics;
   const token = config.edgeApi.resolveToken ? Buffer.from(`Bearer ${config.edgeApi.resolveToken}`) : undefined;
   const authorised = (header: string | undefined) => {
     const given = Buffer.from(header ?? '');
     return token !== undefined && given.length === token.length && timingSafeEqual(given, token);
   };
-  // The Traefik HTTP provider polls: render once per route-table version (polls arriving meanwhile share that one
-  // render), answer 304 while it stays the same.
-  let traefik: { version: number; rendered: Promise<{ body: string; etag: string }> } | undefined;
-  const traefikConfig = () => {
-    if (traefik?.version !== routeTable.version) {
-      const version = routeTable.version;
-      const rendered = kernel.renderRoutes('traefik', { routes: [...routeTable.routes()] }).then((output) => {
-        const body = JSON.stringify(output);
-        return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
-      });
-      traefik = { version, rendered };
+  // The Traefik HTTP provider polls: render once per route-table version and set of supplied certificates (polls
+  // arriving meanwhile share that one render), answer 304 while both stay the same.
+  let traefik: { key: string; rendered: Promise<{ body: string; etag: string }> } | undefined;
+  const traefikConfig = async () => {
+    const key = `${routeTable.version}:${await certificateService.suppliedStamp()}`;
+    if (traefik?.key !== key) {
+      const routes = [...routeTable.routes()];
+      const rendered = certificateService
+        .supplied()
+        .then((certificates) => kernel.renderRoutes('traefik', { routes, certificates }))
+        .then((output) => {
+          const body = JSON.stringify(output);
+          return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+        });
+      traefik = { key, rendered };
       // A failed render is not kept: the next poll tries again.
       rendered.catch(() => {
         if (traefik?.rendered === rendered) traefik = undefined;
@@ -62,6 +80,12 @@ export function edgeEndpoints({ routeTable, metrics, config, certificateService,
     }
     return traefik.rendered;
   };
+  // Scrapes arriving while one is read share its answer: a burst of requests costs one set of gauge queries.
+  let scraping: Promise<string> | undefined;
+  const scrape = (): Promise<string> =>
+    (scraping ??= metrics.registry.metrics().finally(() => {
+      scraping = undefined;
+    }));
   const servesTraefik = () => kernel.descriptors.edges.some((d) => d.edge === 'traefik');
 
   return async function edge(ctx: Context, next: Next): Promise<void> {
@@ -88,6 +112,16 @@ export function edgeEndpoints({ routeTable, metrics, config, certificateService,
       ctx.body = answer ?? 'unknown token';
       return;
     }
+    if (ctx.path.startsWith(OWNERSHIP_CHALLENGE_PATH) && (ctx.method === 'GET' || ctx.method === 'HEAD')) {
+      const requested = ctx.path.slice(OWNERSHIP_CHALLENGE_PATH.length);
+      const host = ctx.hostname.toLowerCase().replace(/\.$/, '');
+      const routes = routeTable.routesFor(host).filter((r) => r.hostname === host);
+      const answer = routes.find((r) => r.ownershipChallenge?.token === requested)?.ownershipChallenge?.token;
+      ctx.status = answer === undefined ? 404 : 200;
+      ctx.type = 'text/plain';
+      ctx.body = answer ?? 'not found';
+      return;
+    }
     if (ctx.path === '/edge/resolve' && token !== undefined) {
       if (!authorised(ctx.get('authorization'))) {
         ctx.status = 401;
@@ -103,7 +137,7 @@ export function edgeEndpoints({ routeTable, metrics, config, certificateService,
     }
     if (ctx.path === '/metrics' && ctx.method === 'GET') {
       ctx.type = metrics.registry.contentType;
-      ctx.body = await metrics.registry.metrics();
+      ctx.body = await scrape();
       return;
     }
     if (ctx.path !== '/edge/ask') return next();
@@ -121,9 +155,23 @@ export function edgeEndpoints({ routeTable, metrics, config, certificateService,
       ctx.body = 'malformed domain';
       return;
     }
-    const allowed = routeTable.allowsCertificate(host);
-    (allowed ? askAnswers.allowed : askAnswers.denied).inc();
-    ctx.status = allowed ? 200 : 404;
-    ctx.body = allowed ? 'ok' : 'not served here';
+    const grant = routeTable.certificateGrant(host);
+    let verdict: OnDemandVerdict | 'denied';
+    if (grant === undefined) verdict = 'denied';
+    else if (grant === host) verdict = 'allowed';
+    else {
+      try {
+        verdict = await onDemandLimits.decide(host, grant);
+      } catch (error) {
+        logger.error({ err: error, host }, 'on-demand certificate decision failed');
+        ctx.status = 503;
+        ctx.body = 'try again later';
+        return;
+      }
+    }
+    askAnswers[verdict].inc();
+    ctx.status = ASK_STATUS[verdict];
+    ctx.body = ASK_BODY[verdict];
+    if (verdict === 'rate_limited') ctx.set('Retry-After', String(onDemandLimits.retryAfterSeconds()));
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import { RequestContext, type MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import { errorStatus } from '../errors/middleware.ts';
 
 /** A request id (taken from x-request-id when sane), a child logger, one access log line, and an ORM context. */
 export function requestContext({ logger, orm }: { logger: Logger; orm: MikroORM }) {
@@ -13,10 +14,17 @@ export function requestContext({ logger, orm }: { logger: Logger; orm: MikroORM 
     const log = logger.child({ reqId: id });
     ctx.state.log = log;
     const started = performance.now();
+    // A failure is still travelling up to the error middleware (mounted outside this one): log the status and
+    // code it will be answered with, not the 404 Koa holds until then.
+    let failed: { status: number; code: string } | undefined;
     try {
       await RequestContext.create(orm.em, next);
+    } catch (error) {
+      failed = errorStatus(error);
+      throw error;
     } finally {
-      log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
+      const ms = Math.round(performance.now() - started);
+      log.info({ method: ctx.method, path: ctx.path, status: failed?.status ?? ctx.status, ...(failed ? { code: failed.code } : {}), ms }, 'request');
     }
   };
 }

@@ -80,8 +80,43 @@ export function mountRoutes(router: Router, routes: AnyRoute[], container: Awili
   }
 }
 
+/**
+ * Where a string (a value or an object key) holding U+0000 is, as a dotted path (`''` for the value itself), or
+ * undefined. PostgreSQL text and jsonb cannot hold NUL, and no field of the API means one. Iterative: a deeply
+ * nested body cannot exhaust the stack.
+ */
+function nulPath(value: unknown): string | undefined {
+  interface Node {
+    value: unknown;
+    key?: string;
+    parent?: Node;
+  }
+  const pathOf = (node: Node | undefined, last?: string): string => {
+    const keys = last === undefined ? [] : [last];
+    for (let at = node; at?.key !== undefined; at = at.parent) keys.unshift(at.key);
+    return keys.join('.');
+  };
+  const pending: Node[] = [{ value }];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    if (typeof node.value === 'string') {
+      if (node.value.includes('\u0000')) return pathOf(node);
+    } else if (node.value !== null && typeof node.value === 'object') {
+      for (const [key, inner] of Object.entries(node.value)) {
+        if (key.includes('\u0000')) return pathOf(node, key.replaceAll('\u0000', '\\u0000'));
+        pending.push({ value: inner, key, parent: node });
+      }
+    }
+  }
+  return undefined;
+}
+
 function parsePart(part: string, schema: z.ZodType | undefined, value: unknown): unknown {
   if (!schema) return undefined;
+  const nul = nulPath(value);
+  if (nul !== undefined) {
+    const message = 'must not contain the NUL character (U+0000)';
+    throw new AppError('VALIDATION_FAILED', `Invalid ${part}: ${nul || part} ${message}`, { issues: [{ in: part, path: nul, message }] });
+  }
   const parsed = schema.safeParse(value ?? (part === 'body' ? undefined : {}));
   if (parsed.success) return parsed.data;
   throw new AppError('VALIDATION_FAILED', `Invalid ${part}: ${parsed.error.issues[0]?.path.join('.') || part} ${parsed.error.issues[0]?.message ?? ''}`.trim(), {

@@ -8,7 +8,15 @@ export const serviceSchema = z
   .meta({ id: 'Service' });
 const serviceBody = z.object({
   name: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lower-case letters, digits and inner hyphens').meta({ example: 'web' }),
-  upstreamHost: z.string().min(1).max(253).meta({ example: 'web.internal' }),
+  upstreamHost: z
+    .string()
+    .min(1)
+    .max(253)
+    .meta({
+      example: 'web.internal',
+      description:
+        'A host name or an IP literal, without scheme, path or port (lower-cased; IPv6 stored without brackets). Never link-local or a cloud metadata service; the operator may narrow it further (`routing.upstreams`). A refusal is ROUTING_INVALID naming `upstreamHost`.',
+    }),
   upstreamPort: z.number().int().meta({ example: 3000, description: "The service's primary port (1–65535); a mapping's internal port defaults to it." }),
 });
 const serviceView = (s: Service) => ({

@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { PorticoConfig } from '../../config/schema.ts';
 import { AppError, notFound } from '../../errors/app-error.ts';
 import type { Principal } from '../../http/principal.ts';
 import { requireRole, type Access } from '../organizations/access.ts';
@@ -7,7 +8,7 @@ import type { ProjectService } from '../projects/service.ts';
 import { Project } from '../projects/entity.ts';
 import { ServiceDomainMapping } from './mapping.entity.ts';
 import { Service } from './service.entity.ts';
-import { checkPort } from './validation.ts';
+import { checkPort, checkUpstreamHost, compileUpstreamPolicy, type FieldIssue } from './validation.ts';
 
 export interface ServiceInput {
   name: string;
@@ -15,8 +16,13 @@ export interface ServiceInput {
   upstreamPort: number;
 }
 
-/** Services of a project (seed 002): CRUD; deleting one removes its mappings (FR-054, by foreign key). */
-export function createServicesService({ orm, projectService }: { orm: MikroORM; projectService: ProjectService }) {
+/**
+ * Services of a project (seed 002): CRUD; deleting one removes its mappings (FR-054, by foreign key). The upstream
+ * host and port are checked on every write that sets them (validation.ts, with the operator's `routing.upstreams`);
+ * rows stored before a rule existed are served as they are until their upstream is changed.
+ */
+export function createServicesService({ orm, projectService, config }: { orm: MikroORM; projectService: ProjectService; config: PorticoConfig }) {
+  const policy = compileUpstreamPolicy(config.routing.upstreams);
   async function reach(principal: Principal, serviceId: string): Promise<{ service: Service; access: Access }> {
     const em = orm.em.fork();
     const service = await em.findOne(Service, { id: serviceId });
@@ -27,12 +33,21 @@ export function createServicesService({ orm, projectService }: { orm: MikroORM; 
     return { service, access };
   }
 
-  const checked = (input: Partial<ServiceInput>) => {
+  /** The input with its upstream host normalised, or ROUTING_INVALID naming every field that breaks its rule. */
+  const checked = <T extends Partial<ServiceInput>>(input: T): T => {
+    const issues: FieldIssue[] = [];
+    let upstreamHost = input.upstreamHost;
+    if (upstreamHost !== undefined) {
+      const host = checkUpstreamHost(upstreamHost, policy);
+      if (host.issue) issues.push(host.issue);
+      upstreamHost = host.value;
+    }
     if (input.upstreamPort !== undefined) {
       const issue = checkPort(input.upstreamPort);
-      if (issue) throw new AppError('ROUTING_INVALID', issue.message, { issues: [{ ...issue, field: 'upstreamPort' }] });
+      if (issue) issues.push({ ...issue, field: 'upstreamPort' });
     }
-    return input;
+    if (issues.length > 0) throw new AppError('ROUTING_INVALID', issues.map((issue) => issue.message).join(' '), { issues });
+    return upstreamHost === undefined ? input : { ...input, upstreamHost };
   };
 
   return {
@@ -41,13 +56,13 @@ export function createServicesService({ orm, projectService }: { orm: MikroORM; 
     async create(principal: Principal, projectId: string, input: ServiceInput): Promise<Service> {
       const { project, access } = await projectService.get(principal, projectId);
       requireRole(access, 'project_admin', project.id);
-      checked(input);
+      const values = checked(input);
       const em = orm.em.fork();
-      if (await em.count(Service, { project: project.id, name: input.name })) {
+      if (await em.count(Service, { project: project.id, name: values.name })) {
         throw new AppError('CONFLICT', `A service named "${input.name}" already exists in this project.`, { field: 'name' });
       }
       const service = em.create(Service, {
-        ...input,
+        ...values,
         organization: em.getReference(Organization, project.organization.id),
         project: em.getReference(Project, project.id),
       });
@@ -63,10 +78,10 @@ export function createServicesService({ orm, projectService }: { orm: MikroORM; 
     async update(principal: Principal, serviceId: string, patch: Partial<ServiceInput>): Promise<Service> {
       const { service, access } = await reach(principal, serviceId);
       requireRole(access, 'project_admin', service.project.id);
-      checked(patch);
+      const values = checked(patch);
       const em = orm.em.fork();
       const fresh = await em.findOneOrFail(Service, { id: service.id });
-      em.assign(fresh, patch);
+      em.assign(fresh, values);
       await em.flush();
       return fresh;
     },

@@ -1,11 +1,12 @@
-import { normaliseBasePath, normaliseInternalPath, type PathCheck } from '@portico/kernel';
+import { isIPv4, isIPv6 } from 'node:net';
+import { forbiddenUpstream, inAddressRange, normaliseBasePath, normaliseInternalPath, parseAddressRange, type AddressRange, type ForbiddenUpstream, type PathCheck } from '@portico/kernel';
 
 /**
  * Field rules of a service domain mapping (seed 002 FR-028–FR-031), each failure with a stable reason and, where
  * one exists, a corrected value to offer ("did you mean /api?").
  */
 export interface FieldIssue {
-  field: 'subdomain' | 'basePath' | 'internalPath' | 'internalPort' | 'stripPath' | 'redirectStatus';
+  field: 'subdomain' | 'basePath' | 'internalPath' | 'internalPort' | 'stripPath' | 'redirectStatus' | 'upstreamHost' | 'upstreamPort';
   reason: string;
   message: string;
   suggestion?: string | number | boolean;
@@ -70,4 +71,101 @@ export function protocolNotice(protocol: string): string | null {
   if (protocol === 'http') return 'Not recommended for production. Traffic will not be encrypted.';
   if (protocol === 'both') return 'Services will accept both protocols. Consider enabling auto-redirect for better security.';
   return null;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Upstreams: where a service's traffic goes
+// ---------------------------------------------------------------------------------------------------------
+
+/** One entry of `routing.upstreams`: a network (CIDR or IP), any host name (`*`), a name suffix (`*.x`) or a name. */
+export type UpstreamPattern = { kind: 'range'; range: AddressRange } | { kind: 'any-name' } | { kind: 'suffix'; suffix: string } | { kind: 'name'; name: string };
+
+/** The operator's allow- and deny-lists, parsed once (`compileUpstreamPolicy`). */
+export interface UpstreamPolicy {
+  /** Undefined: every destination the fixed rules let through. */
+  allow?: UpstreamPattern[];
+  deny: UpstreamPattern[];
+}
+
+/** A host name of LDH labels (at most 63 each, 253 in all) whose last label is not a number, as URL parsers read `0x7f.1` or `2130706433` as IPv4. */
+function isHostName(name: string): boolean {
+  if (name.length === 0 || name.length > 253) return false;
+  const labels = name.split('.');
+  if (!labels.every((label) => LABEL.test(label))) return false;
+  const last = labels[labels.length - 1];
+  return !/^(?:\d+|0x[0-9a-f]*)$/.test(last);
+}
+
+/** `routing.upstreams` entry syntax; undefined when `text` is none of the accepted forms. */
+export function parseUpstreamPattern(text: string): UpstreamPattern | undefined {
+  const value = text.trim().toLowerCase().replace(/(?<=[a-z0-9])\.$/, '');
+  const range = parseAddressRange(value);
+  if (range) return { kind: 'range', range };
+  if (value === '*') return { kind: 'any-name' };
+  if (value.startsWith('*.') && isHostName(value.slice(2))) return { kind: 'suffix', suffix: value.slice(1) };
+  return isHostName(value) ? { kind: 'name', name: value } : undefined;
+}
+
+export function compileUpstreamPolicy(config: { allow?: string[]; deny?: string[] }): UpstreamPolicy {
+  const parse = (list: string[]) =>
+    list.map((text) => {
+      const pattern = parseUpstreamPattern(text);
+      if (!pattern) throw new TypeError(`routing.upstreams: "${text}" is not a CIDR, an IP address, "*", "*.<name>" or a host name`);
+      return pattern;
+    });
+  return { ...(config.allow ? { allow: parse(config.allow) } : {}), deny: parse(config.deny ?? []) };
+}
+
+function matchesPattern(pattern: UpstreamPattern, host: string, ip: boolean): boolean {
+  if (pattern.kind === 'range') return ip && inAddressRange(host, pattern.range);
+  if (ip) return false;
+  if (pattern.kind === 'any-name') return true;
+  return pattern.kind === 'suffix' ? host.endsWith(pattern.suffix) : host === pattern.name;
+}
+
+/** What a URL parser makes of `raw` (`http://web:8080/x` → `web`), to offer when it is a usable host. */
+function hostInside(raw: string): string | undefined {
+  try {
+    const host = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`).hostname.replace(/^\[|\]$/g, '');
+    // Only a host written out in `raw`: `0x7f.1` is not offered as the 127.0.0.1 a URL parser reads it as.
+    return host !== raw && raw.toLowerCase().includes(host) && (isHostName(host) || isIPv4(host) || isIPv6(host)) ? host : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const FORBIDDEN_AS: Record<ForbiddenUpstream, string> = {
+  link_local: 'a link-local address (cloud metadata services live there)',
+  metadata: 'a cloud metadata service',
+  unspecified: 'the unspecified address, not a destination',
+  multicast: 'a multicast address, not a destination',
+};
+
+/**
+ * A service's upstream host: a host name (LDH labels; lower-cased, a trailing dot dropped) or an IP literal (IPv6
+ * with or without brackets, stored without; no zone). Never a link-local address (cloud metadata services live
+ * there), a known metadata service by name or address, the unspecified address or a multicast one; beyond that,
+ * what the operator's `routing.upstreams` allows. Names are not resolved here: IP rules apply to IP literals, name
+ * patterns to names.
+ */
+export function checkUpstreamHost(raw: string, policy: UpstreamPolicy): { value: string; issue?: FieldIssue } {
+  const trimmed = raw.trim();
+  const bracketed = /^\[(.*)\]$/.exec(trimmed);
+  const value = bracketed ? bracketed[1].toLowerCase() : trimmed.toLowerCase().replace(/\.$/, '');
+  const issue = (reason: string, message: string, suggestion?: string): { value: string; issue: FieldIssue } => ({
+    value,
+    issue: { field: 'upstreamHost', reason, message, ...(suggestion === undefined ? {} : { suggestion }) },
+  });
+  const ip = isIPv4(value) || (isIPv6(value) && !value.includes('%'));
+  if (!ip && (bracketed || !isHostName(value))) {
+    const suggestion = hostInside(trimmed);
+    return issue('invalid_host', `"${raw}" is not a host name or an IP address: give only the name or address (no scheme, path, port or spaces; the port is upstreamPort).`, suggestion);
+  }
+  const forbidden = forbiddenUpstream(value);
+  if (forbidden !== undefined) return issue(forbidden, `${value} is ${FORBIDDEN_AS[forbidden]}; Portico never routes to one.`);
+  const listed = (patterns: UpstreamPattern[]) => patterns.some((pattern) => matchesPattern(pattern, value, ip));
+  if (listed(policy.deny) || (policy.allow !== undefined && !listed(policy.allow))) {
+    return issue('not_allowed', `${value} is not among the upstreams this installation allows (routing.upstreams); ask its operator.`);
+  }
+  return { value };
 }
