@@ -139,7 +139,7 @@ describe('HTTP layer', () => {
     expect(health.body).toEqual({ status: 'ok' });
     const ready = track(await portico.http.get('/readyz'));
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: 'ready', checks: { database: 'ok', jobs: 'ok' } });
+    expect(ready.body).toEqual({ status: 'ready', checks: { routeTable: 'ok', database: 'ok', jobs: 'ok' } });
   });
 
   it('serves an OpenAPI 3.1.0 document with every route of ROUTES', async () => {

@@ -43,16 +43,17 @@ export const ServiceDomainMappingSchema = defineEntity({
   },
   uniques: [{ name: 'service_domain_mappings_host_base_path_unique', properties: ['host', 'basePath'] }],
   indexes: [{ properties: ['service'] }, { properties: ['domain'] }],
-  // Every change, cascaded deletes included, tells each process's route table which hosts to reload.
+  // Every change, cascaded deletes included, tells each process's route table which mapping changed; a deleted
+  // mapping, or one whose host changed, also names its old host (one name, which the database no longer holds).
   triggers: [
     {
       name: 'service_domain_mappings_notify',
       timing: 'after',
       events: ['insert', 'update', 'delete'],
       forEach: 'row',
-      body: `if tg_op = 'DELETE' then perform pg_notify('${ROUTES_CHANNEL}', json_build_object('hosts', json_build_array(old.host))::text);
-  elsif tg_op = 'UPDATE' and old.host <> new.host then perform pg_notify('${ROUTES_CHANNEL}', json_build_object('hosts', json_build_array(old.host, new.host))::text);
-  else perform pg_notify('${ROUTES_CHANNEL}', json_build_object('hosts', json_build_array(new.host))::text);
+      body: `if tg_op = 'DELETE' then perform pg_notify('${ROUTES_CHANNEL}', json_build_object('mapping', old.id, 'was', old.host)::text);
+  elsif tg_op = 'UPDATE' and old.host <> new.host then perform pg_notify('${ROUTES_CHANNEL}', json_build_object('mapping', new.id, 'was', old.host)::text);
+  else perform pg_notify('${ROUTES_CHANNEL}', json_build_object('mapping', new.id)::text);
   end if;
   return null;`,
     },

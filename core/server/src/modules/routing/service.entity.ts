@@ -20,7 +20,8 @@ export const ServiceSchema = defineEntity({
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },
   uniques: [{ properties: ['project', 'name'] }],
-  // A moved upstream changes the routes of every host mapped to the service.
+  // A moved upstream changes the routes of every host mapped to the service. The payload names the service, never
+  // its hosts: each listening route table asks which hosts those are (see route-channel.ts).
   triggers: [
     {
       name: 'services_notify',
@@ -29,7 +30,7 @@ export const ServiceSchema = defineEntity({
       forEach: 'row',
       // As PostgreSQL prints it back, so schema diffs see no change.
       when: '(((old.upstream_host)::text IS DISTINCT FROM (new.upstream_host)::text) OR (old.upstream_port IS DISTINCT FROM new.upstream_port))',
-      body: `perform pg_notify('${ROUTES_CHANNEL}', json_build_object('hosts', coalesce((select json_agg(distinct m.host) from service_domain_mappings m where m.service_id = new.id), '[]'::json))::text);
+      body: `perform pg_notify('${ROUTES_CHANNEL}', json_build_object('service', new.id)::text);
   return null;`,
     },
   ],
