@@ -98,7 +98,7 @@ describe('services and domain mappings', () => {
     const member = await createMember(portico, organizationId, { role: 'project_admin', projectId: other });
     const theirs = await signIn(portico, member.email, member.password);
     const seen = await theirs.agent.get(`/v1/projects/${other}/mappings:check?domainId=${domainId}&subdomain=api&basePath=/v1`).expect(200);
-    expect(seen.body.conflict).toEqual({ mappingId: expect.any(String), serviceName: null, projectId: null });
+    expect(seen.body.conflict).toEqual({ mappingId: null, serviceName: null, projectId: null });
   });
 
   it('previews a draft mapping through the kernel: external URL, internal target, stripping, an example (FR-035)', async () => {

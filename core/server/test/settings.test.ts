@@ -253,5 +253,24 @@ describe('organization settings', () => {
       expect(refused.reason).toMatchObject({ code: 'DOMAIN_QUOTA_EXCEEDED', details: { used: 1, limit: 1 } });
       expect(await orm.em.fork().count(Domain, { organization: organizationId })).toBe(1);
     });
+
+    it('holds a project to maxMappingsPerProject (409 MAPPING_QUOTA_EXCEEDED), and a raised limit lets the next one in', async () => {
+      const { organizationId, owner: ownerB } = await newOrganization();
+      const projectId = (await ownerB.agent.get(`/v1/organizations/${organizationId}/projects`).expect(200)).body.data[0].id as string;
+      const { orm } = portico.container.cradle;
+      const tag = randomBytes(3).toString('hex');
+      const domain = orm.em.fork().create(Domain, { organization: organizationId, hostname: `quota-${tag}.example.com`, status: 'verified', method: 'dns-txt', token: randomBytes(16).toString('hex') });
+      await orm.em.fork().persist(domain).flush();
+      await ownerB.agent.post(`/v1/projects/${projectId}/domains`).set('x-csrf-token', ownerB.csrf).send({ hostnames: [domain.hostname] }).expect(200);
+      const serviceId = (await ownerB.agent.post(`/v1/projects/${projectId}/services`).set('x-csrf-token', ownerB.csrf).send({ name: 'web', upstreamHost: 'web.internal', upstreamPort: 80 }).expect(201)).body.id;
+      const map = (subdomain: string) => ownerB.agent.post(`/v1/projects/${projectId}/mappings`).set('x-csrf-token', ownerB.csrf).send({ serviceId, domainId: domain.id, subdomain });
+      await patch(ownerB, organizationId, { maxMappingsPerProject: 2 }).expect(200);
+      await map('a').expect(201);
+      await map('b').expect(201);
+      const refused = await map('c');
+      expect([refused.status, refused.body.error.code, refused.body.error.details]).toEqual([409, 'MAPPING_QUOTA_EXCEEDED', { used: 2, limit: 2 }]);
+      await patch(ownerB, organizationId, { maxMappingsPerProject: 3 }).expect(200);
+      await map('c').expect(201);
+    });
   });
 });

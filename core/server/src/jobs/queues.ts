@@ -3,7 +3,8 @@ import type { Queue } from 'pg-boss';
 /**
  * Every pg-boss queue, in one table: name → retry, backoff, expiry, dead letter. Queues are created from this
  * table at start-up, in this order (a dead-letter queue before the queues that name it); a job sent to a queue not listed here is a programming error.
- * `notify` wakes idle workers at once instead of at their next poll.
+ * `notify` wakes idle workers at once instead of at their next poll. Jobs that can run long send heartbeats
+ * (`heartbeatSeconds`): the job of a worker that died is retried within that, not only at its expiry.
  */
 export const QUEUES = {
   /** Jobs that failed every retry, kept for inspection and replay. */
@@ -12,13 +13,13 @@ export const QUEUES = {
    * Run the verify hook for one domain and record the outcome. Data: { domainId, trigger }. Jobs are grouped by
    * organization (tier = its concurrency limit), so each organization has at most that many checks running.
    */
-  'domain.verify': { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 120, deadLetter: 'dead-letter', notify: true },
+  'domain.verify': { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 120, heartbeatSeconds: 30, deadLetter: 'dead-letter', notify: true },
   /**
    * Write a domain's records through its DNS provider (automatic setup). Data: { domainId, provider,
    * credentialId?, adopt?, attempt }. Retryable provider failures are re-sent by the worker itself with the
    * provider's Retry-After (or a backoff), so pg-boss retries only crashes.
    */
-  'domain.dns-apply': { retryLimit: 2, retryDelay: 10, retryBackoff: true, expireInSeconds: 300, deadLetter: 'dead-letter', notify: true },
+  'domain.dns-apply': { retryLimit: 2, retryDelay: 10, retryBackoff: true, expireInSeconds: 300, heartbeatSeconds: 30, deadLetter: 'dead-letter', notify: true },
   /** Look for a domain's written records at the authoritative servers; re-sent until they show or time runs out. */
   'domain.propagation': { retryLimit: 2, retryDelay: 5, expireInSeconds: 120, deadLetter: 'dead-letter', notify: true },
   /**
@@ -26,18 +27,36 @@ export const QUEUES = {
    * to `deploying`. Data: { edgeId }, sent with singletonKey = edgeId: `stately` keeps at most one queued and one
    * running per edge, so a burst of changes coalesces into one more reconcile.
    */
-  'edge.reconcile': { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 600, deadLetter: 'dead-letter', notify: true, policy: 'stately' },
+  'edge.reconcile': { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 600, heartbeatSeconds: 30, deadLetter: 'dead-letter', notify: true, policy: 'stately' },
   /** HTTPS probe of a deploying domain's hosts through the edge; re-sent until it passes or attempts run out. */
-  'domain.probe': { retryLimit: 2, retryDelay: 5, expireInSeconds: 300, deadLetter: 'dead-letter', notify: true },
-  /** Obtain one hostname's certificate through `issueCert` (cert.acme: ACME with HTTP-01 or DNS-01). Data: { domainId, hostname }. */
+  'domain.probe': { retryLimit: 2, retryDelay: 5, expireInSeconds: 300, heartbeatSeconds: 30, deadLetter: 'dead-letter', notify: true },
+  /**
+   * Obtain one hostname's certificate through `issueCert` (cert.acme: ACME with HTTP-01 or DNS-01). Data: { domainId,
+   * hostname }. The certificate row decides, not the queue: a job runs an order only while the row wants one and no
+   * order for the hostname runs (a claim with a lease), so duplicates are no-ops; a failed order is retried by the
+   * sweep at the row's `nextAttemptAt` (backoff, rate limits), so pg-boss retries only crashes.
+   */
   'certificate.issue': { retryLimit: 2, retryDelay: 60, retryBackoff: true, expireInSeconds: 600, deadLetter: 'dead-letter', notify: true },
+  /**
+   * Read the certificate each HTTPS host of a live domain is served with, through every edge (expiry of certificates
+   * an edge obtains itself). Data: { domainId }, sent with singletonKey = domainId: `exclusive` keeps one queued or
+   * running per domain.
+   */
+  'certificate.check': { retryLimit: 1, retryDelay: 60, expireInSeconds: 300, deadLetter: 'dead-letter', notify: true, policy: 'exclusive' },
   /** Every minute: dispatch due automatic retries and watch checks. */
   'domain.sweep': { retryLimit: 0, expireInSeconds: 120, notify: false, policy: 'singleton' },
+  /**
+   * Every minute: move on every domain that sat in a waiting status past its deadline (a check, propagation or
+   * deployment whose job died; a drift past its grace period) and reschedule watched domains without a next check
+   * (domains/deadlines.ts).
+   */
+  'domain.deadlines': { retryLimit: 0, expireInSeconds: 120, notify: false, policy: 'singleton' },
 } as const satisfies Record<string, Omit<Queue, 'name'>>;
 
 /** Cron schedules (pg-boss `schedule`): queue → cron expression. */
 export const SCHEDULES: Partial<Record<QueueName, string>> = {
   'domain.sweep': '* * * * *',
+  'domain.deadlines': '* * * * *',
 };
 
 export type QueueName = keyof typeof QUEUES;
@@ -45,10 +64,12 @@ export type QueueName = keyof typeof QUEUES;
 export interface JobData {
   'domain.verify': { domainId: string; trigger: 'manual' | 'automatic' | 'watch' };
   'domain.sweep': Record<string, never>;
+  'domain.deadlines': Record<string, never>;
   'domain.dns-apply': { domainId: string; provider: string; credentialId?: string; adopt?: boolean; attempt: number };
   'domain.propagation': { domainId: string };
   'edge.reconcile': { edgeId: string };
   'domain.probe': { domainId: string; edgeId: string; attempt: number };
   'certificate.issue': { domainId: string; hostname: string };
+  'certificate.check': { domainId: string };
   'dead-letter': Record<string, unknown>;
 }

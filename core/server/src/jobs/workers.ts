@@ -23,10 +23,15 @@ export async function startWorkers({ boss, verificationService, dnsSetupService,
     }),
     await work(boss, 'domain.probe', { ...polling, localConcurrency: 4 }, async (data: JobData['domain.probe']) => edgeService.runProbe(data)),
     await work(boss, 'certificate.issue', { ...polling, localConcurrency: 2 }, async (data: JobData['certificate.issue']) => certificateService.runIssue(data)),
+    await work(boss, 'certificate.check', { ...polling, localConcurrency: 2 }, async (data: JobData['certificate.check']) => certificateService.runCheck(data)),
     await work(boss, 'domain.sweep', polling, async () => {
       await verificationService.dispatchDue();
       await certificateService.renewDue();
+      await certificateService.dispatchChecks();
       await edgeService.requestSync(); // heals an edge that restarted and lost its config
+    }),
+    await work(boss, 'domain.deadlines', polling, async () => {
+      await verificationService.sweepDeadlines();
     }),
   ];
 }

@@ -3,7 +3,7 @@ import { AppError } from '../../errors/app-error.ts';
 import { defineRoute } from '../../http/route.ts';
 import type { Principal } from '../../http/principal.ts';
 import type { Cradle } from '../../container.ts';
-import { domainSchema, domainView } from '../domains/schemas.ts';
+import { domainSchema, viewDomain } from '../domains/schemas.ts';
 import { uuid } from '../schemas.ts';
 import { checkBody, checkSchema, diffSchema, planQuery, planSchema, setupBody } from './schemas.ts';
 
@@ -62,7 +62,7 @@ export const dnsSetupRoutes = [
     async handler({ params, body, principal, cradle }) {
       const { domain, access, projectIds } = await cradle.domainService.get(principal, params.domainId);
       const started = await cradle.dnsSetupService.request(access, domain, body);
-      return domainView(started, cradle.domainService.instructions(started), projectIds);
+      return viewDomain(cradle.kernel, started, projectIds);
     },
   }),
   defineRoute({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute } from '../../http/route.ts';
 import { organizationParams, uuid } from '../schemas.ts';
-import { createDomainBody, domainSchema, domainView, eventSchema, eventView, listQuery, usageSchema } from './schemas.ts';
+import { createDomainBody, domainSchema, domainView, eventSchema, eventView, listQuery, usageSchema, viewDomain } from './schemas.ts';
 
 const domainParams = z.object({ domainId: uuid });
 
@@ -44,7 +44,7 @@ export const domainRoutes = [
       const access = await cradle.accessService.forOrganization(principal, params.organizationId);
       const page = await cradle.domainService.list(access, query);
       return {
-        data: page.domains.map((d) => domainView(d, cradle.domainService.instructions(d), page.projectIds.get(d.id) ?? [])),
+        data: page.domains.map((d) => viewDomain(cradle.kernel, d, page.projectIds.get(d.id) ?? [])),
         nextCursor: page.nextCursor,
         total: page.total,
       };
@@ -61,7 +61,7 @@ export const domainRoutes = [
     response: domainSchema,
     async handler({ params, principal, cradle }) {
       const { domain, projectIds } = await cradle.domainService.get(principal, params.domainId);
-      return domainView(domain, cradle.domainService.instructions(domain), projectIds);
+      return viewDomain(cradle.kernel, domain, projectIds);
     },
   }),
   defineRoute({
@@ -77,7 +77,7 @@ export const domainRoutes = [
     async handler({ params, principal, cradle }) {
       const { domain, access, projectIds } = await cradle.domainService.get(principal, params.domainId);
       const requested = await cradle.verificationService.request(access, domain);
-      return domainView(requested, cradle.domainService.instructions(requested), projectIds);
+      return viewDomain(cradle.kernel, requested, projectIds);
     },
   }),
   defineRoute({

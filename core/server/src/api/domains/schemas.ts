@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ExpectedRecord, Kernel } from '@portico/kernel';
 import { DOMAIN_SORTS } from '../../modules/domains/list-query.ts';
 import { DOMAIN_STATUSES, STATUS_INFO } from '../../modules/domains/lifecycle.ts';
 import type { Domain } from '../../modules/domains/entity.ts';
@@ -20,6 +21,9 @@ export const domainSchema = z
     statusMessage: z.string().nullable(),
     method: z.string(),
     instructions: z.array(recordSchema),
+    methodAvailable: z.boolean().meta({
+      description: 'False when no enabled plugin offers the domain’s verification method any more: `instructions` is empty and verifying answers 409 VERIFY_METHOD_UNAVAILABLE until an operator enables it again.',
+    }),
     verifiedAt: z.string().nullable(),
     lastCheckedAt: z.string().nullable(),
     nextCheckAt: z.string().nullable().meta({ description: 'When the next automatic check is due.' }),
@@ -57,7 +61,7 @@ export const eventSchema = z
   })
   .meta({ id: 'DomainEvent' });
 
-export const domainView = (d: Domain, instructions: z.input<typeof recordSchema>[], projectIds: string[]) => ({
+export const domainView = (d: Domain, instructions: z.input<typeof recordSchema>[], projectIds: string[], methodAvailable = true) => ({
   id: d.id,
   organizationId: d.organization.id,
   projectIds,
@@ -68,6 +72,7 @@ export const domainView = (d: Domain, instructions: z.input<typeof recordSchema>
   statusMessage: d.statusMessage ?? null,
   method: d.method,
   instructions,
+  methodAvailable,
   verifiedAt: d.verifiedAt?.toISOString() ?? null,
   lastCheckedAt: d.lastCheckedAt?.toISOString() ?? null,
   nextCheckAt: d.nextCheckAt?.toISOString() ?? null,
@@ -82,6 +87,16 @@ export const domainView = (d: Domain, instructions: z.input<typeof recordSchema>
   createdAt: d.createdAt.toISOString(),
   updatedAt: d.updatedAt.toISOString(),
 });
+
+/**
+ * A domain as the API shows it, with its instructions when an enabled plugin still offers its method; a domain whose
+ * method went away is shown (flagged, without instructions) instead of failing the whole answer.
+ */
+export function viewDomain(kernel: Pick<Kernel, 'descriptors' | 'challenge'>, d: Domain, projectIds: string[]) {
+  const available = kernel.descriptors.verificationMethods.some((m) => m.method === d.method);
+  const instructions: ExpectedRecord[] = available ? kernel.challenge(d.method, { hostname: d.hostname, token: d.token }) : [];
+  return domainView(d, instructions, projectIds, available);
+}
 
 export const eventView = (e: DomainEvent) => ({
   id: e.id,

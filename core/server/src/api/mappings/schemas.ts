@@ -1,3 +1,4 @@
+import { checkRoute, ROUTE_ISSUES } from '@portico/kernel';
 import { z } from 'zod';
 import { PROTOCOL_MODES, TLS_SOURCES, type ServiceDomainMapping } from '../../modules/routing/mapping.entity.ts';
 import { protocolNotice } from '../../modules/routing/validation.ts';
@@ -21,6 +22,9 @@ export const mappingSchema = z
     primary: z.boolean(),
     externalUrl: z.string().meta({ description: 'The public URL of the mapping (https unless HTTP only).' }),
     notice: z.string().nullable().meta({ description: 'The warning the console shows for HTTP only or both (FR-038, FR-039).' }),
+    deployment: z
+      .object({ skipped: z.boolean(), reason: z.enum(ROUTE_ISSUES).optional(), message: z.string().optional() })
+      .meta({ description: 'skipped: every edge leaves this mapping out because it cannot be served (for example a service upstream host that is no host name), with the reason; other mappings are not affected.' }),
     createdAt: z.string(),
   })
   .meta({ id: 'ServiceDomainMapping' });
@@ -50,7 +54,10 @@ export const availabilitySchema = z
     available: z.boolean(),
     host: z.string(),
     basePath: z.string(),
-    conflict: z.object({ mappingId: z.string(), serviceName: z.string().nullable(), projectId: z.string().nullable() }).nullable(),
+    conflict: z
+      .object({ mappingId: z.string().nullable(), serviceName: z.string().nullable(), projectId: z.string().nullable() })
+      .nullable()
+      .meta({ description: 'What holds host + base path; the fields are null unless it is in a project you may see.' }),
     suggestions: z.object({ basePaths: z.array(z.string()), subdomains: z.array(z.string()) }),
     issues: z.array(z.object({ field: z.string(), reason: z.string(), message: z.string(), suggestion: z.union([z.string(), z.number(), z.boolean()]).optional() })),
   })
@@ -74,5 +81,19 @@ export const mappingView = (m: ServiceDomainMapping) => ({
   primary: m.primary,
   externalUrl: `${m.protocol === 'http' ? 'http' : 'https'}://${m.host}${m.basePath === '/' ? '/' : m.basePath}`,
   notice: protocolNotice(m.protocol),
+  deployment: deploymentOf(m),
   createdAt: m.createdAt.toISOString(),
 });
+
+/** Whether the edges serve the mapping: the kernel's `checkRoute` of the route the route table makes of it. */
+function deploymentOf(m: ServiceDomainMapping): { skipped: boolean; reason?: (typeof ROUTE_ISSUES)[number]; message?: string } {
+  const check = checkRoute({
+    hostname: m.host,
+    basePath: m.basePath,
+    upstream: { host: m.service.upstreamHost, port: m.internalPort, path: m.internalPath },
+    stripPath: m.stripPath,
+    protocol: m.protocol,
+    redirectStatus: m.redirectStatus as 301 | 308,
+  });
+  return check.ok ? { skipped: false } : { skipped: true, reason: check.reason, message: check.message };
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute } from '../../http/route.ts';
-import { domainSchema, domainView } from '../domains/schemas.ts';
+import { domainSchema, viewDomain } from '../domains/schemas.ts';
 import { uuid } from '../schemas.ts';
 
 const projectParams = z.object({ projectId: uuid });
@@ -18,7 +18,7 @@ export const projectDomainRoutes = [
     async handler({ params, principal, cradle }) {
       const { domains, access } = await cradle.assignmentService.list(principal, params.projectId);
       const ids = await cradle.domainService.projectIdsOf(domains, access);
-      return { data: domains.map((d) => domainView(d, cradle.domainService.instructions(d), ids.get(d.id) ?? [])) };
+      return { data: domains.map((d) => viewDomain(cradle.kernel, d, ids.get(d.id) ?? [])) };
     },
   }),
   defineRoute({
@@ -35,7 +35,7 @@ export const projectDomainRoutes = [
       const result = await cradle.assignmentService.assign(principal, params.projectId, body);
       const all = [...result.assigned, ...result.created.map((c) => c.domain), ...result.alreadyAssigned];
       const ids = await cradle.domainService.projectIdsOf(all, result.access);
-      const view = (d: (typeof all)[number]) => domainView(d, cradle.domainService.instructions(d), ids.get(d.id) ?? []);
+      const view = (d: (typeof all)[number]) => viewDomain(cradle.kernel, d, ids.get(d.id) ?? []);
       return { assigned: result.assigned.map(view), created: result.created.map((c) => view(c.domain)), alreadyAssigned: result.alreadyAssigned.map(view) };
     },
   }),

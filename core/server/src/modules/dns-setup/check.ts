@@ -1,10 +1,13 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { DnsLookup, Kernel, RecordSet } from '@portico/kernel';
 import type { PorticoConfig } from '../../config/schema.ts';
+import { notFound } from '../../errors/app-error.ts';
 import { DnsCredential } from '../credentials/entity.ts';
 import { Domain } from '../domains/entity.ts';
 import { normalizeHostname } from '../domains/hostname.ts';
-import type { Access } from '../organizations/access.ts';
+import { requireProject, type Access } from '../organizations/access.ts';
+import { Project } from '../projects/entity.ts';
+import { ProjectDomain } from '../projects/project-domain.entity.ts';
 import { detectProvider, type DetectionResult } from './detection.ts';
 import { desiredRecords } from './records.ts';
 
@@ -30,9 +33,13 @@ export interface CheckResult extends DetectionResult {
   };
   /** The records to publish; the ownership token is a placeholder until the domain is added. */
   records: RecordSet[];
-  /** The caller's own domain with this hostname, when it exists. */
+  /** The organization's own domain with this hostname, when it exists and the caller may see it. */
   existing: { id: string; status: string } | null;
-  /** False when the hostname is claimed already (by the caller or anyone else). */
+  /**
+   * False only when the caller's organization has this hostname already (adding it would answer HOSTNAME_TAKEN).
+   * Other organizations' claims are never told: any organization may add a hostname, and the first to prove
+   * control holds it (a later proof takes it over).
+   */
   available: boolean;
 }
 
@@ -45,8 +52,19 @@ export function createDomainCheckService({ orm, kernel, dns, config }: Deps) {
     async check(access: Access, input: { hostname: string; projectId?: string; method?: string }): Promise<CheckResult> {
       const hostname = normalizeHostname(input.hostname);
       const em = orm.em.fork();
-      const [detection, claim] = await Promise.all([detectProvider(kernel, dns, hostname), em.findOne(Domain, { hostname, status: { $ne: 'archived' } })]);
-      const mine = claim && claim.organization.id === access.organizationId ? claim : null;
+      /** A caller bound to projects sees the organization's domain only through one of them (as GET /v1/domains/:id). */
+      const visible = async (domain: Domain) =>
+        access.projectIds === null || (await em.count(ProjectDomain, { domain: domain.id, project: { $in: access.projectIds } })) > 0;
+      if (input.projectId) {
+        // A project outside the caller's reach answers as if it did not exist, like GET /v1/projects/:id.
+        requireProject(access, input.projectId, 'Project');
+        if (!(await em.findOne(Project, { id: input.projectId, organization: access.organizationId }))) throw notFound('Project');
+      }
+      const [detection, own] = await Promise.all([
+        detectProvider(kernel, dns, hostname),
+        em.findOne(Domain, { hostname, organization: access.organizationId, status: { $ne: 'archived' } }),
+      ]);
+      const mine = own && (await visible(own)) ? own : null;
       const method = mine?.method ?? input.method ?? config.verification.defaultMethod;
       const token = mine?.token ?? TOKEN_PLACEHOLDER;
       const zone = detection.zone ?? hostname;
@@ -73,7 +91,7 @@ export function createDomainCheckService({ orm, kernel, dns, config }: Deps) {
         },
         records,
         existing: mine ? { id: mine.id, status: mine.status } : null,
-        available: claim === null,
+        available: own === null,
       };
     },
   };

@@ -200,18 +200,26 @@ export function createDnsSetupService({ orm, kernel, jobs, config, logger, dns, 
     async runPropagation(domainId: string): Promise<void> {
       const domain = await orm.em.fork().findOne(Domain, { id: domainId });
       if (!domain || domain.status !== 'propagating') return;
-      const zone = await zoneOf(domain);
-      const checks = await Promise.all(
-        recordsFor(domain, zone).map(async (set) => {
-          const answer = await dns.query(set.name, set.type);
-          if (answer.status === 'error') return { set, state: 'unknown' as const };
-          return { set, state: answer.status === 'found' && isSatisfied(set, answer.values) ? ('visible' as const) : ('missing' as const) };
-        }),
-      );
+      type Check = { set: RecordSet; state: 'visible' | 'missing' | 'unknown' };
+      let checks: Check[] | null;
+      try {
+        const zone = await zoneOf(domain);
+        checks = await Promise.all(
+          recordsFor(domain, zone).map(async (set): Promise<Check> => {
+            const answer = await dns.query(set.name, set.type);
+            if (answer.status === 'error') return { set, state: 'unknown' };
+            return { set, state: answer.status === 'found' && isSatisfied(set, answer.values) ? 'visible' : 'missing' };
+          }),
+        );
+      } catch (error) {
+        // Looking failed this time (zone discovery, DNS): not an answer, so keep watching until the timeout.
+        logger.warn({ domainId, err: error }, 'propagation check could not look; trying again');
+        checks = null;
+      }
       await orm.em.fork().transactional(async (em) => {
         const fresh = await em.findOne(Domain, { id: domainId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!fresh || fresh.status !== 'propagating') return;
-        if (checks.every((c) => c.state === 'visible')) {
+        if (checks?.every((c) => c.state === 'visible')) {
           fresh.propagationStartedAt = null;
           fresh.setupRedirectUrl = null;
           transition(em, fresh, 'verifying', 'records_visible', { records: checks.map((c) => c.set) });
@@ -221,11 +229,11 @@ export function createDnsSetupService({ orm, kernel, jobs, config, logger, dns, 
         }
         const started = fresh.propagationStartedAt?.getTime() ?? Date.now();
         if (Date.now() - started > settings.propagationTimeoutMinutes * 60_000) {
-          const missing = checks.filter((c) => c.state !== 'visible').map((c) => c.set);
+          const missing = checks?.filter((c) => c.state !== 'visible').map((c) => c.set) ?? [];
           fresh.propagationStartedAt = null;
           transition(em, fresh, 'pending', 'propagation_timeout', {
             minutes: settings.propagationTimeoutMinutes,
-            detail: `Still missing: ${missing.map((s) => `${s.name} ${s.type}`).join(', ')}.`,
+            detail: checks ? `Still missing: ${missing.map((s) => `${s.name} ${s.type}`).join(', ')}.` : 'The records could not be looked up.',
             missing,
           });
           await em.flush();

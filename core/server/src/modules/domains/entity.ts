@@ -3,7 +3,7 @@ import { baseColumns } from '../../db/columns.ts';
 import { DnsCredential } from '../credentials/entity.ts';
 import { Organization } from '../organizations/entity.ts';
 import { ROUTES_CHANNEL } from '../routing/route-channel.ts';
-import { DOMAIN_STATUSES } from './lifecycle.ts';
+import { CLAIM_HELD, DOMAIN_STATUSES } from './lifecycle.ts';
 
 export const DomainSchema = defineEntity({
   name: 'Domain',
@@ -11,7 +11,10 @@ export const DomainSchema = defineEntity({
   properties: {
     ...baseColumns,
     organization: () => p.manyToOne(Organization).deleteRule('cascade'),
-    /** Normalised: A-label, lower case, no trailing dot. One active (not archived) claim per installation. */
+    /**
+     * Normalised: A-label, lower case, no trailing dot. Each organization has at most one active (not archived)
+     * claim on a hostname; across organizations, at most one claim holds it (see claims.ts).
+     */
     hostname: p.string().length(253),
     status: p.enum(DOMAIN_STATUSES),
     /** Verification method key (`dns-txt`). */
@@ -27,8 +30,12 @@ export const DomainSchema = defineEntity({
     autoRetryCount: p.integer().default(0),
     /** When the next automatic check is due (retry of a temporary failure, or the watch of a verified domain). */
     nextCheckAt: p.datetime().nullable(),
-    /** Confirmed misses in a row while verified/live; drift needs several, a checker error counts none. */
+    /** Confirmed misses in a row while watched; drift needs several, and a checker error in between starts the count again. */
     consecutiveMisses: p.integer().default(0),
+    /** Checker errors in a row (Portico could not check): they set the retry backoff and never count against the customer. */
+    checkErrorCount: p.integer().default(0),
+    /** When the status last changed: the deadline sweep moves a domain on when it has sat in a status too long. */
+    statusChangedAt: p.datetime().onCreate(() => new Date()).defaultRaw('current_timestamp'),
     /** How the records get written: by hand (instructions), through a stored credential, or by Domain Connect consent. */
     setupMode: p.enum(['manual', 'api', 'domain-connect'] as const).default('manual'),
     /** The DNS provider key automatic setup used (`powerdns`, `domainconnect`). */
@@ -44,8 +51,12 @@ export const DomainSchema = defineEntity({
     archivedAt: p.datetime().nullable(),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },
-  uniques: [{ name: 'domains_active_hostname_unique', properties: ['hostname'], where: "status <> 'archived'" }],
-  indexes: [{ properties: ['organization', 'createdAt'] }, { properties: ['nextCheckAt'] }],
+  uniques: [
+    { name: 'domains_organization_hostname_unique', properties: ['organization', 'hostname'], where: "status <> 'archived'" },
+    // Pending claims of several organizations may coexist; only one may hold the hostname (ownership proven).
+    { name: 'domains_claimed_hostname_unique', properties: ['hostname'], where: `status in (${[...CLAIM_HELD].map((s) => `'${s}'`).join(', ')})` },
+  ],
+  indexes: [{ properties: ['organization', 'createdAt'] }, { properties: ['nextCheckAt'] }, { properties: ['status', 'statusChangedAt'] }],
   // A status change can open or close a domain's routes: the route tables reload its hosts.
   triggers: [
     {

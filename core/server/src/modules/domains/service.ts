@@ -63,7 +63,8 @@ export function createDomainService({ orm, kernel, accessService, settingsServic
 
     /**
      * Add a domain, optionally assigned to a project, inside the caller's transaction when `em` is given (the
-     * project assignment endpoint creates several at once). Checks the quota and the one-active-claim rule.
+     * project assignment endpoint creates several at once). Checks the quota and the one-active-claim-per-
+     * organization rule; other organizations' claims on the hostname never block (see claims.ts).
      */
     async create(access: Access, input: { hostname: string; projectId?: string | null; method?: string }, outer?: EntityManager) {
       const hostname = normalizeHostname(input.hostname);
@@ -98,7 +99,8 @@ export function createDomainService({ orm, kernel, accessService, settingsServic
         return outer ? await run(outer) : await orm.em.transactional(run);
       } catch (error) {
         if (error instanceof UniqueConstraintViolationException) {
-          throw new AppError('HOSTNAME_TAKEN', `${hostname} is already claimed on this installation.`, { hostname });
+          // Only the organization's own active claim can collide: nothing here tells of other organizations'.
+          throw new AppError('HOSTNAME_TAKEN', `Your organization already has ${hostname}; verify or delete that domain instead.`, { hostname });
         }
         throw error;
       }

@@ -4,6 +4,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.ts';
 import { Domain } from '../domains/entity.ts';
+import { ServiceDomainMapping } from '../routing/mapping.entity.ts';
 import { User } from '../users/entity.ts';
 import { requireRole, type Access } from './access.ts';
 import { Organization } from './entity.ts';
@@ -129,6 +130,19 @@ export function createSettingsService({ orm }: { orm: MikroORM }) {
         throw new AppError('DOMAIN_QUOTA_EXCEEDED', `Domain limit reached (${used}/${limit}). Ask an organization owner to raise the limit.`, { used, limit });
       }
       return { used, limit };
+    },
+
+    /**
+     * MAPPING_QUOTA_EXCEEDED when one more mapping in `projectId` would pass `maxMappingsPerProject`. Pass the
+     * caller's transaction `em`: the settings row stays locked until commit, so concurrent creations cannot both fit.
+     */
+    async assertMappingQuota(organizationId: string, projectId: string, em: EntityManager): Promise<void> {
+      const settings = await load(em, organizationId, true);
+      const used = await em.count(ServiceDomainMapping, { project: projectId });
+      const limit = settings.maxMappingsPerProject;
+      if (used + 1 > limit) {
+        throw new AppError('MAPPING_QUOTA_EXCEEDED', `Mapping limit of this project reached (${used}/${limit}). Ask an organization owner to raise the limit.`, { used, limit });
+      }
     },
   };
 }

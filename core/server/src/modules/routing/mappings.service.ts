@@ -3,9 +3,11 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { previewRoute, type Route } from '@portico/kernel';
 import { AppError, notFound } from '../../errors/app-error.ts';
 import type { Principal } from '../../http/principal.ts';
+import { coveringHostnames, lockHostnames, routingClaim } from '../domains/claims.ts';
 import type { Domain } from '../domains/entity.ts';
 import type { DomainStatus } from '../domains/lifecycle.ts';
 import { requireRole, type Access } from '../organizations/access.ts';
+import type { SettingsService } from '../organizations/settings.service.ts';
 import type { ProjectService } from '../projects/service.ts';
 import { ProjectDomain } from '../projects/project-domain.entity.ts';
 import type { PROTOCOL_MODES, TLS_SOURCES } from './mapping.entity.ts';
@@ -13,8 +15,15 @@ import { ServiceDomainMapping } from './mapping.entity.ts';
 import { Service } from './service.entity.ts';
 import { SUGGESTED_BASE_PATHS, SUGGESTED_SUBDOMAINS, checkBasePath, checkInternalPath, checkPort, checkSubdomain, protocolNotice, type FieldIssue } from './validation.ts';
 
-/** Statuses in which a domain may carry mappings: ownership is proven (seed 002: only verified domains route). */
-export const ROUTABLE: ReadonlySet<DomainStatus> = new Set(['verified', 'issuing', 'cert_failed', 'deploying', 'live']);
+/**
+ * Statuses in which a domain may carry mappings and its routes are served: ownership is proven (seed 002: only
+ * verified domains route), or drifted and still inside its grace period. `suspended` (drift past the grace period)
+ * is not routable: its routes leave the table until the record is back.
+ */
+export const ROUTABLE: ReadonlySet<DomainStatus> = new Set(['verified', 'issuing', 'cert_failed', 'deploying', 'live', 'drifted']);
+
+/** Statuses in which a domain may take new mappings: routable with its ownership not in doubt (not drifted). */
+export const MAPPABLE: ReadonlySet<DomainStatus> = new Set([...ROUTABLE].filter((s) => s !== 'drifted'));
 
 export interface MappingInput {
   serviceId: string;
@@ -34,8 +43,11 @@ export interface Availability {
   available: boolean;
   host: string;
   basePath: string;
-  /** The mapping holding host + base path; names only what the caller may see. */
-  conflict: { mappingId: string; serviceName: string | null; projectId: string | null } | null;
+  /**
+   * The mapping holding host + base path, named only when it is in a project the caller may see; otherwise every
+   * field is null (another project's or, transiently, another organization's mapping is never described).
+   */
+  conflict: { mappingId: string | null; serviceName: string | null; projectId: string | null } | null;
   suggestions: { basePaths: string[]; subdomains: string[] };
   issues: FieldIssue[];
 }
@@ -53,7 +65,7 @@ function fieldIssues(result: Availability, internal: { issue?: FieldIssue }, por
  * (host, base path) index and explained with what holds the combination and what is free, across every project of
  * the organization. Every change notifies the route table of the hosts it touched.
  */
-export function createMappingsService({ orm, projectService }: { orm: MikroORM; projectService: ProjectService }) {
+export function createMappingsService({ orm, projectService, settingsService }: { orm: MikroORM; projectService: ProjectService; settingsService: SettingsService }) {
   async function suggestions(em: EntityManager, hostname: string, subdomain: string | null, basePath: string) {
     const host = hostOf(subdomain, hostname);
     const used = new Set((await em.find(ServiceDomainMapping, { host }, { fields: ['basePath'] })).map((m) => m.basePath));
@@ -70,16 +82,39 @@ export function createMappingsService({ orm, projectService }: { orm: MikroORM; 
     const base = checkBasePath(raw.basePath);
     const issues = [sub.issue, base.issue].filter((i): i is FieldIssue => i !== undefined);
     const host = hostOf(sub.value, domain.hostname);
+    if (issues.length === 0) {
+      // One hostname, one organization: a parent's verification never covers a host that another organization
+      // holds by its own verified claim (the most specific held claim decides; see domains/claims.ts).
+      const claim = await routingClaim(em, host);
+      if (claim && claim.organization.id !== access.organizationId) {
+        issues.push({
+          field: 'subdomain',
+          reason: 'claimed_separately',
+          message: `${claim.hostname} is verified as a domain of its own, which ${domain.hostname} does not cover. Add ${claim.hostname} as a domain and verify it to route it.`,
+        });
+      }
+    }
     const holder = issues.length ? null : await em.findOne(ServiceDomainMapping, { host, basePath: base.value, ...(ignoreId ? { id: { $ne: ignoreId } } : {}) }, { populate: ['service'] });
-    const visible = holder && (access.projectIds === null || access.projectIds.includes(holder.project.id));
+    const visible =
+      holder !== null && holder.organization.id === access.organizationId && (access.projectIds === null || access.projectIds.includes(holder.project.id));
     return {
       available: issues.length === 0 && holder === null,
       host,
       basePath: base.value,
-      conflict: holder ? { mappingId: holder.id, serviceName: visible ? holder.service.name : null, projectId: visible ? holder.project.id : null } : null,
+      conflict: holder
+        ? visible
+          ? { mappingId: holder.id, serviceName: holder.service.name, projectId: holder.project.id }
+          : { mappingId: null, serviceName: null, projectId: null }
+        : null,
       suggestions: await suggestions(em, domain.hostname, sub.value, base.value),
       issues,
     };
+  }
+
+  /** Hold the claim locks of the host a mapping write targets, so no verification changes who holds it meanwhile. */
+  async function lockClaims(em: EntityManager, domain: Domain, subdomain: string | null | undefined): Promise<void> {
+    const sub = checkSubdomain(subdomain);
+    if (!sub.issue) await lockHostnames(em, coveringHostnames(hostOf(sub.value, domain.hostname)));
   }
 
   async function domainInProject(em: EntityManager, projectId: string, domainId: string): Promise<{ domain: Domain; projectDomain: ProjectDomain }> {
@@ -158,9 +193,11 @@ export function createMappingsService({ orm, projectService }: { orm: MikroORM; 
           const service = await em.findOne(Service, { id: input.serviceId, project: project.id });
           if (!service) throw notFound('Service');
           const { domain, projectDomain } = await domainInProject(em, project.id, input.domainId);
-          if (!ROUTABLE.has(domain.status as DomainStatus)) {
-            throw new AppError('DOMAIN_NOT_ROUTABLE', `${domain.hostname} is ${domain.status}: only a verified domain can carry mappings.`, { status: domain.status });
+          if (!MAPPABLE.has(domain.status as DomainStatus)) {
+            throw new AppError('DOMAIN_NOT_ROUTABLE', `${domain.hostname} is ${domain.status}: only a verified domain can take new mappings.`, { status: domain.status });
           }
+          await lockClaims(em, domain, input.subdomain);
+          await settingsService.assertMappingQuota(project.organization.id, project.id, em);
           const result = await availability(em, access, domain, input);
           const internal = checkInternalPath(input.internalPath);
           const port = input.internalPort ?? service.upstreamPort;
@@ -218,6 +255,7 @@ export function createMappingsService({ orm, projectService }: { orm: MikroORM; 
             subdomain: patch.subdomain === undefined ? fresh.subdomain : patch.subdomain,
             basePath: patch.basePath ?? fresh.basePath,
           };
+          await lockClaims(em, fresh.domain, merged.subdomain);
           const result = await availability(em, access, fresh.domain, merged, fresh.id);
           const internal = checkInternalPath(patch.internalPath ?? fresh.internalPath);
           const port = patch.internalPort ?? fresh.internalPort;
