@@ -14,6 +14,7 @@ import { createMappingsService, type MappingsService } from './modules/routing/m
 import { createCertificateService, type CertificateService } from './modules/certificates/service.ts';
 import { createEdgeService, type EdgeService } from './modules/edges/service.ts';
 import { createMetrics, type Metrics } from './modules/metrics/registry.ts';
+import { OnDemandLimits } from './modules/routing/on-demand-limits.ts';
 import { RouteTable } from './modules/routing/route-table.ts';
 import { createServicesService, type ServicesService } from './modules/routing/services.service.ts';
 import { createDnsSetupService, type DnsSetupService } from './modules/dns-setup/service.ts';
@@ -48,6 +49,8 @@ export interface Cradle {
   mappingsService: MappingsService;
   /** Host → routes, current in every process (LISTEN/NOTIFY); started by the runtime for the API role. */
   routeTable: RouteTable;
+  /** The on-demand TLS budget for names only a wildcard mapping serves (shared by every process through the database). */
+  onDemandLimits: OnDemandLimits;
   edgeService: EdgeService;
   metrics: Metrics;
   certificateService: CertificateService;
@@ -74,7 +77,8 @@ export function buildContainer(infra: Infrastructure): AwilixContainer<Cradle> {
     domainCheckService: asFunction(createDomainCheckService).singleton(),
     servicesService: asFunction(createServicesService).singleton(),
     mappingsService: asFunction(createMappingsService).singleton(),
-    routeTable: asFunction((deps: Pick<Cradle, 'orm' | 'logger'>) => new RouteTable(deps)).singleton(),
+    routeTable: asFunction((deps: Pick<Cradle, 'orm' | 'logger' | 'config'>) => new RouteTable(deps)).singleton(),
+    onDemandLimits: asFunction((deps: Pick<Cradle, 'orm' | 'logger' | 'config'>) => new OnDemandLimits(deps)).singleton(),
     edgeService: asFunction(createEdgeService).singleton(),
     metrics: asFunction(createMetrics).singleton(),
     certificateService: asFunction(createCertificateService).singleton(),

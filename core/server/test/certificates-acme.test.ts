@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import getPort from 'get-port';
 import { requirePebble, startPebble, type Pebble } from '@portico/test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +45,7 @@ describe.skipIf(!available)('certificates issued by cert.acme through the server
           options: { serve: { port: dnsPort }, zones: [{ name: ZONE, records: [{ name: 'shop.example.test', type: 'A', values: ['127.0.0.1'] }] }] },
         },
         { package: '@portico/verify-dns-txt' },
-        { package: '@portico/cert-acme', options: { directoryUrl: pebble.directoryUrl, caBundlePem: pebble.caPem, timeoutMs: 60_000, pollMaxMs: 250 } },
+        { package: '@portico/cert-acme', options: { directoryUrl: pebble.directoryUrl, caBundlePem: pebble.caPem, accountKeyFile: `${tmpdir()}/portico-acme-account-${process.pid}.pem`, timeoutMs: 60_000, pollMaxMs: 250 } },
       ],
     });
     server = createServer(portico.app!.callback());

@@ -1,9 +1,12 @@
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Certificate } from '../src/modules/certificates/entity.ts';
 import { Domain } from '../src/modules/domains/entity.ts';
 import { signIn, startTestPortico, waitFor, type TestPortico } from './helpers.ts';
 
 // Traefik's HTTP provider polls GET /edge/traefik/config: the dynamic configuration as JSON with an ETag, 304
-// while the route table has not changed, behind the edge token (issue 6 item 1, HTTP delivery).
+// while neither the route table nor the supplied certificates changed, behind the edge token.
+const ISSUER = fileURLToPath(new URL('./fixtures/scripted-issuer.ts', import.meta.url));
 const TOKEN = 'traefik-edge-token-0123456789abcdef';
 
 describe('GET /edge/traefik/config', () => {
@@ -20,7 +23,8 @@ describe('GET /edge/traefik/config', () => {
   beforeAll(async () => {
     portico = await startTestPortico({
       edgeApi: { resolveToken: TOKEN },
-      plugins: [{ package: '@portico/verify-dns-txt' }, { package: '@portico/edge-traefik', options: { certResolver: 'le' } }],
+      dns: { mode: 'resolver', servers: ['127.0.0.1:9'], timeoutMs: 200, tries: 1 },
+      plugins: [{ package: '@portico/verify-dns-txt' }, { package: ISSUER }, { package: '@portico/edge-traefik', options: { certResolver: 'le' } }],
     });
     session = await signIn(portico, 'demo@portico.local', 'portico-demo');
     const organizationId = (await session.agent.get('/v1/organizations').expect(200)).body.data[0].id;
@@ -45,6 +49,28 @@ describe('GET /edge/traefik/config', () => {
     expect(routers).toEqual([expect.objectContaining({ rule: expect.stringContaining('Host(`shop.test`)'), tls: { certResolver: 'le' } })]);
     expect(changed.body.http.services).toBeDefined();
     expect((await config(changed.headers.etag as string)).status).toBe(304);
+  });
+
+  it('carries the certificates Portico issued for routed hosts, with a new ETag when one is issued', async () => {
+    const domainId = (await post(`/v1/projects/${projectId}/domains`, { hostnames: ['supplied.test'] }).expect(200)).body.created[0].id;
+    await portico.container.cradle.orm.em.fork().nativeUpdate(Domain, { id: domainId }, { status: 'verified' });
+    await post(`/v1/projects/${projectId}/mappings`, { serviceId, domainId }).expect(201);
+    const routed = await waitFor(() => config(), (res) => JSON.stringify(res.body).includes('supplied.test'), 50, 50);
+    expect(routed.body.tls?.certificates ?? []).toEqual([]);
+
+    await post(`/v1/domains/${domainId}/certificates`, {}).expect(202);
+    const issued = await waitFor(
+      () => portico.container.cradle.orm.em.fork().findOne(Certificate, { domain: domainId, hostname: 'supplied.test' }, { populate: ['certificatePem'] }),
+      (c) => c?.status === 'active',
+      200,
+      50,
+    );
+    const served = await waitFor(() => config(routed.headers.etag as string), (res) => res.status === 200, 50, 50);
+    expect(served.headers.etag).not.toBe(routed.headers.etag);
+    const certificates = served.body.tls.certificates as Array<{ certFile: string; keyFile: string }>;
+    expect(certificates).toHaveLength(1);
+    expect(certificates[0]!.certFile.trim()).toBe(issued!.certificatePem!.trim());
+    expect(certificates[0]!.keyFile).toMatch(/^-----BEGIN PRIVATE KEY-----/);
   });
 
   it('needs the edge token', async () => {

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { parseUpstreamPattern } from '../modules/routing/validation.ts';
 
 /**
  * portico.config.json (or portico.config.ts default-exporting the same object). Every field has a default, so
- * an empty object is a valid config. Environment variables override: DATABASE_URL, PORT, HOST, PUBLIC_URL.
+ * an empty object is a valid config. Environment variables override: DATABASE_URL, PORTICO_PORT (or PORT),
+ * PORTICO_HOST (or HOST), PORTICO_PUBLIC_URL (or PUBLIC_URL).
  */
 export const pluginEntrySchema = z.object({
   /** npm package name (resolved from the config file's folder) or a path relative to it. */
@@ -11,6 +13,9 @@ export const pluginEntrySchema = z.object({
   /** Set false to keep an entry in the file without loading it. */
   enabled: z.boolean().default(true),
 });
+
+/** One `routing.upstreams` entry (modules/routing/validation.ts reads it). */
+const upstreamPattern = z.string().refine((text) => parseUpstreamPattern(text) !== undefined, { message: 'must be a CIDR, an IP address, "*", "*.<name>" or a host name' });
 
 export const configSchema = z.object({
   http: z
@@ -37,9 +42,11 @@ export const configSchema = z.object({
     })
     .prefault({}),
   /**
-   * How DNS checks ask. `authoritative` (default): find the zone's authoritative servers through `servers` (the
-   * resolvers used only for that discovery) and ask them directly, never a cache. `resolver`: ask `servers`
-   * themselves (tests and the demo, whose in-process server is authoritative already).
+   * How DNS checks ask. `authoritative` (default): ask every nameserver of the name's zone directly, as an
+   * iterative resolver does: `servers` (recursive resolvers, or the operator's own authoritative servers) only
+   * seed the walk with the topmost zone they know; every zone below is learned from its parent's nameservers
+   * (referrals followed). Only answers with the AA bit count, and the nameservers must agree. `resolver`: ask
+   * `servers` themselves (tests and the demo, whose in-process server is authoritative already).
    */
   dns: z
     .object({
@@ -50,6 +57,8 @@ export const configSchema = z.object({
       tries: z.number().int().min(1).max(5).default(2),
       /** Port the authoritative servers are asked on (53; tests point it at a local server's port). */
       nameserverPort: z.number().int().min(1).max(65535).default(53),
+      /** How long a learned delegation (a zone's nameservers) is reused, in ms; at most 5 minutes, 0 = never. */
+      zoneCacheMs: z.number().int().min(0).max(300_000).default(30_000),
     })
     .prefault({}),
   verification: z
@@ -59,8 +68,16 @@ export const configSchema = z.object({
       watchIntervalMinutes: z.number().int().min(1).max(10_080).default(60),
       /** Confirmed misses in a row before a verified domain is marked drifted (checker errors never count). */
       driftThreshold: z.number().int().min(1).max(20).default(2),
-      /** After a first miss, check again this soon to confirm it. */
+      /** After a first miss, check again this soon to confirm it (drifted domains are checked at this pace too). */
       missRecheckMinutes: z.number().int().min(1).max(1440).default(5),
+      /** A drifted domain keeps serving this long (the team is told); then its routes are removed until the record is back. 0: at once. */
+      driftGraceHours: z.number().min(0).max(8760).default(72),
+      /** First retry after a checker error (Portico could not check); doubles per error in a row, never counts against the customer. */
+      checkErrorRetryMinutes: z.number().int().min(1).max(1440).default(5),
+      /** A check that has not reported back after this long is given up (`check_timed_out`) and retried; watch checks are dispatched again. */
+      checkDeadlineMinutes: z.number().int().min(2).max(1440).default(15),
+      /** A domain `deploying` (or `issuing`) this long without the edge confirming HTTPS goes back to `verified` for the next reconcile. */
+      deployDeadlineMinutes: z.number().int().min(5).max(10_080).default(30),
     })
     .prefault({}),
   /**
@@ -75,6 +92,20 @@ export const configSchema = z.object({
       ipv4: z.array(z.ipv4()).default([]),
       ipv6: z.array(z.ipv6()).default([]),
       ttl: z.number().int().min(30).max(86_400).default(300),
+      /**
+       * Where services may send traffic (docs/reference/routing.md, "Upstreams"). Always refused, whatever is listed:
+       * link-local addresses (169.254.0.0/16, fe80::/10), cloud metadata services by address or name, unspecified and
+       * multicast addresses. Entries: a CIDR or IP (`10.0.0.0/8`, `fd00::/8`; matches IP literals), `*` (any host
+       * name), `*.<name>` (names below it) or a host name (matches names; names are not resolved).
+       */
+      upstreams: z
+        .object({
+          /** Unset: every other destination is allowed (as before upstreams were checked). Set: only matching ones. */
+          allow: z.array(upstreamPattern).optional(),
+          /** Refused even when `allow` matches (`127.0.0.0/8`, your control plane's network). */
+          deny: z.array(upstreamPattern).default([]),
+        })
+        .prefault({}),
     })
     .prefault({}),
   /** Automatic DNS setup through provider plugins (docs/reference/dns-setup.md). */
@@ -94,11 +125,101 @@ export const configSchema = z.object({
       applyRetryBaseSeconds: z.number().min(0.1).max(300).default(5),
     })
     .prefault({}),
+  /**
+   * Certificates Portico orders itself through `cert.acme`, and expiry monitoring of every certificate
+   * (docs/reference/certificates.md): renewal, retries with backoff, the CA's rate limits, DNS-01 and probes.
+   */
+  certificates: z
+    .object({
+      /** Renewal of a certificate Portico issued starts this many days before it expires. */
+      renewBeforeDays: z.number().min(1).max(60).default(30),
+      /** A certificate is `expiring` (and counted by `portico_certificates_expiring_14d`'s alert) this close to expiry. */
+      expiringWithinDays: z.number().min(1).max(60).default(14),
+      /**
+       * Waits before retrying a failed issuance or renewal, one per failure in a row; the last repeats (every 12 h by
+       * default) for as long as the domain holds its hostname. Failures that need the operator (a CAA record, a
+       * refused name) wait the last step at once.
+       */
+      retryDelaysMinutes: z.array(z.number().min(0.01).max(10_080)).min(1).default([5, 30, 120, 360, 720]),
+      /** How long one order may run before its claim lapses and another process may start the hostname's order again. */
+      orderLeaseMinutes: z.number().min(1).max(1440).default(20),
+      /**
+       * The CA's rate limits Portico stays under (Let's Encrypt's by default); 0 turns a limit off. A limit that holds an
+       * order back makes the certificate `rate_limited` with the time it is tried again.
+       */
+      limits: z
+        .object({
+          /** New certificates per registered domain (Public Suffix List) per window; renewals are counted but never held back. */
+          certificatesPerRegisteredDomain: z.number().int().min(0).max(1_000_000).default(50),
+          registeredDomainWindowHours: z.number().min(0.01).max(8760).default(168),
+          /** Failed validations per hostname per window. */
+          failedValidationsPerHostname: z.number().int().min(0).max(1_000_000).default(5),
+          failedValidationWindowMinutes: z.number().min(0.01).max(10_080).default(60),
+        })
+        .prefault({}),
+      /**
+       * Limits of other CAs, by ACME directory URL (`cert.acme`'s `directoryUrl`): each replaces the fields it sets
+       * in `limits` while that directory is the one configured.
+       */
+      limitsByDirectory: z
+        .record(
+          z.url(),
+          z.object({
+            certificatesPerRegisteredDomain: z.number().int().min(0).max(1_000_000).optional(),
+            registeredDomainWindowHours: z.number().min(0.01).max(8760).optional(),
+            failedValidationsPerHostname: z.number().int().min(0).max(1_000_000).optional(),
+            failedValidationWindowMinutes: z.number().min(0.01).max(10_080).optional(),
+          }),
+        )
+        .default({}),
+      /** DNS-01: after writing `_acme-challenge`, wait this long at most for the value at the authoritative servers. */
+      dns01TimeoutSeconds: z.number().min(1).max(3600).default(300),
+      /** DNS-01: how often the authoritative servers are asked while waiting. */
+      dns01IntervalSeconds: z.number().min(0.05).max(300).default(5),
+      /**
+       * How often the certificate each live domain's hosts are served with is read through the edges (an HTTPS probe),
+       * so the expiry of certificates an edge obtains itself (Caddy on demand) stays current.
+       */
+      checkIntervalMinutes: z.number().min(1).max(10_080).default(360),
+    })
+    .prefault({}),
   /** What edges that look routes up per request may ask (`GET /edge/resolve`). */
   edgeApi: z
     .object({
       /** Bearer token for `/edge/resolve` (it reveals upstreams). Unset: the endpoint is off (404). */
       resolveToken: z.string().min(16).optional(),
+    })
+    .prefault({}),
+  /** How each process keeps its in-memory route table current (docs/reference/routing.md). */
+  routeTable: z
+    .object({
+      /**
+       * How often the table's LISTEN connection proves it still hears changes (a probe NOTIFY must come back before
+       * the next check; otherwise it reconnects and reloads everything, and `/readyz` answers 503 until then).
+       */
+      checkIntervalSeconds: z.number().min(0.1).max(3600).default(30),
+    })
+    .prefault({}),
+  /**
+   * Limits on the certificates `/edge/ask` lets edges obtain on demand for names only a wildcard mapping serves
+   * (docs/reference/routing.md, "On-demand TLS limits"). Hosts mapped by name are never limited. The defaults stay
+   * well inside Let's Encrypt's 50 certificates per registered domain per week, leaving room for renewals and
+   * hosts mapped by name.
+   */
+  onDemandTls: z
+    .object({
+      /** New names one wildcard mapping (`*.example.com`) may get certificates for per window (0: none). */
+      perWildcard: z.number().int().min(0).max(100_000).default(10),
+      perWildcardWindowHours: z.number().min(0.01).max(8760).default(24),
+      /** New names under one registered domain (`example.co.uk`, by the Public Suffix List) per window (0: none). */
+      perRegisteredDomain: z.number().int().min(0).max(100_000).default(30),
+      perRegisteredDomainWindowHours: z.number().min(0.01).max(8760).default(168),
+      /** Per process: new wildcard names decided per second (a token bucket); beyond it `/edge/ask` answers 429. */
+      newNamesPerSecond: z.number().min(0.001).max(10_000).default(5),
+      /** Per process: how many new names may be decided at once before the rate applies. */
+      newNamesBurst: z.number().int().min(1).max(100_000).default(20),
+      /** How long a wildcard or registered domain found at its limit refuses new names without asking the database. */
+      refusalCacheSeconds: z.number().min(0).max(86_400).default(60),
     })
     .prefault({}),
   /**
@@ -145,10 +266,30 @@ export const configSchema = z.object({
       pollingIntervalSeconds: z.number().min(0.5).max(60).default(1),
     })
     .prefault({}),
-  /** Seed the demo organization, user and project from seeds/ when the database has no users. */
-  seedDemo: z.boolean().default(true),
+  /**
+   * Sign-in throttling (`POST /v1/auth/login`): attempts are counted per account (the email, known or not) and per
+   * client address over a fixed window, before the password is checked; past a limit the answer is 429
+   * LOGIN_RATE_LIMITED with Retry-After until the window ends. A successful sign-in gives its attempt back.
+   */
+  login: z
+    .object({
+      /** Attempts per email address in a window; the next one is refused. */
+      attemptsPerAccount: z.number().int().min(1).max(1000).default(5),
+      /** Attempts per client address in a window (behind a proxy, set http.trustProxy so this is the real client). */
+      attemptsPerAddress: z.number().int().min(1).max(100_000).default(30),
+      windowMinutes: z.number().min(1).max(1440).default(15),
+    })
+    .prefault({}),
+  /**
+   * Demo mode: load the demo organization, its owner `demo@portico.local` (whose password is public) and a project
+   * from seeds/ into an empty embedded database, and say so at start-up. Only the repository's demo config turns
+   * it on; it is ignored when DATABASE_URL is set. Otherwise no account is created: `portico users create-owner`.
+   */
+  seedDemo: z.boolean().default(false),
   plugins: z.array(pluginEntrySchema).default([]),
 });
 
 export type PorticoConfig = z.output<typeof configSchema>;
+/** What a config file may hold: every field optional (a `portico.config.ts` can say `satisfies PorticoConfigInput`). */
+export type PorticoConfigInput = z.input<typeof configSchema>;
 export type PluginEntry = z.output<typeof pluginEntrySchema>;

@@ -16,3 +16,20 @@ export const AcmeChallengeSchema = defineEntity({
 });
 export class AcmeChallenge extends AcmeChallengeSchema.class {}
 AcmeChallengeSchema.setClass(AcmeChallenge);
+
+/**
+ * A DNS-01 value Portico wants at `_acme-challenge.<name>` while an order runs. Several orders can share one name
+ * (`example.com` and `*.example.com`), so the TXT record set is written as the union of every row for the name and a
+ * finished order removes only its own value.
+ */
+export const AcmeDnsChallengeSchema = defineEntity({
+  name: 'AcmeDnsChallenge',
+  tableName: 'acme_dns_challenges',
+  properties: {
+    name: p.string().length(253).primary(),
+    value: p.string().length(255).primary(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export class AcmeDnsChallenge extends AcmeDnsChallengeSchema.class {}
+AcmeDnsChallengeSchema.setClass(AcmeDnsChallenge);

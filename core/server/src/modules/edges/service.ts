@@ -1,19 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { DeliveryPreview, Kernel } from '@portico/kernel';
+import type { DeliveryPreview, Kernel, SkippedRoute } from '@portico/kernel';
 import type { Logger } from 'pino';
 import type { PorticoConfig } from '../../config/schema.ts';
 import type { JobData } from '../../jobs/queues.ts';
 import type { JobQueue } from '../../jobs/boss.ts';
-import { Certificate } from '../certificates/entity.ts';
+import { recordProbeResults } from '../certificates/check.ts';
+import { suppliedCertificates } from '../certificates/delivery.ts';
+import type { SecretBox } from '../credentials/crypto.ts';
 import { Domain } from '../domains/entity.ts';
 import { transition } from '../domains/transition.ts';
 import { ServiceDomainMapping } from '../routing/mapping.entity.ts';
 import type { Metrics } from '../metrics/registry.ts';
-import type { RouteTable } from '../routing/route-table.ts';
-import { probeHttps, type ProbeResult } from './probe.ts';
-import { EdgeStatus } from './status.entity.ts';
+import type { RouteTable, TableRoute } from '../routing/route-table.ts';
+import { probeHttps } from './probe.ts';
+import { EdgeStatus, type SkippedMapping } from './status.entity.ts';
 
 type EdgeConfig = PorticoConfig['edges'][number];
 
@@ -30,6 +32,8 @@ export interface EdgeHealth {
   routes: number;
   durationMs: number | null;
   detail: string | null;
+  /** Routes the last delivery left out as malformed (never another route's failure), with their mappings. */
+  skipped: SkippedMapping[];
 }
 
 /** What a reconcile delivered. */
@@ -49,6 +53,19 @@ export interface EdgePreview {
   /** Undefined when the edge plugin has no dry run (its configuration is served, not pushed). */
   preview?: DeliveryPreview;
   output: unknown;
+  /** Routes a push would leave out as malformed. */
+  skipped: SkippedMapping[];
+}
+
+/** The mappings behind routes the kernel left out (`SkippedRoute`), as the edge status keeps them. */
+function skippedMappings(skipped: readonly SkippedRoute[]): SkippedMapping[] {
+  return skipped.map(({ route, reason, message }) => ({
+    mappingId: (route as Partial<TableRoute>).mappingId ?? null,
+    host: String(route.hostname),
+    basePath: String(route.basePath),
+    reason,
+    message,
+  }));
 }
 
 interface Deps {
@@ -59,6 +76,7 @@ interface Deps {
   logger: Logger;
   routeTable: RouteTable;
   metrics: Metrics;
+  secretBox: SecretBox;
 }
 
 /**
@@ -67,7 +85,7 @@ interface Deps {
  * each to `live` once an HTTPS request through the edge answers with a valid certificate (recorded as the
  * hostname's certificate). Idempotent: pushing the same table again changes nothing at the edge.
  */
-export function createEdgeService({ orm, kernel, jobs, config, logger, routeTable, metrics }: Deps) {
+export function createEdgeService({ orm, kernel, jobs, config, logger, routeTable, metrics, secretBox }: Deps) {
   /** The route table version each edge last received: a changed table retries `cert_failed` domains. */
   const deployedVersion = new Map<string, number>();
   const edgeOf = (edgeId: string): EdgeConfig | undefined => config.edges.find((e) => e.id === edgeId);
@@ -82,27 +100,28 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
     });
   }
 
-  type Attempt = { ok: true; routes: number; durationMs: number; detail: string | null } | { ok: false; error: string };
+  type Attempt = { ok: true; routes: number; durationMs: number; detail: string | null; skipped: SkippedMapping[] } | { ok: false; error: string };
 
   /** One row per edge, upserted: a success resets the failure count, a failure keeps the last good sync. */
   async function recordAttempt(edge: EdgeConfig, attempt: Attempt): Promise<void> {
     const now = new Date();
     const params = attempt.ok
-      ? [edge.id, edge.edge, true, now, now, null, 0, attempt.routes, attempt.durationMs, attempt.detail]
-      : [edge.id, edge.edge, false, now, null, attempt.error, 1, 0, null, null];
+      ? [edge.id, edge.edge, true, now, now, null, 0, attempt.routes, attempt.durationMs, attempt.detail, JSON.stringify(attempt.skipped)]
+      : [edge.id, edge.edge, false, now, null, attempt.error, 1, 0, null, null, null];
     await orm.em
       .fork()
       .getConnection()
       .execute(
-        `insert into edge_statuses (edge_id, edge, ok, last_attempt_at, last_sync_at, last_error, consecutive_failures, routes, duration_ms, detail)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `insert into edge_statuses (edge_id, edge, ok, last_attempt_at, last_sync_at, last_error, consecutive_failures, routes, duration_ms, detail, skipped)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
          on conflict (edge_id) do update set edge = excluded.edge, ok = excluded.ok, last_attempt_at = excluded.last_attempt_at,
            last_error = excluded.last_error,
            last_sync_at = case when excluded.ok then excluded.last_sync_at else edge_statuses.last_sync_at end,
            consecutive_failures = case when excluded.ok then 0 else edge_statuses.consecutive_failures + 1 end,
            routes = case when excluded.ok then excluded.routes else edge_statuses.routes end,
            duration_ms = case when excluded.ok then excluded.duration_ms else edge_statuses.duration_ms end,
-           detail = case when excluded.ok then excluded.detail else edge_statuses.detail end`,
+           detail = case when excluded.ok then excluded.detail else edge_statuses.detail end,
+           skipped = case when excluded.ok then excluded.skipped else edge_statuses.skipped end`,
         params,
       );
   }
@@ -132,25 +151,6 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
     }
   }
 
-  async function recordCertificates(results: ProbeResult[], domain: Domain, edge: EdgeConfig): Promise<void> {
-    const em = orm.em.fork();
-    for (const result of results) {
-      const existing = await em.findOne(Certificate, { hostname: result.host });
-      const certificate = existing ?? em.create(Certificate, { domain, hostname: result.host, source: `edge:${edge.id}` });
-      certificate.lastCheckedAt = new Date();
-      if (result.ok) {
-        certificate.status = result.notAfter && result.notAfter.getTime() < Date.now() + 14 * 86_400_000 ? 'expiring' : 'active';
-        certificate.issuer = result.issuer ?? null;
-        certificate.notAfter = result.notAfter ?? null;
-        certificate.lastError = null;
-      } else {
-        certificate.status = existing?.status === 'active' ? existing.status : 'failed';
-        certificate.lastError = result.detail ?? result.code ?? 'unknown error';
-      }
-    }
-    await em.flush();
-  }
-
   return {
     /** Every configured edge's health, in configuration order (edges never reconciled are `pending`). */
     async statuses(): Promise<EdgeHealth[]> {
@@ -158,7 +158,7 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
       const byId = new Map(rows.map((row) => [row.edgeId, row]));
       return config.edges.map((edge) => {
         const row = byId.get(edge.id);
-        if (!row) return { edgeId: edge.id, edge: edge.edge, health: 'pending', lastAttemptAt: null, lastSyncAt: null, lastError: null, consecutiveFailures: 0, routes: 0, durationMs: null, detail: null };
+        if (!row) return { edgeId: edge.id, edge: edge.edge, health: 'pending', lastAttemptAt: null, lastSyncAt: null, lastError: null, consecutiveFailures: 0, routes: 0, durationMs: null, detail: null, skipped: [] };
         return {
           edgeId: edge.id,
           edge: edge.edge,
@@ -170,6 +170,7 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
           routes: row.routes,
           durationMs: row.durationMs ?? null,
           detail: row.detail ?? null,
+          skipped: row.skipped ?? [],
         };
       });
     },
@@ -178,10 +179,12 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
     async preview(edgeIds?: readonly string[]): Promise<EdgePreview[]> {
       await routeTable.settled();
       const routes = routeTable.routes();
+      // Supplied certificates take part in the comparison; the kernel redacts their keys from output and diff.
+      const certificates = await suppliedCertificates({ orm, secretBox, logger });
       const out: EdgePreview[] = [];
       for (const edge of selected(edgeIds)) {
-        const { output, preview } = await kernel.previewDeploy(edge.edge, { routes, target: targetOf(edge) });
-        out.push({ edgeId: edge.id, edge: edge.edge, routes: routes.length, output, ...(preview ? { preview } : {}) });
+        const { output, preview, skipped } = await kernel.previewDeploy(edge.edge, { routes, target: targetOf(edge), certificates });
+        out.push({ edgeId: edge.id, edge: edge.edge, routes: routes.length - skipped.length, output, ...(preview ? { preview } : {}), skipped: skippedMappings(skipped) });
       }
       return out;
     },
@@ -200,9 +203,12 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
       const routes = routeTable.routes();
       const started = performance.now();
       let delivered: { detail?: string };
+      let skipped: SkippedRoute[];
       try {
+        // Portico's own certificates (cert.acme) go to every edge with the routes; keys unsealed in memory only.
+        const certificates = await suppliedCertificates({ orm, secretBox, logger });
         // The queue runs one reconcile per edge at a time; the lock also serialises the CLI's forced reconcile.
-        ({ delivered } = await exclusively(edgeId, () => kernel.deployRoutes(edge.edge, { routes, target: targetOf(edge) })));
+        ({ delivered, skipped } = await exclusively(edgeId, () => kernel.deployRoutes(edge.edge, { routes, target: targetOf(edge), certificates })));
       } catch (error) {
         metrics.reconcileFailures.inc({ edge: edgeId });
         await recordAttempt(edge, { ok: false, error: error instanceof Error ? error.message : String(error) });
@@ -211,12 +217,16 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
       }
       const elapsed = performance.now() - started;
       metrics.reconcileSeconds.observe({ edge: edgeId }, elapsed / 1000);
-      await recordAttempt(edge, { ok: true, routes: routes.length, durationMs: Math.round(elapsed), detail: delivered.detail ?? null });
+      // A malformed route costs its own mapping only: the rest was delivered, and the status names what was left out.
+      const left = new Set(skipped.map((s) => s.route));
+      const delivers = routes.filter((r) => !left.has(r));
+      if (skipped.length > 0) logger.warn({ edgeId, skipped: skippedMappings(skipped) }, 'edge reconcile left out routes that cannot be served');
+      await recordAttempt(edge, { ok: true, routes: delivers.length, durationMs: Math.round(elapsed), detail: delivered.detail ?? null, skipped: skippedMappings(skipped) });
       const retryFailed = deployedVersion.get(edgeId) !== version;
       deployedVersion.set(edgeId, version);
-      await orm.em.fork().transactional((em) => advance(em, edge, new Set(routes.map((r) => r.hostname)), retryFailed));
-      logger.info({ edgeId, routes: routes.length, durationMs: Math.round(elapsed) }, 'edge reconciled');
-      return { edgeId, edge: edge.edge, routes: routes.length, durationMs: Math.round(elapsed), detail: delivered.detail ?? null };
+      await orm.em.fork().transactional((em) => advance(em, edge, new Set(delivers.map((r) => r.hostname)), retryFailed));
+      logger.info({ edgeId, routes: delivers.length, durationMs: Math.round(elapsed) }, 'edge reconciled');
+      return { edgeId, edge: edge.edge, routes: delivers.length, durationMs: Math.round(elapsed), detail: delivered.detail ?? null };
     },
 
     /** The `domain.probe` job: HTTPS through the edge for every mapped host of a deploying domain. */
@@ -230,7 +240,7 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
       const byHost = new Map(https.map((m) => [m.host, m.basePath]));
       const ca = edge.probe.caFile ? await readFile(edge.probe.caFile, 'utf8') : undefined;
       const results = await Promise.all([...byHost].map(([host, basePath]) => probeHttps({ host, path: basePath, connect: edge.probe.connect, ca, timeoutMs: edge.probe.timeoutMs })));
-      await recordCertificates(results, domain, edge);
+      await recordProbeResults(orm, config, domain, edge.id, results);
       const failed = results.find((r) => !r.ok);
       await orm.em.fork().transactional(async (tx) => {
         const fresh = await tx.findOne(Domain, { id: domainId }, { lockMode: LockMode.PESSIMISTIC_WRITE });

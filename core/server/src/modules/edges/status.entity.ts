@@ -1,4 +1,14 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import type { RouteIssue } from '@portico/kernel';
+
+/** One route a delivery left out: the mapping it came from (null for a route of no mapping) and why. */
+export interface SkippedMapping {
+  mappingId: string | null;
+  host: string;
+  basePath: string;
+  reason: RouteIssue;
+  message: string;
+}
 
 /**
  * The outcome of the last reconcile of one configured edge (issue 6 item 5), kept in the database so every
@@ -26,6 +36,11 @@ export const EdgeStatusSchema = defineEntity({
     durationMs: p.integer().nullable(),
     /** What the delivery said it did (`wrote …`, `redis: 3 keys set`, `commit 1a2b3c`). */
     detail: p.text().nullable(),
+    /**
+     * Routes the last delivery left out because they cannot be served (the kernel's `checkRoute`: an upstream
+     * host stored before upstreams were validated…), each with its mapping and reason. For operators: it spans tenants.
+     */
+    skipped: p.json<SkippedMapping[]>().nullable(),
   },
 });
 export class EdgeStatus extends EdgeStatusSchema.class {}

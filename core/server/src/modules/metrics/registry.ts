@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { CERTIFICATE_STATUSES } from '../certificates/entity.ts';
+import { SERVING_STATUSES } from '../certificates/status.ts';
 import type { PorticoConfig } from '../../config/schema.ts';
 import { DOMAIN_STATUSES } from '../domains/lifecycle.ts';
 
@@ -26,35 +27,37 @@ export function createMetrics({ orm, config }: { orm: MikroORM; config: PorticoC
       for (const status of DOMAIN_STATUSES) this.set({ status }, counts.get(status) ?? 0);
     },
   });
+  // Certificates count only while their domain holds its hostname (archived, taken-over, disabled… rows are history).
+  const serving = `join domains d on d.id = c.domain_id where d.status in (${[...SERVING_STATUSES].map((s) => `'${s}'`).join(', ')})`;
   new Gauge({
     name: 'portico_certificates',
-    help: 'Certificates by status.',
+    help: 'Certificates of domains that hold their hostname, by status.',
     labelNames: ['status'],
     registers: [registry],
     async collect() {
-      const rows: Array<{ status: string; count: string }> = await em().getConnection().execute('select status, count(*) as count from certificates group by status');
+      const rows: Array<{ status: string; count: string }> = await em().getConnection().execute(`select c.status, count(*) as count from certificates c ${serving} group by c.status`);
       const counts = new Map(rows.map((r) => [r.status, Number(r.count)]));
       for (const status of CERTIFICATE_STATUSES) this.set({ status }, counts.get(status) ?? 0);
     },
   });
   new Gauge({
     name: 'portico_certificate_earliest_expiry_seconds',
-    help: 'Seconds until the earliest-expiring certificate expires (negative when one has expired; absent without certificates).',
+    help: 'Seconds until the earliest-expiring certificate of a domain that holds its hostname expires (negative once one has expired; NaN without any certificate).',
     registers: [registry],
     async collect() {
-      const [row]: Array<{ min: Date | null }> = await em().getConnection().execute("select min(not_after) as min from certificates where status <> 'failed'");
-      this.reset();
-      if (row?.min) this.set((new Date(row.min).getTime() - Date.now()) / 1000);
+      const [row]: Array<{ min: Date | null }> = await em().getConnection().execute(`select min(c.not_after) as min from certificates c ${serving} and c.not_after is not null`);
+      // NaN, never 0, without certificates: an alert on "expires within N seconds" must not fire on an empty install.
+      this.set(row?.min ? (new Date(row.min).getTime() - Date.now()) / 1000 : Number.NaN);
     },
   });
   new Gauge({
     name: 'portico_certificates_expiring_14d',
-    help: 'Certificates that expire within 14 days.',
+    help: 'Certificates of domains that hold their hostname that expire within 14 days (or have expired).',
     registers: [registry],
     async collect() {
       const [row]: Array<{ count: string }> = await em()
         .getConnection()
-        .execute(`select count(*) as count from certificates where not_after < now() + interval '${14 * DAY} seconds'`);
+        .execute(`select count(*) as count from certificates c ${serving} and c.not_after < now() + interval '${14 * DAY} seconds'`);
       this.set(Number(row?.count ?? 0));
     },
   });
@@ -110,7 +113,14 @@ export function createMetrics({ orm, config }: { orm: MikroORM; config: PorticoC
   const reconcileFailures = new Counter({ name: 'portico_edge_reconcile_failures_total', help: 'Reconciles an edge refused or that failed.', labelNames: ['edge'], registers: [registry] });
   const ask = new Counter({ name: 'portico_edge_ask_requests_total', help: 'On-demand TLS ask requests by answer.', labelNames: ['answer'], registers: [registry] });
   // Bound children: the ask endpoint increments without a label lookup.
-  const askAnswers = { allowed: ask.labels('allowed'), denied: ask.labels('denied'), malformed: ask.labels('malformed') };
+  // `capped`: refused by the on-demand limits of new names; `rate_limited`: too many new names decided at once.
+  const askAnswers = {
+    allowed: ask.labels('allowed'),
+    denied: ask.labels('denied'),
+    malformed: ask.labels('malformed'),
+    capped: ask.labels('capped'),
+    rate_limited: ask.labels('rate_limited'),
+  };
 
   return { registry, reconcileSeconds, reconcileFailures, askAnswers };
 }
