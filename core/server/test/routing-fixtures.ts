@@ -8,7 +8,7 @@ export async function routingTenant(portico: TestPortico, upstreamHost = 'web.in
   const owner = await createOrganizationWithUser(portico);
   // Route table tests hold many thousands of mappings in one project: far past the default per-project limit.
   const { settingsService, orm } = portico.container.cradle;
-  await settingsService.get(owner.organizationId);
+  await settingsService.get(owner.organizationId, orm.em.fork());
   await orm.em.fork().nativeUpdate(OrganizationSettings, { organization: owner.organizationId }, { maxMappingsPerProject: 1_000_000 });
   const caller: Caller = sessionCaller(await signIn(portico, owner.email, owner.password));
   const { projectId } = owner;

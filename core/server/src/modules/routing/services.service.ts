@@ -17,7 +17,7 @@ export interface ServiceInput {
 }
 
 /**
- * Services of a project (seed 002): CRUD; deleting one removes its mappings (FR-054, by foreign key). The upstream
+ * Services of a project: CRUD; deleting one removes its mappings (by foreign key). The upstream
  * host and port are checked on every write that sets them (validation.ts, with the operator's `routing.upstreams`);
  * rows stored before a rule existed are served as they are until their upstream is changed.
  */
