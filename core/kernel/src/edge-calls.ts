@@ -1,14 +1,14 @@
 /**
  * The kernel's edge calls (`renderRoutes`, `deployRoutes`, `previewDeploy`, `parseEdgeTarget`): one render through
  * the edge's `renderRoutes` waterfall, with or without delivery, a dry run, and an edge target parsed by the edge
- * descriptor's `target` schema. Part of `createKernel`; the contract is documented on `Kernel` in kernel.ts.
+ * descriptor's `target` schema. Part of `createKernel`; the contract is documented on `Kernel` in kernel-api.ts.
  */
 import type { HookMap } from 'tapable';
 import { KernelError } from './errors.ts';
 import type { Hooks, RenderRoutesState, Route, SuppliedCertificate } from './hooks.ts';
 import { redactPrivateKeys } from './redact.ts';
 import { partitionRoutes, type SkippedRoute } from './routing-check.ts';
-import type { EdgeTarget, Kernel, KernelDescriptors } from './kernel.ts';
+import type { EdgeTarget, Kernel, KernelDescriptors } from './kernel-api.ts';
 
 type EdgeCalls = Pick<Kernel, 'renderRoutes' | 'deployRoutes' | 'previewDeploy' | 'parseEdgeTarget'>;
 

@@ -138,3 +138,12 @@ export function joinPaths(internal: string, rest: string): string {
   return internal.endsWith('/') ? internal + rest.slice(1) : internal + rest;
 }
 
+/** Split a request target into path and query (`undefined` query: no `?`); `undefined` when it is no path. */
+export function splitTarget(target: string): { path: string; query?: string } | undefined {
+  const [beforeFragment = ''] = target.split('#', 1);
+  const mark = beforeFragment.indexOf('?');
+  const path = mark < 0 ? beforeFragment : beforeFragment.slice(0, mark);
+  const withPath = path === '' ? '/' : path;
+  if (!withPath.startsWith('/') || /\s|\p{Cc}|%(?![0-9A-Fa-f]{2})/u.test(withPath)) return undefined;
+  return mark < 0 ? { path: withPath } : { path: withPath, query: beforeFragment.slice(mark + 1) };
+}

@@ -1,8 +1,8 @@
 /**
  * Routing semantics: which route serves a request and what the upstream receives. One implementation used by
  * the API (the mapping preview, the resolve endpoint), the console, and the edge renderers, so a preview and
- * the real routing cannot disagree. A contract file: every rule below is tested in routing.test.ts, and an edge
- * renderer is correct when its edge does what `previewRoute` says.
+ * the real routing cannot disagree. A contract file: every rule below is tested (routing.test.ts, routing-paths.test.ts,
+ * routing-preview.test.ts), and an edge renderer is correct when its edge does what `previewRoute` says.
  *
  * ## Hostnames
  * Compared exactly after `normaliseHostname`: lower case, without the port; a U-label is turned into its A-label
@@ -68,13 +68,16 @@
  *   `%23` and `%00` (400) unless its entry point allows them, and forwards `%7E` as `~` (the same URI).
  */
 import type { Route } from './hooks.ts';
-import { checkRoute, ownershipChallengePath, type RouteIssue } from './routing-check.ts';
-import { decodeUnreserved, formatPath, joinPaths, parseRequestPath, type RequestPath } from './routing-paths.ts';
+import { checkRoute, type RouteIssue } from './routing-check.ts';
+import { decodeUnreserved, parseRequestPath, splitTarget, type RequestPath } from './routing-paths.ts';
+import { previewWith, type PreviewInput, type RoutePreview } from './routing-preview.ts';
 
 export { MAX_BASE_PATH_LENGTH, normaliseBasePath, normaliseInternalPath, PATH_ISSUES } from './routing-paths.ts';
 export type { PathCheck, PathIssue } from './routing-paths.ts';
 export { checkRoute, OWNERSHIP_CHALLENGE_PATH, ownershipChallengePath, partitionRoutes, ROUTE_ISSUES } from './routing-check.ts';
 export type { RouteCheck, RouteIssue, SkippedRoute } from './routing-check.ts';
+export { previewRoute } from './routing-preview.ts';
+export type { EdgeAnswer, PreviewInput, PreviewRequest, RoutePreview } from './routing-preview.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Hostnames and protocol modes
@@ -121,8 +124,6 @@ export function offersHttps(protocol: Route['protocol']): boolean {
   return PROTOCOL_HANDLING[protocol].https === 'proxy';
 }
 
-const ACME_CHALLENGE_PREFIX = ['.well-known', 'acme-challenge'];
-
 // ---------------------------------------------------------------------------------------------------------
 // Matching
 // ---------------------------------------------------------------------------------------------------------
@@ -142,7 +143,7 @@ export interface CompiledRoutes {
 }
 
 /** A checked route with its canonical parts, as routes are compared. */
-interface Compiled {
+export interface Compiled {
   route: Route;
   hostname: string;
   basePath: string;
@@ -211,7 +212,7 @@ function matches(compiled: Compiled, path: RequestPath): boolean {
  * A host's routes: its own when it has any, else those of the wildcard one label up (`a.example.com` →
  * `*.example.com`). An exact hostname always beats a wildcard; a wildcard never serves two labels down.
  */
-function candidatesFor<T>(byHost: ReadonlyMap<string, T[]>, hostname: string): T[] | undefined {
+export function candidatesFor<T>(byHost: ReadonlyMap<string, T[]>, hostname: string): T[] | undefined {
   const own = byHost.get(hostname);
   if (own !== undefined) return own;
   const dot = hostname.indexOf('.');
@@ -256,162 +257,4 @@ export function compileRoutes(routes: readonly Route[]): CompiledRoutes {
  */
 export function matchRoute(routes: readonly Route[], request: RouteRequest): Route | undefined {
   return compileRoutes(routes).match(request);
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Preview
-// ---------------------------------------------------------------------------------------------------------
-
-/** What `previewRoute` takes: an external URL (parsed as a browser does), or a request as an edge received it. */
-export type PreviewInput = string | URL | (RouteRequest & { scheme: 'http' | 'https' });
-
-/** The request as routing saw it: normalised hostname and path, the query as sent (`''` for a bare `?`). */
-export interface PreviewRequest {
-  scheme: 'http' | 'https';
-  hostname: string;
-  path: string;
-  query?: string;
-  /** Routes of this host (or of its wildcard) left out as malformed (`checkRoute`); absent when there are none. */
-  skipped?: SkippedInPreview[];
-}
-
-/** How an edge answers a request it does not forward: a status, or a failed TLS handshake (no certificate). */
-export type EdgeAnswer = 404 | 'tls_handshake_fails';
-
-/**
- * What happens to one request:
- * - `proxy`: forwarded to `internalUrl`; `strippedPrefix` is the base path removed (absent: path preserved);
- * - `redirect`: answered `status` with `location`;
- * - `refused`: the chosen route does not serve this scheme (`https_only`: plain HTTP to an HTTPS-only route;
- *   `http_only`: HTTPS to an HTTP-only route);
- * - `acme_challenge`: an ACME HTTP-01 request, answered by the edge or Portico, never by the upstream;
- * - `ownership_challenge`: Portico's ownership challenge of the host, answered by the edge with `status` 200,
- *   `text/plain` and `body` (the token), never by the upstream;
- * - `not_found`: no route for the host (`unknown_host`) or none of its base paths matches (`no_matching_path`);
- * - `invalid`: not a request an edge routes (`invalid_url`, `unsupported_scheme`, `invalid_host`,
- *   `invalid_path`: no leading slash or a malformed `%` escape); edges answer 400 before routing.
- */
-export type RoutePreview =
-  | (PreviewRequest & {
-      outcome: 'proxy';
-      route: Route;
-      basePath: string;
-      strippedPrefix?: string;
-      internalPath: string;
-      internalUrl: string;
-    })
-  | (PreviewRequest & { outcome: 'redirect'; route: Route; status: 301 | 308; location: string })
-  | (PreviewRequest & { outcome: 'refused'; route: Route; reason: 'https_only' | 'http_only'; answer: EdgeAnswer })
-  | (PreviewRequest & { outcome: 'acme_challenge' })
-  | (PreviewRequest & { outcome: 'ownership_challenge'; route: Route; status: 200; body: string })
-  | (PreviewRequest & { outcome: 'not_found'; reason: 'unknown_host' | 'no_matching_path'; answer: EdgeAnswer })
-  | { outcome: 'invalid'; reason: 'invalid_url' | 'unsupported_scheme' | 'invalid_host' | 'invalid_path' };
-
-/** Split a request target into path and query (`undefined` query: no `?`); `undefined` when it is no path. */
-function splitTarget(target: string): { path: string; query?: string } | undefined {
-  const [beforeFragment = ''] = target.split('#', 1);
-  const mark = beforeFragment.indexOf('?');
-  const path = mark < 0 ? beforeFragment : beforeFragment.slice(0, mark);
-  const withPath = path === '' ? '/' : path;
-  if (!withPath.startsWith('/') || /\s|\p{Cc}|%(?![0-9A-Fa-f]{2})/u.test(withPath)) return undefined;
-  return mark < 0 ? { path: withPath } : { path: withPath, query: beforeFragment.slice(mark + 1) };
-}
-
-type Parsed = { scheme: 'http' | 'https'; host: string; path: string; query?: string } | { invalid: 'invalid_url' | 'unsupported_scheme' | 'invalid_path' };
-
-function parseInput(input: PreviewInput): Parsed {
-  if (typeof input === 'object' && !(input instanceof URL)) {
-    const target = splitTarget(input.path);
-    return target ? { scheme: input.scheme, host: input.hostname, ...target } : { invalid: 'invalid_path' };
-  }
-  let url: URL;
-  try {
-    url = input instanceof URL ? input : new URL(input);
-  } catch {
-    return { invalid: 'invalid_url' };
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { invalid: 'unsupported_scheme' };
-  // WHATWG URL: `search` is '' both without a query and for a bare `?`; the serialisation tells them apart.
-  const target = splitTarget(url.pathname + (url.href.split('#')[0]?.includes('?') ? `?${url.search.slice(1)}` : ''));
-  return target ? { scheme: url.protocol === 'https:' ? 'https' : 'http', host: url.hostname, ...target } : { invalid: 'invalid_path' };
-}
-
-/** The route of the host whose ownership challenge is exactly this path (routes of the host itself only). */
-function ownershipChallengeOf(own: readonly Compiled[] | undefined, path: RequestPath): Route | undefined {
-  if (!own || path.trailingSlash || path.segments.length !== 3) return undefined;
-  const requested = `/${path.segments.map(decodeUnreserved).join('/')}`;
-  return own.find((c) => c.route.ownershipChallenge !== undefined && ownershipChallengePath(c.route.ownershipChallenge.token) === requested)?.route;
-}
-
-function previewWith(
-  byHost: ReadonlyMap<string, Compiled[]>,
-  find: (hostname: string, path: RequestPath) => Compiled | undefined,
-  input: PreviewInput,
-  skippedByHost: ReadonlyMap<string, SkippedInPreview[]> = new Map(),
-): RoutePreview {
-  const parsed = parseInput(input);
-  if ('invalid' in parsed) return { outcome: 'invalid', reason: parsed.invalid };
-  const hostname = normaliseHostname(parsed.host);
-  if (hostname === undefined) return { outcome: 'invalid', reason: 'invalid_host' };
-  const { scheme, query } = parsed;
-  const path = parseRequestPath(parsed.path);
-  // The left-out routes that would have been candidates: the host's own, or its wildcard's while it has none.
-  const skipped = skippedByHost.get(hostname) ?? (byHost.has(hostname) ? undefined : candidatesFor(skippedByHost, hostname));
-  const request: PreviewRequest = {
-    scheme,
-    hostname,
-    path: formatPath(path.segments, path.trailingSlash),
-    ...(query === undefined ? {} : { query }),
-    ...(skipped ? { skipped } : {}),
-  };
-  const suffix = query === undefined ? '' : `?${query}`;
-
-  const candidates = candidatesFor(byHost, hostname);
-  const hasCertificate = candidates?.some((c) => offersHttps(c.route.protocol)) ?? false;
-  const answer: EdgeAnswer = scheme === 'https' && !hasCertificate ? 'tls_handshake_fails' : 404;
-  if (!candidates) return { ...request, outcome: 'not_found', reason: 'unknown_host', answer };
-  const challenged = scheme === 'http' || hasCertificate ? ownershipChallengeOf(byHost.get(hostname), path) : undefined;
-  if (challenged) return { ...request, outcome: 'ownership_challenge', route: challenged, status: 200, body: challenged.ownershipChallenge!.token };
-  const acme = path.segments.length > 2 && ACME_CHALLENGE_PREFIX.every((s, i) => decodeUnreserved(path.segments[i] ?? '') === s);
-  if (scheme === 'http' && hasCertificate && acme) return { ...request, outcome: 'acme_challenge' };
-  const chosen = find(hostname, path);
-  if (!chosen) return { ...request, outcome: 'not_found', reason: 'no_matching_path', answer };
-
-  const { route } = chosen;
-  const handling = PROTOCOL_HANDLING[route.protocol][scheme];
-  if (handling === 'refuse') return { ...request, outcome: 'refused', route, reason: scheme === 'http' ? 'https_only' : 'http_only', answer };
-  if (handling === 'redirect') return { ...request, outcome: 'redirect', route, status: route.redirectStatus ?? REDIRECT_STATUS, location: `https://${hostname}${parsed.path}${suffix}` };
-
-  const strip = route.stripPath && chosen.baseSegments.length > 0;
-  const rest = path.segments.slice(chosen.baseSegments.length);
-  // Exactly the base path leaves nothing (the internal path itself is forwarded); the base path plus `/` leaves `/`.
-  const stripped = rest.length > 0 ? formatPath(rest, path.trailingSlash) : path.trailingSlash ? '/' : '';
-  const forwarded = strip ? stripped : request.path;
-  const internalPath = joinPaths(chosen.internalPath, forwarded);
-  const upstreamHost = route.upstream.host.includes(':') && !route.upstream.host.startsWith('[') ? `[${route.upstream.host}]` : route.upstream.host;
-  return {
-    ...request,
-    outcome: 'proxy',
-    route,
-    basePath: chosen.basePath,
-    ...(strip ? { strippedPrefix: chosen.basePath } : {}),
-    internalPath,
-    internalUrl: `http://${upstreamHost}:${route.upstream.port}${internalPath}${suffix}`,
-  };
-}
-
-/**
- * The routing preview of one request: the route chosen, how its protocol mode treats the scheme, what is stripped,
- * and the internal target `http://<upstream.host>:<port><internal path + rest>[?query]`. Takes an external URL
- * (`https://shop.example.com/api/v1/users?id=3`, parsed as a browser would send it) or a request as an edge saw it
- * (`{ scheme, hostname: <Host header>, path: <request target> }`). Never throws for a request: no match is a
- * `not_found` result, a malformed URL an `invalid` one.
- *
- * @example
- * previewRoute([{ hostname: 'api.example.com', basePath: '/v1', upstream: { host: 'container', port: 3000 },
- *   stripPath: true, protocol: 'https' }], 'https://api.example.com/v1/users')
- * // { outcome: 'proxy', strippedPrefix: '/v1', internalPath: '/users', internalUrl: 'http://container:3000/users', … }
- */
-export function previewRoute(routes: readonly Route[], input: PreviewInput): RoutePreview {
-  return compileRoutes(routes).preview(input);
 }

@@ -1,16 +1,14 @@
 import { X509Certificate } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect, type PeerCertificate } from 'node:tls';
 import getPort from 'get-port';
 import { getMemoryDnsInstance } from '@portico/dns-memory';
-import { requireCaddy, requirePebble, startCaddy, startPebble, type Caddy, type Pebble } from '@portico/test-servers';
+import { requireCaddy, requirePebble, type Caddy, type Pebble } from '@portico/test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Certificate } from '../src/modules/certificates/entity.ts';
 import { Domain } from '../src/modules/domains/entity.ts';
+import { caddyEdge, edgeCaddyPlugin, startCaddyWithPebble } from './caddy-stack.ts';
 import { signIn, startTestPortico, waitFor, type TestPortico } from './helpers.ts';
 
 // Certificates at the edge, end to end with a real Caddy and a real Pebble. cert.acme issues through DNS-01 (the
@@ -52,19 +50,14 @@ describe.skipIf(!available)('certificates at the edge: delivery to Caddy, expiry
     const askPort = await getPort({ host: '127.0.0.1' });
     upstream = createServer((_req, res) => res.end('ok'));
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-    caddy = await startCaddy();
-    pebble = await startPebble({ dnsServer: `127.0.0.1:${dnsPort}`, httpPort: caddy.httpPort, tlsPort: caddy.httpsPort });
-    const dir = join(tmpdir(), `portico-cert-edge-${process.pid}-${Date.now()}`);
-    const listenerCa = `${dir}-pebble-listener.pem`;
-    const rootFile = `${dir}-pebble-root.pem`;
-    await writeFile(listenerCa, pebble.caPem);
-    await writeFile(rootFile, await pebble.rootsPem());
+    let listenerCa: string, rootFile: string, dir: string;
+    ({ caddy, pebble, listenerCa, rootFile, dir } = await startCaddyWithPebble(`127.0.0.1:${dnsPort}`, 'cert-edge'));
     const records = [APP, WWW, 'conflict.shop.example.test'].map((name) => ({ name, type: 'A', values: ['127.0.0.1'] }));
     portico = await startTestPortico({
       dns: { mode: 'resolver', servers: [`127.0.0.1:${dnsPort}`], timeoutMs: 1000, tries: 1 },
       dnsSetup: { owner: 'edge-e2e' },
       certificates: { dns01IntervalSeconds: 0.2, dns01TimeoutSeconds: 20 },
-      edges: [{ id: 'caddy-1', edge: 'caddy', probe: { connect: `127.0.0.1:${caddy.httpsPort}`, caFile: rootFile, intervalSeconds: 0.5, attempts: 40, timeoutMs: 8000 } }],
+      edges: [caddyEdge(caddy, rootFile, 40)],
       plugins: [
         {
           package: '@portico/dns-memory',
@@ -74,19 +67,11 @@ describe.skipIf(!available)('certificates at the edge: delivery to Caddy, expiry
           },
         },
         { package: '@portico/verify-dns-txt' },
-        {
-          package: '@portico/edge-caddy',
-          options: {
-            askUrl: `http://127.0.0.1:${askPort}/edge/ask`,
-            adminListen: caddy.adminListen,
-            httpPort: caddy.httpPort,
-            httpsPort: caddy.httpsPort,
-            listenAddresses: ['127.0.0.1'],
-            storageRoot: caddy.storageRoot,
-            issuers: [{ module: 'acme', ca: pebble.directoryUrl, trustedRootsPemFiles: [listenerCa] }],
-            delegateCertificates: false,
-          },
-        },
+        edgeCaddyPlugin(caddy, {
+          askUrl: `http://127.0.0.1:${askPort}/edge/ask`,
+          issuers: [{ module: 'acme', ca: pebble.directoryUrl, trustedRootsPemFiles: [listenerCa] }],
+          delegateCertificates: false,
+        }),
         {
           package: '@portico/cert-acme',
           options: { directoryUrl: pebble.directoryUrl, caBundlePem: pebble.caPem, preferredChallenge: 'dns-01', accountKeyFile: `${dir}-account.pem`, timeoutMs: 60_000, pollMaxMs: 250 },

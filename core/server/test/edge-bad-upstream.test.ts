@@ -1,9 +1,10 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { requireCaddy, startCaddy, type Caddy } from '@portico/test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Domain } from '../src/modules/domains/entity.ts';
 import { Service } from '../src/modules/routing/service.entity.ts';
+import { edgeCaddyPlugin, httpGet } from './caddy-stack.ts';
 import { signIn, startTestPortico, waitFor, type TestPortico } from './helpers.ts';
 
 // Services stored with an upstream host that is no host (rows written before upstreams were validated) cost their
@@ -13,19 +14,6 @@ const available = requireCaddy();
 const TOKEN = 'edge-resolve-token-0123456789';
 const BAD = { 'bad.example.test': 'a b', 'url.example.test': 'http://evil/', 'quote.example.test': 'evil host"; }', 'meta.example.test': '169.254.169.254' };
 const REASONS = { 'a b': 'invalid_upstream_host', 'http://evil/': 'invalid_upstream_host', 'evil host"; }': 'invalid_upstream_host', '169.254.169.254': 'forbidden_upstream' };
-
-function get(port: number, host: string, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, headers: { host }, agent: false, timeout: 5000 }, (res) => {
-      let body = '';
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe.skipIf(!available)('one bad upstream among good ones', { timeout: 120_000 }, () => {
   let caddy: Caddy;
@@ -50,18 +38,7 @@ describe.skipIf(!available)('one bad upstream among good ones', { timeout: 120_0
       plugins: [
         { package: '@portico/verify-dns-txt' },
         { package: '@portico/edge-traefik', options: { delivery: { kind: 'http' } } },
-        {
-          package: '@portico/edge-caddy',
-          options: {
-            askUrl: 'http://127.0.0.1:9/edge/ask',
-            adminListen: caddy.adminListen,
-            httpPort: caddy.httpPort,
-            httpsPort: caddy.httpsPort,
-            listenAddresses: ['127.0.0.1'],
-            storageRoot: caddy.storageRoot,
-            issuers: [{ module: 'internal' }],
-          },
-        },
+        edgeCaddyPlugin(caddy, { askUrl: 'http://127.0.0.1:9/edge/ask', issuers: [{ module: 'internal' }] }),
       ],
     });
     session = await signIn(portico, 'demo@portico.local', 'portico-demo');
@@ -144,10 +121,10 @@ describe.skipIf(!available)('one bad upstream among good ones', { timeout: 120_0
     const { edgeService } = portico.container.cradle;
     const result = await edgeService.runReconcile('caddy-1');
     expect(result?.routes).toBe(2);
-    expect((await get(caddy.httpPort, 'good1.example.test', '/x')).body).toBe('upstream good1.example.test /x');
-    expect((await get(caddy.httpPort, 'good2.example.test', '/y')).body).toBe('upstream good2.example.test /y');
-    expect((await get(caddy.httpPort, 'good1.example.test', '/evil/z')).body).toBe('upstream good1.example.test /evil/z');
-    expect((await get(caddy.httpPort, 'bad.example.test', '/')).status).toBe(404);
+    expect((await httpGet(caddy.httpPort, 'good1.example.test', '/x')).body).toBe('upstream good1.example.test /x');
+    expect((await httpGet(caddy.httpPort, 'good2.example.test', '/y')).body).toBe('upstream good2.example.test /y');
+    expect((await httpGet(caddy.httpPort, 'good1.example.test', '/evil/z')).body).toBe('upstream good1.example.test /evil/z');
+    expect((await httpGet(caddy.httpPort, 'bad.example.test', '/')).status).toBe(404);
 
     await edgeService.runReconcile('traefik-http');
     const statuses = await waitFor(() => edgeService.statuses(), (rows) => rows.every((row) => row.health === 'ok'), 50, 100);

@@ -1,15 +1,12 @@
-import { writeFile } from 'node:fs/promises';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import getPort from 'get-port';
 import { getMemoryDnsInstance } from '@portico/dns-memory';
-import { requireCaddy, requirePebble, startCaddy, startPebble, type Caddy, type Pebble } from '@portico/test-servers';
+import { requireCaddy, requirePebble, type Caddy, type Pebble } from '@portico/test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Certificate } from '../src/modules/certificates/entity.ts';
 import { Domain } from '../src/modules/domains/entity.ts';
+import { caddyEdge, edgeCaddyPlugin, httpGet, httpsGet, startCaddyWithPebble } from './caddy-stack.ts';
 import { signIn, startTestPortico, waitFor, type TestPortico } from './helpers.ts';
 
 // Issue 5's end-to-end: a domain verified in Portico and mapped (base path, strip on) to a local upstream is
@@ -20,12 +17,6 @@ const available = requireCaddy() && requirePebble();
 const ZONE = 'example.test';
 const HOST = 'app.shop.example.test';
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
 describe.skipIf(!available)('Caddy + Pebble end to end', { timeout: 60_000 }, () => {
   let caddy: Caddy;
   let pebble: Pebble;
@@ -35,26 +26,8 @@ describe.skipIf(!available)('Caddy + Pebble end to end', { timeout: 60_000 }, ()
   let root: string;
   const seen: Array<{ host?: string; url?: string }> = [];
 
-  const https = (host: string, path: string) =>
-    new Promise<Answer>((resolve, reject) => {
-      const req = httpsRequest({ host: '127.0.0.1', port: caddy.httpsPort, path, servername: host, headers: { host }, ca: root, agent: false, timeout: 8000 }, (res) => {
-        let body = '';
-        res.on('data', (chunk) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      });
-      req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', reject);
-      req.end();
-    });
-  const http = (host: string, path: string) =>
-    new Promise<Answer>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: caddy.httpPort, path, headers: { host }, agent: false, timeout: 5000 }, (res) => {
-        res.resume();
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' });
-      });
-      req.on('error', reject);
-      req.end();
-    });
+  const https = (host: string, path: string) => httpsGet(caddy.httpsPort, host, path, root);
+  const http = (host: string, path: string) => httpGet(caddy.httpPort, host, path);
 
   beforeAll(async () => {
     const dnsPort = await getPort({ host: '127.0.0.1' });
@@ -65,35 +38,18 @@ describe.skipIf(!available)('Caddy + Pebble end to end', { timeout: 60_000 }, ()
       res.end(JSON.stringify({ url: req.url }));
     });
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-    caddy = await startCaddy();
-    pebble = await startPebble({ dnsServer: `127.0.0.1:${dnsPort}`, httpPort: caddy.httpPort, tlsPort: caddy.httpsPort });
-    const dir = join(tmpdir(), `portico-e2e-${process.pid}-${Date.now()}`);
-    root = await pebble.rootsPem();
-    const listenerCa = `${dir}-pebble-listener.pem`;
-    const rootFile = `${dir}-pebble-root.pem`;
-    await writeFile(listenerCa, pebble.caPem);
-    await writeFile(rootFile, root);
+    let listenerCa: string, rootFile: string;
+    ({ caddy, pebble, root, listenerCa, rootFile } = await startCaddyWithPebble(`127.0.0.1:${dnsPort}`, 'e2e'));
     portico = await startTestPortico({
       dns: { mode: 'resolver', servers: [`127.0.0.1:${dnsPort}`], timeoutMs: 1000, tries: 1 },
-      edges: [{ id: 'caddy-1', edge: 'caddy', probe: { connect: `127.0.0.1:${caddy.httpsPort}`, caFile: rootFile, intervalSeconds: 0.5, attempts: 30, timeoutMs: 8000 } }],
+      edges: [caddyEdge(caddy, rootFile)],
       plugins: [
         {
           package: '@portico/dns-memory',
           options: { serve: { port: dnsPort }, zones: [{ name: ZONE, records: [{ name: HOST, type: 'A', values: ['127.0.0.1'] }] }] },
         },
         { package: '@portico/verify-dns-txt' },
-        {
-          package: '@portico/edge-caddy',
-          options: {
-            askUrl: `http://127.0.0.1:${askPort}/edge/ask`,
-            adminListen: caddy.adminListen,
-            httpPort: caddy.httpPort,
-            httpsPort: caddy.httpsPort,
-            listenAddresses: ['127.0.0.1'],
-            storageRoot: caddy.storageRoot,
-            issuers: [{ module: 'acme', ca: pebble.directoryUrl, trustedRootsPemFiles: [listenerCa] }],
-          },
-        },
+        edgeCaddyPlugin(caddy, { askUrl: `http://127.0.0.1:${askPort}/edge/ask`, issuers: [{ module: 'acme', ca: pebble.directoryUrl, trustedRootsPemFiles: [listenerCa] }] }),
       ],
     });
     api = createServer(portico.app!.callback());

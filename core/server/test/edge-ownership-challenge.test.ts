@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import getPort from 'get-port';
@@ -7,6 +7,7 @@ import { getMemoryDnsInstance } from '@portico/dns-memory';
 import { requireCaddy, startCaddy, type Caddy } from '@portico/test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Domain } from '../src/modules/domains/entity.ts';
+import { caddyEdge, edgeCaddyPlugin, httpGet } from './caddy-stack.ts';
 import { signIn, startTestPortico, waitFor, type TestPortico } from './helpers.ts';
 
 // A hostname verified by a file (`http-file`) stays live once its DNS points at the edge: the watch fetches
@@ -22,22 +23,10 @@ const ZONE = 'example.test';
 const HOST = 'files.example.test';
 const WATCH_CYCLES = 6;
 
-interface Answer {
-  status: number;
-  body: string;
-}
-
-function get(address: string, port: number, host: string, path: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: address, port, path, headers: { host }, agent: false, timeout: 5000 }, (res) => {
-      let body = '';
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
+/** Status and body only: what a web server answers for the hostname at `address`. */
+async function get(address: string, port: number, host: string, path: string): Promise<{ status: number; body: string }> {
+  const { status, body } = await httpGet(port, host, path, address);
+  return { status, body };
 }
 
 const listen = (server: Server, port: number, address: string) => new Promise<void>((resolve, reject) => (server.once('error', reject), server.listen(port, address, () => resolve())));
@@ -82,22 +71,11 @@ describe.skipIf(!available)('http-file domains live through a real Caddy', { tim
     const rootFile = join(caddy.storageRoot, 'pki/authorities/local/root.crt');
     portico = await startTestPortico({
       dns: { mode: 'resolver', servers: [`127.0.0.1:${dnsPort}`], timeoutMs: 1000, tries: 1 },
-      edges: [{ id: 'caddy-1', edge: 'caddy', probe: { connect: `127.0.0.1:${caddy.httpsPort}`, caFile: rootFile, intervalSeconds: 0.5, attempts: 30, timeoutMs: 8000 } }],
+      edges: [caddyEdge(caddy, rootFile)],
       plugins: [
         { package: '@portico/dns-memory', options: { serve: { port: dnsPort }, zones: [{ name: ZONE, records: [{ name: HOST, type: 'A', values: ['127.0.0.2'] }] }] } },
         { package: '@portico/verify-http-file', options: { port: caddy.httpPort, allowPrivateAddresses: true, timeoutMs: 3000 } },
-        {
-          package: '@portico/edge-caddy',
-          options: {
-            askUrl: `http://127.0.0.1:${askPort}/edge/ask`,
-            adminListen: caddy.adminListen,
-            httpPort: caddy.httpPort,
-            httpsPort: caddy.httpsPort,
-            listenAddresses: ['127.0.0.1'],
-            storageRoot: caddy.storageRoot,
-            issuers: [{ module: 'internal' }],
-          },
-        },
+        edgeCaddyPlugin(caddy, { askUrl: `http://127.0.0.1:${askPort}/edge/ask`, issuers: [{ module: 'internal' }] }),
       ],
     });
     api = createServer(portico.app!.callback());

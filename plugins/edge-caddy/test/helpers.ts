@@ -1,6 +1,12 @@
-/** Local servers and bounded requests for live.test.ts. Everything listens on 127.0.0.1, port 0. */
+/**
+ * A real Caddy with local servers around it, and bounded requests, for the tests that drive Caddy (live.test.ts,
+ * supplied.test.ts). Everything listens on 127.0.0.1, port 0.
+ */
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { startCaddy, type Caddy } from '@portico/test-servers';
+import { createCaddyClient, type CaddyClient } from '../src/client.ts';
+import type { CaddyRenderOptions } from '../src/render.ts';
 
 export interface Listening {
   port: number;
@@ -36,6 +42,34 @@ export async function startAsk(allowed: Set<string>): Promise<Listening & { aske
     res.end();
   }));
   return { ...server, asked };
+}
+
+export interface CaddyStack {
+  caddy: Caddy;
+  /** The upstream every test route points at (`startEcho`). */
+  echo: Listening;
+  /** The on-demand gate, allowing certificates for the names given to `startCaddyStack`. */
+  ask: Listening & { asked: string[] };
+  client: CaddyClient;
+  /** Render options for this Caddy: internal issuer, 308 redirects, the ask server above. */
+  options: CaddyRenderOptions;
+}
+
+/** Caddy, an echo upstream and an ask server allowing `allowed`, started together; nothing is pushed to Caddy yet. */
+export async function startCaddyStack(allowed: Set<string>): Promise<CaddyStack> {
+  const [caddy, echo, ask] = await Promise.all([startCaddy(), startEcho(), startAsk(allowed)]);
+  const options: CaddyRenderOptions = {
+    adminListen: caddy.adminListen,
+    httpPort: caddy.httpPort,
+    httpsPort: caddy.httpsPort,
+    listenAddresses: ['127.0.0.1'],
+    askUrl: `http://127.0.0.1:${ask.port}/ask`,
+    issuers: [{ module: 'internal' }],
+    storageRoot: caddy.storageRoot,
+    redirectStatus: 308,
+  };
+  const client = createCaddyClient({ adminUrl: caddy.adminUrl, timeoutMs: 15_000 });
+  return { caddy, echo, ask, client, options };
 }
 
 export interface Reply {

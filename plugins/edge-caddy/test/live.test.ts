@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Route } from '@portico/kernel';
-import { freePort, requireCaddy, startCaddy, type Caddy } from '@portico/test-servers';
+import { freePort, requireCaddy, type Caddy } from '@portico/test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaddyAdminError, createCaddyClient, pushCaddyConfig, type CaddyClient } from '../src/client.ts';
 import { renderCaddyConfig, type CaddyRenderOptions } from '../src/render.ts';
-import { httpGet, httpsGet, seen, startAsk, startEcho, type Listening } from './helpers.ts';
+import { httpGet, httpsGet, seen, startCaddyStack, type CaddyStack, type Listening } from './helpers.ts';
 
 const ALLOWED = new Set(['a.test', 'b.test', 'c.test', 'shared.test']);
 /** Ownership challenges (hostnames verified by a file) of a.test (HTTPS only), b.test (redirect) and c.test (both). */
@@ -20,14 +20,14 @@ const challengePath = (token: string) => `/.well-known/portico-challenge/${token
 describe.skipIf(!requireCaddy())('edge.caddy against a real Caddy', { timeout: 60_000 }, () => {
   let caddy: Caddy;
   let echo: Listening;
-  let ask: Awaited<ReturnType<typeof startAsk>>;
+  let ask: CaddyStack['ask'];
   let client: CaddyClient;
   let options: CaddyRenderOptions;
   let ca: string;
   let routes: Route[];
 
   beforeAll(async () => {
-    [caddy, echo, ask] = await Promise.all([startCaddy(), startEcho(), startAsk(ALLOWED)]);
+    ({ caddy, echo, ask, client, options } = await startCaddyStack(ALLOWED));
     const up = (path?: string) => ({ host: '127.0.0.1', port: echo.port, ...(path ? { path } : {}) });
     routes = [
       { hostname: 'a.test', basePath: '/', upstream: up(), stripPath: true, protocol: 'https', ownershipChallenge: { token: TOKENS.a } },
@@ -40,17 +40,6 @@ describe.skipIf(!requireCaddy())('edge.caddy against a real Caddy', { timeout: 6
       // Routed, but the ask server refuses it a certificate.
       { hostname: 'denied.test', basePath: '/', upstream: up(), stripPath: true, protocol: 'https' },
     ];
-    options = {
-      adminListen: caddy.adminListen,
-      httpPort: caddy.httpPort,
-      httpsPort: caddy.httpsPort,
-      listenAddresses: ['127.0.0.1'],
-      askUrl: `http://127.0.0.1:${ask.port}/ask`,
-      issuers: [{ module: 'internal' }],
-      storageRoot: caddy.storageRoot,
-      redirectStatus: 308,
-    };
-    client = createCaddyClient({ adminUrl: caddy.adminUrl, timeoutMs: 15_000 });
     await pushCaddyConfig(client, renderCaddyConfig(routes, options));
     ca = readFileSync(join(caddy.storageRoot, 'pki/authorities/local/root.crt'), 'utf8');
   }, 120_000);

@@ -6,13 +6,13 @@
 import { X509Certificate } from 'node:crypto';
 import { connect, type PeerCertificate } from 'node:tls';
 import type { Route } from '@portico/kernel';
-import { requireCaddy, startCaddy, type Caddy } from '@portico/test-servers';
+import { requireCaddy, type Caddy } from '@portico/test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCaddyClient, pushCaddyConfig, type CaddyClient } from '../src/client.ts';
+import { pushCaddyConfig, type CaddyClient } from '../src/client.ts';
 import { previewCaddyConfig } from '../src/preview.ts';
 import { renderCaddyConfig, type CaddyRenderOptions } from '../src/render.ts';
 import { fixtureCertificates } from './fixtures/routes.ts';
-import { startAsk, startEcho, type Listening } from './helpers.ts';
+import { startCaddyStack, type CaddyStack, type Listening } from './helpers.ts';
 
 const supplied = fixtureCertificates[0]!;
 const leaf = new X509Certificate(supplied.certificatePem);
@@ -34,26 +34,15 @@ function presented(port: number, servername: string): Promise<PeerCertificate> {
 describe.skipIf(!requireCaddy())('edge.caddy serves supplied certificates', { timeout: 60_000 }, () => {
   let caddy: Caddy;
   let echo: Listening;
-  let ask: Awaited<ReturnType<typeof startAsk>>;
+  let ask: CaddyStack['ask'];
   let client: CaddyClient;
   let options: CaddyRenderOptions;
   let routes: Route[];
 
   beforeAll(async () => {
-    [caddy, echo, ask] = await Promise.all([startCaddy(), startEcho(), startAsk(new Set(['shop.example.test', 'other.test']))]);
+    ({ caddy, echo, ask, client, options } = await startCaddyStack(new Set(['shop.example.test', 'other.test'])));
     const upstream = { host: '127.0.0.1', port: echo.port };
     routes = ['shop.example.test', 'other.test'].map((hostname) => ({ hostname, basePath: '/', upstream, stripPath: true, protocol: 'https' }));
-    options = {
-      adminListen: caddy.adminListen,
-      httpPort: caddy.httpPort,
-      httpsPort: caddy.httpsPort,
-      listenAddresses: ['127.0.0.1'],
-      askUrl: `http://127.0.0.1:${ask.port}/ask`,
-      issuers: [{ module: 'internal' }],
-      storageRoot: caddy.storageRoot,
-      redirectStatus: 308,
-    };
-    client = createCaddyClient({ adminUrl: caddy.adminUrl, timeoutMs: 15_000 });
   }, 120_000);
 
   afterAll(async () => {

@@ -4,6 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 
+/** Labels on every rendered object: who manages it, its host, its tenant (kubectl's prune selects by it). */
+export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'portico' } as const;
+export const HOST_LABEL = 'portico.dev/host';
+export const TENANT_LABEL = 'portico.dev/tenant';
+
 /** The longest DNS-1123 label, label name and label value. */
 export const MAX_NAME = 63;
 

@@ -15,10 +15,13 @@
  * token). Gateway API has no direct response: with `ownershipChallengeBackend` (Portico's Service) an `Exact` rule
  * forwards the path there, Host kept, and Portico answers; without it nothing is rendered for challenges.
  */
-import { compareRoutes, normaliseBasePath, normaliseHostname, normaliseInternalPath, offersHttps, ownershipChallengePath, PROTOCOL_HANDLING, REDIRECT_STATUS, type Route } from '@portico/kernel';
-import { dnsLabel, MAX_NAME, secretNameOf, suffixed, tenantLabel } from './names.ts';
+import { ownershipChallengePath, type Route } from '@portico/kernel';
+import { gatewayApiGateway, httpRoutes } from './gateway-api.ts';
+import { ACME_PREFIX, actionsOf, byCodeUnit, groupRoutes, hostOffersHttps, HTTP_PORT, HTTPS_PORT, labelsOf, metadata, redirectStatusOf, schemesOf, tlsSecretOf, type HostGroup, type Placed } from './host-groups.ts';
+import { dnsLabel, secretNameOf } from './names.ts';
 
-export { dnsLabel, secretNameOf, tenantLabel } from './names.ts';
+export { backendRefOf } from './gateway-api.ts';
+export { dnsLabel, HOST_LABEL, MANAGED_BY, secretNameOf, TENANT_LABEL, tenantLabel } from './names.ts';
 
 export interface IstioRenderOptions {
   /** `istio`: networking.istio.io Gateway + VirtualService; `gateway-api`: gateway.networking.k8s.io Gateway + HTTPRoute. */
@@ -54,9 +57,6 @@ export interface TenantManifests {
   objects: KubeObject[];
 }
 
-export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'portico' } as const;
-export const HOST_LABEL = 'portico.dev/host';
-export const TENANT_LABEL = 'portico.dev/tenant';
 /** The tenant of routes that have none (and of every route without `tenantOf`). */
 export const DEFAULT_TENANT = '_default';
 
@@ -65,73 +65,6 @@ export const RENDERED_KINDS = {
   istio: ['cert-manager.io/v1/Certificate', 'networking.istio.io/v1/Gateway', 'networking.istio.io/v1/VirtualService'],
   'gateway-api': ['cert-manager.io/v1/Certificate', 'gateway.networking.k8s.io/v1/Gateway', 'gateway.networking.k8s.io/v1/HTTPRoute'],
 } as const satisfies Record<IstioRenderOptions['api'], readonly string[]>;
-
-const HTTP_PORT = 80;
-const HTTPS_PORT = 443;
-const ACME_PREFIX = '/.well-known/acme-challenge/';
-
-const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-/** A route with its canonical paths: `base` as routing.ts compares it, `internal` as given (trailing slash kept). */
-interface Placed {
-  route: Route;
-  base: string;
-  internal: string;
-}
-
-interface HostGroup {
-  hostname: string;
-  tenant: string;
-  /** The host's routes in precedence order (longest base path first), routes shadowed by an equal base path dropped. */
-  routes: Placed[];
-  /** Wildcard hosts whose names cover this one as Envoy matches them (any suffix), most specific first. */
-  covering: HostGroup[];
-  /** The ownership-challenge tokens of the host's routes, sorted (exact hosts only). */
-  challenges: string[];
-}
-
-/** As routing.ts compiles it: lower case, A-labels, no trailing dot; a wildcard keeps its `*.`. */
-function canonicalHost(route: Route): string {
-  const wildcard = route.hostname.startsWith('*.');
-  const named = normaliseHostname(wildcard ? route.hostname.slice(2) : route.hostname)?.replace(/\.$/, '');
-  if (named === undefined) throw new TypeError(`Malformed route ${route.hostname}${route.basePath}: hostname is not a hostname`);
-  return wildcard ? `*.${named}` : named;
-}
-
-function place(route: Route): Placed {
-  const base = normaliseBasePath(route.basePath);
-  const internal = normaliseInternalPath(route.upstream.path ?? '/');
-  if (!base.ok || !internal.ok) throw new TypeError(`Malformed route ${route.hostname}${route.basePath}`);
-  return { route, base: base.path, internal: internal.path };
-}
-
-function groupRoutes(routes: readonly Route[], tenantOf: (route: Route) => string): HostGroup[] {
-  const hosts = new Map<string, Placed[]>();
-  const challenges = new Map<string, Set<string>>();
-  for (const route of [...routes].sort(compareRoutes)) {
-    const hostname = canonicalHost(route);
-    if (route.ownershipChallenge) challenges.set(hostname, (challenges.get(hostname) ?? new Set()).add(route.ownershipChallenge.token));
-    const list = hosts.get(hostname) ?? [];
-    const placed = place(route);
-    // Of routes with the same base path the first in precedence order wins; the others can never match.
-    if (!list.some((p) => p.base === placed.base)) list.push(placed);
-    hosts.set(hostname, list);
-  }
-  // A host belongs to the tenant of its first route in precedence order, so a split host cannot be rendered twice.
-  const groups: HostGroup[] = [...hosts].map(([hostname, list]) => ({ hostname, tenant: tenantOf(list[0]!.route), routes: list, covering: [], challenges: [...(challenges.get(hostname) ?? [])].sort(byCodeUnit) }));
-  const wildcards = new Map(groups.filter((g) => g.hostname.startsWith('*.')).map((g) => [g.hostname, g]));
-  for (const group of groups) {
-    const labels = group.hostname.replace(/^\*\./, '').split('.');
-    group.covering = labels.slice(1).flatMap((_, i) => wildcards.get(`*.${labels.slice(i + 1).join('.')}`) ?? []);
-  }
-  return groups;
-}
-
-function metadata(name: string, namespace: string, group: HostGroup): KubeObject['metadata'] {
-  return { name, namespace, labels: labelsOf(group) };
-}
-
-const labelsOf = (group: HostGroup) => ({ ...MANAGED_BY, [HOST_LABEL]: dnsLabel(group.hostname), [TENANT_LABEL]: tenantLabel(group.tenant) });
 
 function certificate(group: HostGroup, options: IstioRenderOptions): KubeObject {
   return {
@@ -146,54 +79,6 @@ function certificate(group: HostGroup, options: IstioRenderOptions): KubeObject 
       secretTemplate: { labels: labelsOf(group) },
     },
   };
-}
-
-type Scheme = 'http' | 'https';
-type Action = 'proxy' | 'redirect' | 'refuse';
-
-/** The status of a `redirect-to-https` route's redirect: its own (301 or 308), else 308. */
-const redirectStatusOf = (route: Route) => route.redirectStatus ?? REDIRECT_STATUS;
-const handlingOf = (placed: Placed, scheme: Scheme): Action => PROTOCOL_HANDLING[placed.route.protocol][scheme];
-const hostOffersHttps = (group: HostGroup) => group.routes.some((p) => offersHttps(p.route.protocol));
-/** Whether the edge answers the host's ownership challenges: Istio itself, Gateway API through Portico's Service. */
-const answersChallenges = (group: HostGroup, options: IstioRenderOptions) => group.challenges.length > 0 && (options.api === 'istio' || options.ownershipChallengeBackend !== undefined);
-const hostNeedsHttp = (group: HostGroup, options: IstioRenderOptions) =>
-  group.routes.some((p) => handlingOf(p, 'http') !== 'refuse') || (options.acmeSolver !== undefined && hostOffersHttps(group)) || answersChallenges(group, options);
-const ownSchemes = (group: HostGroup, options: IstioRenderOptions) => ({ https: hostOffersHttps(group), http: hostNeedsHttp(group, options) });
-
-/**
- * The schemes the host's Gateway listens on: HTTPS when a route offers it, HTTP when a route or the solver needs
- * it, and every scheme a wildcard covering the host listens on. Envoy sends a request to the most specific
- * server name, so without its own server a host's requests would reach the wildcard's routes; routing.ts says
- * a host with routes of its own never does.
- */
-function schemesOf(group: HostGroup, options: IstioRenderOptions): Scheme[] {
-  const all = [group, ...group.covering].map((g) => ownSchemes(g, options));
-  return [...(all.some((s) => s.https) ? (['https'] as const) : []), ...(all.some((s) => s.http) ? (['http'] as const) : [])];
-}
-
-/** The TLS secret of the host's HTTPS server: its own certificate's, else that of the nearest wildcard with one. */
-const tlsSecretOf = (group: HostGroup) => secretNameOf([group, ...group.covering].find(hostOffersHttps)!.hostname);
-
-const covers = (shorter: string, longer: string) => shorter === '/' || longer === shorter || longer.startsWith(`${shorter}/`);
-
-/**
- * Whether a route refused on `scheme` needs a rule of its own: only when a shorter base path of the host would
- * otherwise serve its requests (HTTP `/api/v2` below a redirecting `/api`). Unmatched requests get 404 anyway.
- */
-function refusalNeeded(group: HostGroup, index: number, scheme: Scheme): boolean {
-  const { base } = group.routes[index]!;
-  return group.routes.slice(index + 1).some((p) => covers(p.base, base) && handlingOf(p, scheme) !== 'refuse');
-}
-
-/** What a route does on each scheme the host listens on; `undefined`: no rule (the edge answers 404 unmatched). */
-function actionsOf(group: HostGroup, index: number, schemes: Scheme[]): Partial<Record<Scheme, Action>> {
-  const actions: Partial<Record<Scheme, Action>> = {};
-  for (const scheme of schemes) {
-    const action = handlingOf(group.routes[index]!, scheme);
-    if (action !== 'refuse' || refusalNeeded(group, index, scheme)) actions[scheme] = action;
-  }
-  return actions;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -288,99 +173,6 @@ function virtualService(group: HostGroup, options: IstioRenderOptions): KubeObje
     metadata: metadata(name, options.routeNamespace, group),
     spec: { gateways: [`${options.gatewayNamespace}/${name}`], hosts: [group.hostname], http: istioHttpRoutes(group, options) },
   };
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Gateway API
-// ---------------------------------------------------------------------------------------------------------
-
-/**
- * A backend reference from an upstream host: an in-cluster Service host (`web.shop.svc.cluster.local`) becomes
- * `{ name: web, namespace: shop }`; any other host Istio's `Hostname` kind (a ServiceEntry host).
- */
-export function backendRefOf(host: string, port: number): Record<string, unknown> {
-  const service = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(?:\.cluster\.local)?$/.exec(host);
-  return service ? { name: service[1], namespace: service[3], port } : { group: 'networking.istio.io', kind: 'Hostname', name: host, port };
-}
-
-/**
- * A Gateway API Gateway's name: short enough that Istio's automated deployment, which names the Deployment and
- * Service `<gateway>-<gatewayClassName>`, stays within 63 characters.
- */
-const gatewayApiName = (group: HostGroup, options: IstioRenderOptions) => dnsLabel(group.hostname, Math.max(20, MAX_NAME - options.gatewayClassName.length - 1));
-
-function gatewayApiGateway(group: HostGroup, options: IstioRenderOptions): KubeObject {
-  // Only HTTPRoutes of the route namespace may attach.
-  const allowedRoutes =
-    options.routeNamespace === options.gatewayNamespace
-      ? { namespaces: { from: 'Same' } }
-      : { namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': options.routeNamespace } } } };
-  const listeners = schemesOf(group, options).map((scheme) =>
-    scheme === 'https'
-      ? { allowedRoutes, hostname: group.hostname, name: 'https', port: HTTPS_PORT, protocol: 'HTTPS', tls: { certificateRefs: [{ kind: 'Secret', name: tlsSecretOf(group) }], mode: 'Terminate' } }
-      : { allowedRoutes, hostname: group.hostname, name: 'http', port: HTTP_PORT, protocol: 'HTTP' },
-  );
-  return {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'Gateway',
-    metadata: metadata(gatewayApiName(group, options), options.gatewayNamespace, group),
-    spec: { gatewayClassName: options.gatewayClassName, listeners },
-  };
-}
-
-/** `ReplacePrefixMatch` of a route (`undefined`: the path is forwarded unchanged). PathPrefix is segment-aware. */
-function replacementOf({ route, base, internal }: Placed): string | undefined {
-  const trimmed = internal === '/' ? '/' : internal.replace(/\/+$/, '');
-  const replace = route.stripPath && base !== '/' ? trimmed : trimmed === '/' ? base : base === '/' ? trimmed : `${trimmed}${base}`;
-  return replace === base ? undefined : replace;
-}
-
-/**
- * HTTPRoute rules of one listener. A refused path below a shorter served one gets a rule without backends
- * (HTTPRoute cannot answer 404; Istio answers it 500/503), any other refused path no rule (404).
- */
-function gatewayApiRules(group: HostGroup, scheme: Scheme, options: IstioRenderOptions): Record<string, unknown>[] {
-  const schemes = schemesOf(group, options);
-  const rules: Record<string, unknown>[] = [];
-  const backend = options.ownershipChallengeBackend;
-  if (backend) {
-    for (const token of group.challenges) rules.push({ backendRefs: [backendRefOf(backend.host, backend.port)], matches: [{ path: { type: 'Exact', value: ownershipChallengePath(token) } }] });
-  }
-  if (scheme === 'http' && options.acmeSolver && hostOffersHttps(group)) {
-    rules.push({ backendRefs: [backendRefOf(options.acmeSolver.host, options.acmeSolver.port)], matches: [{ path: { type: 'PathPrefix', value: ACME_PREFIX.slice(0, -1) } }] });
-  }
-  group.routes.forEach((placed, index) => {
-    const matches = [{ path: { type: 'PathPrefix', value: placed.base } }];
-    const action = actionsOf(group, index, schemes)[scheme];
-    if (action === 'refuse') rules.push({ matches });
-    else if (action === 'redirect') rules.push({ filters: [{ requestRedirect: { scheme: 'https', statusCode: redirectStatusOf(placed.route) }, type: 'RequestRedirect' }], matches });
-    else if (action === 'proxy') {
-      const replace = replacementOf(placed);
-      const filters = replace === undefined ? [] : [{ type: 'URLRewrite', urlRewrite: { path: { replacePrefixMatch: replace, type: 'ReplacePrefixMatch' } } }];
-      rules.push({ backendRefs: [backendRefOf(placed.route.upstream.host, placed.route.upstream.port)], ...(filters.length ? { filters } : {}), matches });
-    }
-  });
-  return rules;
-}
-
-/** HTTPRoutes allow 16 rules each: a host with more gets several routes (`-2`, `-3`, …), in precedence order. */
-const MAX_RULES = 16;
-
-function httpRoutes(group: HostGroup, options: IstioRenderOptions): KubeObject[] {
-  const name = dnsLabel(group.hostname);
-  const out: KubeObject[] = [];
-  for (const scheme of schemesOf(group, options)) {
-    const rules = gatewayApiRules(group, scheme, options);
-    for (let start = 0, part = 1; start < rules.length; start += MAX_RULES, part++) {
-      out.push({
-        apiVersion: 'gateway.networking.k8s.io/v1',
-        kind: 'HTTPRoute',
-        metadata: metadata(suffixed(name, part > 1 ? `${scheme}-${part}` : scheme), options.routeNamespace, group),
-        spec: { hostnames: [group.hostname], parentRefs: [{ name: gatewayApiName(group, options), namespace: options.gatewayNamespace, sectionName: scheme }], rules: rules.slice(start, start + MAX_RULES) },
-      });
-    }
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------
