@@ -7,6 +7,7 @@ import { getMemoryDnsInstance } from '@portico/dns-memory';
 import { requireCaddy, requirePebble, type Caddy, type Pebble } from '@portico/test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Certificate } from '../src/modules/certificates/entity.ts';
+import { CertificateOrder } from '../src/modules/certificates/order.entity.ts';
 import { Domain } from '../src/modules/domains/entity.ts';
 import { caddyEdge, edgeCaddyPlugin, startCaddyWithPebble } from './caddy-stack.ts';
 import { signIn, startTestPortico, waitFor, type TestPortico } from './helpers.ts';
@@ -33,7 +34,7 @@ function presented(port: number, servername: string): Promise<PeerCertificate> {
   });
 }
 
-describe.skipIf(!available)('certificates at the edge: delivery to Caddy, expiry read from the edge', { timeout: 90_000 }, () => {
+describe.skipIf(!available)('certificates at the edge: delivery to Caddy, expiry read from the edge', { timeout: 300_000 }, () => {
   let caddy: Caddy;
   let pebble: Pebble;
   let portico: TestPortico;
@@ -107,10 +108,19 @@ describe.skipIf(!available)('certificates at the edge: delivery to Caddy, expiry
   }, 120_000);
 
   it('delivers the certificate cert.acme issued, and Caddy presents exactly that leaf for its name', async () => {
-    const ordered = (await post(`/v1/domains/${domainId}/certificates`, { hostname: APP }).expect(202)).body;
-    expect(ordered.orders).toEqual([expect.objectContaining({ hostname: APP, state: 'queued' })]);
-    // The row may exist already (the deploy probe recorded Caddy's on-demand certificate): wait for the order's result.
-    const issued = await waitFor(() => row(APP), (c) => (c?.source === 'cert.acme' && c.status === 'active') || c?.status === 'failed', 300, 200);
+    // An order's outcome is in certificate_orders once it ends (the row itself may also hold what the deploy probe
+    // read from Caddy's on-demand certificate). On a busy machine the CA's validation can time out: a failed order
+    // is asked again, as a person would after its backoff, at most three times.
+    const orders = () => em().find(CertificateOrder, { hostname: APP }, { orderBy: { createdAt: 'asc' } });
+    const outcomes: string[] = [];
+    for (let attempt = 0; attempt < 3 && !outcomes.includes('issued'); attempt++) {
+      const ordered = (await post(`/v1/domains/${domainId}/certificates`, { hostname: APP }).expect(202)).body;
+      expect(ordered.orders).toEqual([expect.objectContaining({ hostname: APP, state: 'queued' })]);
+      const ended = await waitFor(orders, (all) => all.length > attempt, 300, 200);
+      outcomes.push(...ended.slice(attempt).map((o) => `${o.outcome}${o.reason ? `:${o.reason}` : ''}`));
+    }
+    expect(outcomes.at(-1), outcomes.join(', ')).toBe('issued');
+    const issued = await row(APP);
     expect(issued?.status, issued?.lastError ?? '').toBe('active');
     expect(issued!.source).toBe('cert.acme');
     const leaf = new X509Certificate(issued!.certificatePem!);

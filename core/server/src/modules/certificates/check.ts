@@ -21,8 +21,9 @@ export async function recordProbeResults(orm: MikroORM, config: PorticoConfig, d
   const em = orm.em.fork();
   for (const result of results) {
     const existing = await em.findOne(Certificate, { domain: domain.id, hostname: result.host });
-    // Portico's own certificates keep what issuance recorded; the probe only notes when it looked.
-    if (existing?.source === 'cert.acme') {
+    // Portico's own certificates keep what issuance recorded, and an order wanted or running owns the row until it
+    // ends: the probe only notes when it looked.
+    if (existing?.source === 'cert.acme' || existing?.requestedAt || (existing?.orderingUntil && existing.orderingUntil > now)) {
       existing.lastCheckedAt = now;
       continue;
     }
