@@ -5,6 +5,7 @@ import { ROUTES } from './api/routes.ts';
 import type { Cradle } from './container.ts';
 import { errorMiddleware } from './errors/middleware.ts';
 import { authenticate } from './http/authenticate.ts';
+import { widgetCors } from './http/cors.ts';
 import { jsonBody } from './http/body.ts';
 import { edgeEndpoints } from './http/edge.ts';
 import { buildOpenApi } from './http/openapi.ts';
@@ -35,6 +36,7 @@ export function createApp(container: AwilixContainer<Cradle>): Koa {
   app.use(errorMiddleware());
   app.use(edgeEndpoints(container.cradle));
   app.use(requestContext({ logger, orm }));
+  app.use(widgetCors({ routes: ROUTES, widgetService: container.cradle.widgetService }));
   app.use(jsonBody({ limit: '256kb' }));
   app.use(authenticate(container.cradle));
   app.use(router.routes());

@@ -25,6 +25,7 @@ import { createSettingsService, type SettingsService } from './modules/organizat
 import { createAssignmentService, type AssignmentService } from './modules/projects/assignment.service.ts';
 import { createProjectService, type ProjectService } from './modules/projects/service.ts';
 import { createSessionService, type SessionService } from './modules/sessions/service.ts';
+import { createWidgetService, type WidgetService } from './modules/widget/service.ts';
 
 /** Everything the container holds. Services state the slice they take, so their dependencies are explicit. */
 export interface Cradle {
@@ -60,6 +61,7 @@ export interface Cradle {
   projectService: ProjectService;
   settingsService: SettingsService;
   sessionService: SessionService;
+  widgetService: WidgetService;
 }
 
 export type Infrastructure = Pick<Cradle, 'config' | 'logger' | 'orm' | 'boss' | 'kernel' | 'dns' | 'secretBox' | 'version'>;
@@ -88,6 +90,7 @@ export function buildContainer(infra: Infrastructure): AwilixContainer<Cradle> {
     projectService: asFunction(createProjectService).singleton(),
     settingsService: asFunction(createSettingsService).singleton(),
     sessionService: asFunction(createSessionService).singleton(),
+    widgetService: asFunction(createWidgetService).singleton(),
   });
   return container;
 }

@@ -17,7 +17,7 @@ import { signIn, startTestPortico, type TestPortico } from './helpers.ts';
 
 const SCRIPTED = fileURLToPath(new URL('./fixtures/scripted-verifier.ts', import.meta.url));
 const TOKEN = 'memory-token-leaks-3b9e';
-const ALL_SCOPES = ['domains:read', 'domains:write', 'projects:read', 'projects:write', 'dns-credentials:read', 'dns-credentials:write'];
+const ALL_SCOPES = ['domains:read', 'domains:write', 'projects:read', 'projects:write', 'dns-credentials:read', 'dns-credentials:write', 'widget-tokens:write'];
 
 /** What a request can name. */
 interface Ids {
@@ -62,6 +62,8 @@ const SPECS: Record<string, Spec> = {
   'post /v1/projects/{projectId}/mappings': { body: (ids) => ({ serviceId: ids.serviceId, domainId: ids.domainId, subdomain: 'probe' }), refs: [['serviceId'], ['domainId']] },
   'patch /v1/mappings/{mappingId}': { body: (ids) => ({ serviceId: ids.serviceId }), refs: [['serviceId']] },
   'post /v1/domains/{domainId}/certificates': { body: () => ({}) },
+  'post /v1/widget-tokens': { body: (ids) => ({ projectId: ids.projectId }), refs: [['projectId']] },
+  'patch /v1/projects/{projectId}/widget': { body: () => ({ allowedOrigins: ['https://probe.leaks.example'] }) },
 };
 /** Refused for who the caller is or what its key may do, before any id is looked at: never an oracle. */
 const IDENTITY_FIRST = new Set(['UNAUTHENTICATED', 'API_KEY_SCOPE_MISSING']);

@@ -14,6 +14,7 @@ import { settingsRoutes } from './organizations/settings.routes.ts';
 import { projectDomainRoutes } from './projects/domains.routes.ts';
 import { projectRoutes } from './projects/routes.ts';
 import { verificationMethodRoutes } from './verification-methods/routes.ts';
+import { widgetRoutes } from './widget/routes.ts';
 
 /** Every API route; the router and the OpenAPI document both read this list. */
-export const ROUTES: AnyRoute[] = [...authRoutes, ...organizationRoutes, ...settingsRoutes, ...projectRoutes, ...projectDomainRoutes, ...apiKeyRoutes, ...dnsSetupRoutes, ...domainRoutes, ...verificationMethodRoutes, ...dnsCredentialRoutes, ...providerRoutes, ...serviceRoutes, ...mappingRoutes, ...certificateRoutes, ...edgeRoutes];
+export const ROUTES: AnyRoute[] = [...authRoutes, ...organizationRoutes, ...settingsRoutes, ...projectRoutes, ...projectDomainRoutes, ...apiKeyRoutes, ...dnsSetupRoutes, ...domainRoutes, ...verificationMethodRoutes, ...dnsCredentialRoutes, ...providerRoutes, ...serviceRoutes, ...mappingRoutes, ...certificateRoutes, ...edgeRoutes, ...widgetRoutes];

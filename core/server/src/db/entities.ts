@@ -18,6 +18,7 @@ import { ProjectDomain } from '../modules/projects/project-domain.entity.ts';
 import { Session } from '../modules/sessions/entity.ts';
 import { LoginThrottle } from '../modules/sessions/throttle.entity.ts';
 import { User } from '../modules/users/entity.ts';
+import { ProjectWidgetSettings, WidgetToken } from '../modules/widget/entity.ts';
 
 /** Every entity the ORM knows; the migration generator diffs against exactly this list. */
-export const ENTITIES = [Organization, OrganizationSettings, OrganizationSettingsChange, User, Membership, Project, ProjectDomain, ApiKey, Session, LoginThrottle, DnsCredential, Domain, DomainEvent, Service, ServiceDomainMapping, Certificate, CertificateOrder, AcmeChallenge, AcmeDnsChallenge, EdgeStatus, OnDemandApproval];
+export const ENTITIES = [Organization, OrganizationSettings, OrganizationSettingsChange, User, Membership, Project, ProjectDomain, ApiKey, Session, LoginThrottle, DnsCredential, Domain, DomainEvent, Service, ServiceDomainMapping, Certificate, CertificateOrder, AcmeChallenge, AcmeDnsChallenge, EdgeStatus, OnDemandApproval, WidgetToken, ProjectWidgetSettings];

@@ -3,6 +3,7 @@ import type { Context, Next } from 'koa';
 import { AppError } from '../errors/app-error.ts';
 import type { ApiKeyService } from '../modules/api-keys/service.ts';
 import type { SessionService } from '../modules/sessions/service.ts';
+import { isWidgetToken, type WidgetService } from '../modules/widget/service.ts';
 import type { Principal } from './principal.ts';
 
 export const SESSION_COOKIE = 'portico_session';
@@ -20,16 +21,21 @@ const sameToken = (sent: string, expected: string): boolean => {
 };
 
 /**
- * Sets `ctx.state.principal` from `Authorization: Bearer pk_…` or the session cookie. A bearer that is not a
- * live key is an error (never silently anonymous); a stale cookie is ignored. Cookie-authenticated writes must
- * carry the session's CSRF token in `x-csrf-token` (synchronizer token; API keys are not sent by browsers on
- * their own, so they need none).
+ * Sets `ctx.state.principal` from `Authorization: Bearer pk_…` (API key), `Bearer wt_…` (widget token) or the
+ * session cookie. A bearer that is not a live key or token is an error (never silently anonymous); a stale cookie
+ * is ignored. Cookie-authenticated writes must carry the session's CSRF token in `x-csrf-token` (synchronizer
+ * token; bearer tokens are not sent by browsers on their own, so they need none). A widget token counts only from
+ * a page of its project's allowed origins (the `Origin` header), and only until it expires.
  */
-export function authenticate({ apiKeyService, sessionService }: { apiKeyService: ApiKeyService; sessionService: SessionService }) {
+export function authenticate({ apiKeyService, sessionService, widgetService }: { apiKeyService: ApiKeyService; sessionService: SessionService; widgetService: WidgetService }) {
   return async function auth(ctx: Context, next: Next): Promise<void> {
     const header = ctx.get('authorization');
     if (header) {
       const [scheme, token] = header.split(' ');
+      if (scheme?.toLowerCase() === 'bearer' && token && isWidgetToken(token)) {
+        ctx.state.principal = (await widgetService.authenticate(token, ctx.get('origin') || undefined)) satisfies Principal;
+        return next();
+      }
       const key = scheme?.toLowerCase() === 'bearer' && token ? await apiKeyService.authenticate(token) : null;
       if (!key) throw new AppError('UNAUTHENTICATED', 'The API key is invalid or revoked.');
       const principal: Principal = {

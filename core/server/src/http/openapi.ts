@@ -1,7 +1,7 @@
 import { createDocument } from 'zod-openapi';
 import { ERROR_CODES } from '../errors/registry.ts';
 import { z } from 'zod';
-import { toOpenApiPath, type AnyRoute } from './route.ts';
+import { isWidgetRoute, toOpenApiPath, type AnyRoute } from './route.ts';
 
 const errorBody = z
   .object({
@@ -13,6 +13,14 @@ const errorBody = z
   })
   .meta({ id: 'Error' });
 
+/** Who may call a route; widget routes list the widget token (`x-portico-widget: true` marks them too). */
+function securityOf(route: AnyRoute): Array<Record<string, string[]>> {
+  if (route.auth === 'public') return [];
+  if (route.auth === 'session') return [{ session: [] }];
+  if (route.auth === 'widget') return [{ widgetToken: [] }];
+  return [{ session: [] }, { apiKey: [] }, ...(isWidgetRoute(route) ? [{ widgetToken: [] }] : [])];
+}
+
 /** The OpenAPI 3.1 document, generated from the same route definitions the router mounts. */
 export function buildOpenApi(routes: AnyRoute[], info: { version: string; serverUrl?: string }): ReturnType<typeof createDocument> {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -23,7 +31,8 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
     paths[path][route.method] = {
       summary: route.summary,
       tags: [route.tag],
-      security: route.auth === 'public' ? [] : route.auth === 'session' ? [{ session: [] }] : [{ session: [] }, { apiKey: [] }],
+      security: securityOf(route),
+      ...(isWidgetRoute(route) ? { 'x-portico-widget': true } : {}),
       ...(route.params || route.query
         ? { requestParams: { ...(route.params ? { path: route.params } : {}), ...(route.query ? { query: route.query } : {}) } }
         : {}),
@@ -45,6 +54,11 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: 'portico_session' },
         apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer pk_…`' },
+        widgetToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A widget token (`Authorization: Bearer wt_…`, from POST /v1/widget-tokens), sent from a page of one of its project’s allowed origins. Only operations marked `x-portico-widget` accept it.',
+        },
       },
     },
     paths: paths as never,

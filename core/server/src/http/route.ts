@@ -4,6 +4,8 @@ import type { z } from 'zod';
 import type { AwilixContainer } from 'awilix';
 import { AppError } from '../errors/app-error.ts';
 import type { Cradle } from '../container.ts';
+import { normalizeHostname } from '../modules/domains/hostname.ts';
+import { widgetMayConnect } from '../modules/widget/scope.ts';
 import type { Principal } from './principal.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -13,14 +15,23 @@ type AnyObject = z.ZodObject<z.ZodRawShape>;
  * One API route, declared once: the router mounts it and the OpenAPI document is generated from the same
  * zod schemas. `auth: 'public'` routes need nothing; others need a principal (session cookie or API key);
  * `scope` is the API-key scope the route requires (sessions are checked by role inside the handler's service).
+ *
+ * A widget token reaches only the routes that say so: `auth: 'widget'` (widget tokens only) or `widget` on a
+ * `principal` route (the widget's journey: check, add, read, verify, set up). Every other route refuses it with
+ * WIDGET_ROUTE_REFUSED; the same declaration gives those routes CORS (http/cors.ts) and marks them in OpenAPI.
  */
 export interface RouteDef<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType> {
   method: Method;
   path: string;
   summary: string;
   tag: string;
-  auth: 'public' | 'principal' | 'session';
+  auth: 'public' | 'principal' | 'session' | 'widget';
   scope?: string;
+  /**
+   * A `principal` route a widget token may call too. `hostname` names the body's hostname: a widget token must be
+   * allowed to connect it (WIDGET_HOSTNAME_REFUSED otherwise).
+   */
+  widget?: true | { hostname(body: z.output<B>): string };
   params?: P;
   query?: Q;
   body?: B;
@@ -48,6 +59,9 @@ export function defineRoute<P extends AnyObject = AnyObject, Q extends AnyObject
   return def;
 }
 
+/** Whether a widget token may call the route. */
+export const isWidgetRoute = (route: AnyRoute): boolean => route.auth === 'widget' || (route.auth === 'principal' && route.widget !== undefined);
+
 /** Koa paths use `:id` (and `\\:` for a literal colon, as in `/v1/domains\\:check`); OpenAPI uses `{id}`. */
 export const toOpenApiPath = (path: string): string => path.replace(/(?<!\\):(\w+)/g, '{$1}').replace(/\\:/g, ':');
 
@@ -55,9 +69,13 @@ export function mountRoutes(router: Router, routes: AnyRoute[], container: Awili
   for (const route of routes) {
     router[route.method](route.path, async (ctx: Context) => {
       const principal = ctx.state.principal as Principal | undefined;
+      if (principal?.kind === 'widget' && !isWidgetRoute(route)) {
+        throw new AppError('WIDGET_ROUTE_REFUSED', 'A widget token cannot call this route; call it from your server with an API key.');
+      }
       if (route.auth !== 'public') {
         if (!principal) throw new AppError('UNAUTHENTICATED', 'Sign in or send an API key (Authorization: Bearer …).');
         if (route.auth === 'session' && principal.kind !== 'user') throw new AppError('UNAUTHENTICATED', 'This route needs a console session.');
+        if (route.auth === 'widget' && principal.kind !== 'widget') throw new AppError('UNAUTHENTICATED', 'This route needs a widget token.');
         if (route.scope && principal.kind === 'api_key' && !principal.scopes.includes(route.scope)) {
           throw new AppError('API_KEY_SCOPE_MISSING', `This API key lacks the scope ${route.scope}.`, { scope: route.scope });
         }
@@ -73,6 +91,16 @@ export function mountRoutes(router: Router, routes: AnyRoute[], container: Awili
         cradle: container.cradle,
         ctx,
       };
+      if (principal?.kind === 'widget' && typeof route.widget === 'object') {
+        const hostname = normalizeHostname(route.widget.hostname(input.body));
+        if (!widgetMayConnect(principal, hostname)) {
+          throw new AppError('WIDGET_HOSTNAME_REFUSED', `This widget session may connect ${principal.hostname}${principal.includeSubdomains ? ' and names under it' : ''} only.`, {
+            hostname,
+            allowed: principal.hostname,
+            includeSubdomains: principal.includeSubdomains,
+          });
+        }
+      }
       const result = await route.handler(input);
       ctx.status = route.status ?? (result === undefined ? 204 : 200);
       if (result !== undefined) ctx.body = route.response ? route.response.parse(result) : result;

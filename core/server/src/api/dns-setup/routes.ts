@@ -26,6 +26,7 @@ export const dnsSetupRoutes = [
     summary: 'Check a hostname: its zone and DNS provider, whether automatic setup is possible (and how), the records either way',
     auth: 'principal',
     scope: 'domains:read',
+    widget: { hostname: (body) => body.hostname },
     body: checkBody,
     response: checkSchema,
     async handler({ body, principal, cradle }) {
@@ -55,6 +56,7 @@ export const dnsSetupRoutes = [
     summary: 'Start automatic setup: a job writes the records, then the domain propagates and is verified (202)',
     auth: 'principal',
     scope: 'domains:write',
+    widget: true,
     status: 202,
     params: domainParams,
     body: setupBody,
@@ -72,6 +74,7 @@ export const dnsSetupRoutes = [
     summary: 'The records the domain needs against what its authoritative DNS servers answer now',
     auth: 'principal',
     scope: 'domains:read',
+    widget: true,
     params: domainParams,
     response: diffSchema,
     async handler({ params, principal, cradle }) {

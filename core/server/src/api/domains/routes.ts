@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRoute } from '../../http/route.ts';
+import { widgetDomainInput } from '../../modules/widget/scope.ts';
 import { organizationParams, uuid } from '../schemas.ts';
 import { createDomainBody, domainSchema, domainView, eventSchema, eventView, listQuery, usageSchema, viewDomain } from './schemas.ts';
 
@@ -13,13 +14,15 @@ export const domainRoutes = [
     summary: 'Add a domain (optionally to a project); the response lists the records to create',
     auth: 'principal',
     scope: 'domains:write',
+    widget: { hostname: (body) => body.hostname },
     status: 201,
     params: organizationParams,
     body: createDomainBody,
     response: domainSchema,
     async handler({ params, body, principal, cradle }) {
       const access = await cradle.accessService.forOrganization(principal, params.organizationId);
-      const { dnsCredentialId, ...input } = body;
+      const { dnsCredentialId, ...rest } = body;
+      const input = widgetDomainInput(principal, rest);
       if (dnsCredentialId) await cradle.credentialService.get(access, dnsCredentialId); // 404 before anything is written
       // With a credential, the domain and its setup job commit together.
       const { domain, instructions, projectIds } = await cradle.orm.em.fork().transactional(async (em) => {
@@ -56,6 +59,7 @@ export const domainRoutes = [
     tag: 'domains',
     summary: 'One domain with its status, instructions and next check',
     auth: 'principal',
+    widget: true,
     scope: 'domains:read',
     params: domainParams,
     response: domainSchema,
@@ -70,6 +74,7 @@ export const domainRoutes = [
     tag: 'domains',
     summary: 'Verify now: queues a check (202); 429 with Retry-After when asked again too soon',
     auth: 'principal',
+    widget: true,
     scope: 'domains:write',
     status: 202,
     params: domainParams,
@@ -86,6 +91,7 @@ export const domainRoutes = [
     tag: 'domains',
     summary: 'Status history: every transition with its reason and message',
     auth: 'principal',
+    widget: true,
     scope: 'domains:read',
     params: domainParams,
     response: z.object({ data: z.array(eventSchema) }),
@@ -120,7 +126,7 @@ export const domainRoutes = [
     response: z.object({ id: z.string(), hostname: z.string(), status: z.literal('archived'), usage: usageSchema }),
     async handler({ params, query, principal, cradle }) {
       const { domain, access } = await cradle.domainService.get(principal, params.domainId);
-      const actor = principal.kind === 'user' ? `user ${principal.userId}` : `API key ${principal.keyId}`;
+      const actor = principal.kind === 'user' ? `user ${principal.userId}` : principal.kind === 'api_key' ? `API key ${principal.keyId}` : `widget token ${principal.tokenId}`;
       const usage = await cradle.domainService.archive(access, domain, query.confirm, actor);
       return { id: domain.id, hostname: domain.hostname, status: 'archived' as const, usage };
     },

@@ -5,6 +5,9 @@ import { DOMAIN_STATUSES, STATUS_INFO } from '../../modules/domains/lifecycle.ts
 import type { Domain } from '../../modules/domains/entity.ts';
 import type { DomainEvent } from '../../modules/domains/event.entity.ts';
 
+/** The SaaS's opaque reference for its customer. */
+export const customerRef = z.string().min(1).max(200);
+
 export const recordSchema = z
   .object({ name: z.string(), type: z.enum(['A', 'AAAA', 'CNAME', 'TXT', 'HTTP']), value: z.string() })
   .meta({ id: 'ExpectedRecord', description: 'A DNS record to publish.' });
@@ -37,6 +40,7 @@ export const domainSchema = z
         redirectUrl: z.string().nullable().meta({ description: 'Domain Connect: open this page so the user agrees to the change.' }),
       })
       .meta({ description: 'How the DNS records get written: by hand, or automatically (GET /v1/domains/{id}/dns-diff shows where they stand).' }),
+    customerRef: z.string().nullable().meta({ description: 'Your reference for the customer who connects the domain (from the widget token, or given when adding it); echoed in its events.' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -47,6 +51,7 @@ export const createDomainBody = z.object({
   projectId: z.uuid().nullable().optional(),
   method: z.string().regex(/^[a-z0-9-]{1,64}$/).optional().meta({ description: 'Verification method; defaults to dns-txt.' }),
   dnsCredentialId: z.uuid().optional().meta({ description: 'Set the records up automatically with this stored provider credential.' }),
+  customerRef: customerRef.optional().meta({ description: 'Your reference for the customer (opaque, at most 200 characters); echoed in the domain’s events. A widget token’s own reference replaces it.' }),
 });
 
 export const eventSchema = z
@@ -84,6 +89,7 @@ export const domainView = (d: Domain, instructions: z.input<typeof recordSchema>
     zone: d.dnsZone ?? null,
     redirectUrl: d.setupRedirectUrl ?? null,
   },
+  customerRef: d.customerRef ?? null,
   createdAt: d.createdAt.toISOString(),
   updatedAt: d.updatedAt.toISOString(),
 });

@@ -33,6 +33,7 @@ export const providerRoutes = [
     tag: 'dns',
     summary: 'DNS providers: enabled plugins (automatic setup) first, then well-known providers (manual setup)',
     auth: 'principal',
+    widget: true,
     response: z.object({ data: z.array(providerSchema) }),
     handler: ({ cradle }) => {
       const enabled = cradle.kernel.descriptors.dnsProviders.map((d) => ({

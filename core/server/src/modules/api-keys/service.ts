@@ -9,7 +9,7 @@ import { sha256 } from '../sessions/service.ts';
 import { ApiKey } from './entity.ts';
 
 /** Scopes an API key can hold. Each route names the one it needs. */
-export const API_KEY_SCOPES = ['domains:read', 'domains:write', 'projects:read', 'projects:write', 'dns-credentials:read', 'dns-credentials:write'] as const;
+export const API_KEY_SCOPES = ['domains:read', 'domains:write', 'projects:read', 'projects:write', 'dns-credentials:read', 'dns-credentials:write', 'widget-tokens:write'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 /** `pk_<prefix>_<secret>`: the prefix is visible and indexed, the secret is only ever hashed. */

@@ -8,6 +8,7 @@ import { normalizeHostname } from '../domains/hostname.ts';
 import { requireProject, type Access } from '../organizations/access.ts';
 import { Project } from '../projects/entity.ts';
 import { ProjectDomain } from '../projects/project-domain.entity.ts';
+import { widgetMaySee } from '../widget/scope.ts';
 import { detectProvider, type DetectionResult } from './detection.ts';
 import { desiredRecords } from './records.ts';
 
@@ -54,7 +55,8 @@ export function createDomainCheckService({ orm, kernel, dns, config }: Deps) {
       const em = orm.em.fork();
       /** A caller bound to projects sees the organization's domain only through one of them (as GET /v1/domains/:id). */
       const visible = async (domain: Domain) =>
-        access.projectIds === null || (await em.count(ProjectDomain, { domain: domain.id, project: { $in: access.projectIds } })) > 0;
+        (access.principal.kind !== 'widget' || widgetMaySee(access.principal, domain)) &&
+        (access.projectIds === null || (await em.count(ProjectDomain, { domain: domain.id, project: { $in: access.projectIds } })) > 0);
       if (input.projectId) {
         // A project outside the caller's reach answers as if it did not exist, like GET /v1/projects/:id.
         requireProject(access, input.projectId, 'Project');

@@ -48,6 +48,8 @@ export const DomainSchema = defineEntity({
     propagationStartedAt: p.datetime().nullable(),
     /** Domain Connect: where to send the user to agree to the change. */
     setupRedirectUrl: p.text().nullable(),
+    /** The SaaS's own reference for the customer who connects the domain (set through the widget or the API); every event of the domain carries it. */
+    customerRef: p.string().length(200).nullable(),
     archivedAt: p.datetime().nullable(),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

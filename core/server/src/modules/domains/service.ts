@@ -10,6 +10,7 @@ import { Organization } from '../organizations/entity.ts';
 import type { SettingsService } from '../organizations/settings.service.ts';
 import { Project } from '../projects/entity.ts';
 import { ProjectDomain } from '../projects/project-domain.entity.ts';
+import { widgetMaySee } from '../widget/scope.ts';
 import { Domain } from './entity.ts';
 import { DomainEvent } from './event.entity.ts';
 import { normalizeHostname } from './hostname.ts';
@@ -66,7 +67,7 @@ export function createDomainService({ orm, kernel, accessService, settingsServic
      * project assignment endpoint creates several at once). Checks the quota and the one-active-claim-per-
      * organization rule; other organizations' claims on the hostname never block (see claims.ts).
      */
-    async create(access: Access, input: { hostname: string; projectId?: string | null; method?: string }, outer?: EntityManager) {
+    async create(access: Access, input: { hostname: string; projectId?: string | null; method?: string; customerRef?: string | null }, outer?: EntityManager) {
       const hostname = normalizeHostname(input.hostname);
       const method = input.method ?? config.verification.defaultMethod;
       // In a transaction, so the quota check's row lock holds until the new domain is committed.
@@ -85,6 +86,7 @@ export function createDomainService({ orm, kernel, accessService, settingsServic
           hostname,
           method,
           token: randomBytes(16).toString('hex'),
+          customerRef: input.customerRef ?? null,
           status: undefined as never,
         });
         const records = instructions(domain); // raises VERIFY_METHOD_UNKNOWN before anything is written
@@ -121,6 +123,7 @@ export function createDomainService({ orm, kernel, accessService, settingsServic
       });
       const projectIds = (await visibleProjectIdsOf(orm.em, [domain], access)).get(domain.id)!;
       if (access.projectIds !== null && projectIds.length === 0) throw notFound('Domain');
+      if (principal.kind === 'widget' && !widgetMaySee(principal, domain)) throw notFound('Domain');
       return { domain, access, projectIds };
     },
 

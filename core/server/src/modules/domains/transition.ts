@@ -9,7 +9,8 @@ const lastEventAt = new WeakMap<Domain, number>();
 /**
  * Move a domain along the transition table and record the event (persisted with the caller's flush). Refuses a
  * move the table does not list: that is a programming error, not a user error. A change of status stamps
- * `statusChangedAt`, from which the deadline sweep (deadlines.ts) counts.
+ * `statusChangedAt`, from which the deadline sweep (deadlines.ts) counts. A domain that carries the SaaS's customer
+ * reference has it in every event's details, so notifications and webhooks can name the customer.
  */
 export function transition(em: EntityManager, domain: Domain, to: DomainStatus, reason: string, details: Record<string, unknown> = {}): DomainEvent {
   const from = (domain.status as DomainStatus | undefined) ?? null;
@@ -22,5 +23,6 @@ export function transition(em: EntityManager, domain: Domain, to: DomainStatus, 
   // Two moves in one unit of work (failed_temporary, then stalled) often fall in the same millisecond.
   const at = Math.max(Date.now(), (lastEventAt.get(domain) ?? 0) + 1);
   lastEventAt.set(domain, at);
-  return em.create(DomainEvent, { domain, fromStatus: from, toStatus: to, reason, message, details, createdAt: new Date(at) });
+  const recorded = domain.customerRef ? { ...details, customerRef: domain.customerRef } : details;
+  return em.create(DomainEvent, { domain, fromStatus: from, toStatus: to, reason, message, details: recorded, createdAt: new Date(at) });
 }

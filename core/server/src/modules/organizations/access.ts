@@ -11,7 +11,8 @@ export interface Access {
   organizationId: string;
   /**
    * The caller's strongest role in the organization. API keys act as `admin` limited by their scopes; a key
-   * bound to a project acts as that project's `project_admin` (it must not reach organization-wide actions).
+   * bound to a project acts as that project's `project_admin` (it must not reach organization-wide actions), and
+   * so does a widget token in its project.
    */
   role: Role;
   /** For project roles and project-bound API keys: the projects reachable. `null` = every project. */
@@ -27,6 +28,12 @@ export function createAccessService({ orm }: { orm: MikroORM }) {
   return {
     /** The caller's access to `organizationId`, or NOT_FOUND when the caller is not in it. */
     async forOrganization(principal: Principal, organizationId: string): Promise<Access> {
+      if (principal.kind === 'widget') {
+        // A widget token acts in its one project only, and only on the routes declared for the widget.
+        if (principal.organizationId !== organizationId) throw notFound('Organization');
+        const projectId = principal.projectId;
+        return { organizationId, role: 'project_admin', projectIds: [projectId], projectRoles: { [projectId]: 'project_admin' }, principal };
+      }
       if (principal.kind === 'api_key') {
         if (principal.organizationId !== organizationId) throw notFound('Organization');
         return principal.projectId
@@ -48,7 +55,7 @@ export function createAccessService({ orm }: { orm: MikroORM }) {
 
     /** Organizations the caller belongs to (a key: its own). */
     async organizationIds(principal: Principal): Promise<string[]> {
-      if (principal.kind === 'api_key') return [principal.organizationId];
+      if (principal.kind !== 'user') return [principal.organizationId];
       const memberships = await orm.em.find(Membership, { user: principal.userId });
       return [...new Set(memberships.map((m) => m.organization.id))];
     },
