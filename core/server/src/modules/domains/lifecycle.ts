@@ -24,7 +24,7 @@ export const DOMAIN_STATUSES = [
 ] as const;
 export type DomainStatus = (typeof DOMAIN_STATUSES)[number];
 
-/** How the console shows a status (seed 002 FR-002) and what it means. */
+/** How the console shows a status and what it means. */
 export const STATUS_INFO: Record<DomainStatus, { label: string; tone: 'neutral' | 'progress' | 'success' | 'warning' | 'danger'; meaning: string }> = {
   pending: { label: 'Pending', tone: 'warning', meaning: 'Added; waiting for the ownership record.' },
   verifying: { label: 'Verifying', tone: 'progress', meaning: 'A check is running at the authoritative DNS servers.' },
@@ -148,6 +148,13 @@ export const AUTO_RETRIED: ReadonlySet<DomainStatus> = new Set(
  * statuses); pending and failed claims never block anyone.
  */
 export const CLAIM_HELD: ReadonlySet<DomainStatus> = new Set(['verified', 'issuing', 'cert_failed', 'deploying', 'live', 'drifted', 'suspended']);
+
+/**
+ * Statuses in which a domain may carry mappings and its routes are served: ownership is proven (only verified
+ * domains route), or drifted and still inside its grace period. `suspended` (drift past the grace period) is not
+ * routable: its routes leave the table until the record is back.
+ */
+export const ROUTABLE: ReadonlySet<DomainStatus> = new Set(['verified', 'issuing', 'cert_failed', 'deploying', 'live', 'drifted']);
 
 /** The transition for `from → to` with `reason`, or undefined when the table does not allow it. */
 export function findTransition(from: DomainStatus | null, to: DomainStatus, reason: string): Transition | undefined {

@@ -5,7 +5,7 @@ import { AppError, notFound } from '../../errors/app-error.ts';
 import type { Principal } from '../../http/principal.ts';
 import { coveringHostnames, lockHostnames, routingClaim } from '../domains/claims.ts';
 import type { Domain } from '../domains/entity.ts';
-import type { DomainStatus } from '../domains/lifecycle.ts';
+import { ROUTABLE, type DomainStatus } from '../domains/lifecycle.ts';
 import { requireRole, type Access } from '../organizations/access.ts';
 import type { SettingsService } from '../organizations/settings.service.ts';
 import type { ProjectService } from '../projects/service.ts';
@@ -15,12 +15,7 @@ import { ServiceDomainMapping } from './mapping.entity.ts';
 import { Service } from './service.entity.ts';
 import { SUGGESTED_BASE_PATHS, SUGGESTED_SUBDOMAINS, checkBasePath, checkInternalPath, checkPort, checkSubdomain, protocolNotice, type FieldIssue } from './validation.ts';
 
-/**
- * Statuses in which a domain may carry mappings and its routes are served: ownership is proven (seed 002: only
- * verified domains route), or drifted and still inside its grace period. `suspended` (drift past the grace period)
- * is not routable: its routes leave the table until the record is back.
- */
-export const ROUTABLE: ReadonlySet<DomainStatus> = new Set(['verified', 'issuing', 'cert_failed', 'deploying', 'live', 'drifted']);
+export { ROUTABLE } from '../domains/lifecycle.ts';
 
 /** Statuses in which a domain may take new mappings: routable with its ownership not in doubt (not drifted). */
 export const MAPPABLE: ReadonlySet<DomainStatus> = new Set([...ROUTABLE].filter((s) => s !== 'drifted'));
