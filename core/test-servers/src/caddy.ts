@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,20 +105,34 @@ async function launch(binary: string, readyTimeoutMs: number): Promise<Caddy> {
     log,
     stop,
     load: async (config) => {
-      const response = await fetch(`${adminUrl}/load`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(config),
-        signal: AbortSignal.timeout(15_000),
-      });
-      if (!response.ok) throw new Error(`caddy /load: ${response.status} ${await response.text()}`);
+      const response = await admin('POST', `${adminUrl}/load`, 15_000, JSON.stringify(config));
+      if (response.status !== 200) throw new Error(`caddy /load: ${response.status} ${response.body}`);
     },
     config: async () => {
-      const response = await fetch(`${adminUrl}/config/`, { signal: AbortSignal.timeout(5000) });
-      if (!response.ok) throw new Error(`caddy GET /config/: ${response.status} ${await response.text()}`);
-      return response.json();
+      const response = await admin('GET', `${adminUrl}/config/`, 5000);
+      if (response.status !== 200) throw new Error(`caddy GET /config/: ${response.status} ${response.body}`);
+      return JSON.parse(response.body) as unknown;
     },
   };
+}
+
+/**
+ * One admin API call on a connection of its own: Caddy closes idle admin connections when a load replaces its
+ * config, so a pooled keep-alive connection (fetch's) may be reset under the next call.
+ */
+function admin(method: 'GET' | 'POST', url: string, timeoutMs: number, body?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, agent: false, timeout: timeoutMs, headers: body === undefined ? {} : { 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`caddy admin ${method} ${url}: no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 async function waitUntilReady(adminUrl: string, readyTimeoutMs: number, hasExited: () => boolean): Promise<void> {
