@@ -1,7 +1,8 @@
 // ─── DEMO CONFIGURATION ───────────────────────────────────────────────────────────────────────────────────────
 // `npm start` in a fresh clone runs this file. It turns on demo mode: the demo owner demo@portico.local, whose
 // password is public (seeds/demo.json), is created in the embedded database, and the start-up banner says DEMO
-// MODE. Its DNS checks ask only an in-process DNS server for the zone demo.portico.test.
+// MODE. Its DNS checks ask only an in-process DNS server for the zone demo.portico.test, whose records are kept
+// in .portico/demo-zones.json across restarts.
 //
 // Not for a real installation. Write your own config (docs/getting-started.md, "Run your own installation") and
 // point PORTICO_CONFIG at it (or replace this file); without seedDemo no account is created, and
@@ -22,7 +23,11 @@ export default {
   routing: { cnameTarget: 'edge.demo.portico.test', ipv4: ['127.0.0.1'] },
   dnsSetup: { propagationIntervalSeconds: 2 },
   plugins: [
-    { package: '@portico/dns-memory', options: { serve: { host: '127.0.0.1', port: dnsPort }, zones: [{ name: 'demo.portico.test' }] } },
+    {
+      package: '@portico/dns-memory',
+      // The demo zone keeps what people and automatic setup wrote across restarts.
+      options: { serve: { host: '127.0.0.1', port: dnsPort }, zones: [{ name: 'demo.portico.test' }], persist: { file: '.portico/demo-zones.json' } },
+    },
     { package: '@portico/verify-dns-txt', options: { recordName: '_portico-challenge' } },
     { package: '@portico/verify-dns-cname', options: { verifyDomain: 'verify.demo.portico.test', canonicalHost: '{token}.edge.demo.portico.test' } },
     { package: '@portico/verify-http-file', options: {} },

@@ -1,9 +1,12 @@
+import { resolve } from 'node:path';
 import { defineDnsProvider, DnsProviderError, z, type DnsProviderClient } from '@portico/kernel';
+import { openZoneFile, persistZones } from './persist.ts';
 import { startDnsServer } from './server.ts';
 import { MEMORY_NAMESERVERS, MemoryZones, normalizeName } from './zones.ts';
 
 export { MEMORY_NAMESERVERS, MemoryZones, normalizeName } from './zones.ts';
-export type { LookupResult, Soa, ZoneRecord, ZoneSpec } from './zones.ts';
+export type { LookupResult, Soa, ZoneRecord, ZoneSnapshot, ZoneSpec } from './zones.ts';
+export { writeZoneFile } from './persist.ts';
 export { respond, startDnsServer } from './server.ts';
 export type { DnsServer, DnsServerOptions } from './server.ts';
 
@@ -19,6 +22,11 @@ export const optionsSchema = z.object({
   id: z.string().min(1).default('default'),
   /** Zones served, each with optional initial record sets. */
   zones: z.array(z.object({ name: z.string().min(1), records: z.array(recordSetSchema).default([]) })).default([]),
+  /**
+   * Keep the zones in this JSON file (relative paths: from the working directory) across restarts: loaded on
+   * start, where the file wins for the zones it holds, and rewritten after every write that changes something.
+   */
+  persist: z.object({ file: z.string().min(1) }).optional(),
   /** Also answer DNS queries over UDP and TCP on this address (port 0: a free ephemeral port); false: don't. */
   /**
    * The credential this provider accepts (`{ token }`), so the reference provider exercises credential checks
@@ -116,7 +124,14 @@ export default defineDnsProvider({
     if (instances.has(options.id)) {
       throw new Error(`A dns.memory instance with id "${options.id}" is already running; give each one a distinct "id" option`);
     }
-    const zones = new MemoryZones(options.zones);
+    let zones: MemoryZones;
+    if (options.persist) {
+      const file = resolve(options.persist.file);
+      zones = openZoneFile(file, options.zones, services.logger);
+      services.onClose(persistZones(zones, file, services.logger));
+    } else {
+      zones = new MemoryZones(options.zones);
+    }
     const instance: MemoryDnsInstance = { zones, address: undefined };
 
     if (options.serve) {

@@ -41,6 +41,13 @@ export interface ZoneSpec {
   records?: RecordSet[];
 }
 
+/** One zone with its SOA serial and every record set: what `snapshot` returns and a zone file holds. */
+export interface ZoneSnapshot {
+  name: string;
+  serial: number;
+  records: RecordSet[];
+}
+
 interface Zone {
   apex: string;
   serial: number;
@@ -63,20 +70,24 @@ const isWithin = (name: string, apex: string) => name === apex || name.endsWith(
  */
 export class MemoryZones {
   #zones = new Map<string, Zone>();
+  #listeners = new Set<(zone: string) => void>();
 
   constructor(zones: ZoneSpec[] = []) {
     for (const zone of zones) this.addZone(zone.name, zone.records);
   }
 
-  /** Serve a new zone (serial 1), optionally with initial record sets. Throws if it is served already. */
-  addZone(name: string, records: RecordSet[] = []): void {
+  /**
+   * Serve a new zone, optionally with initial record sets, at `serial` (1 for a new zone; a restored zone keeps
+   * its own so secondaries see it go up). Throws if it is served already.
+   */
+  addZone(name: string, records: RecordSet[] = [], serial = 1): void {
     const apex = normalizeName(name);
     if (!HOSTNAME.test(apex)) throw new Error(`Zone name "${name}" is not a valid DNS name`);
     if (this.#zones.has(apex)) throw new Error(`Zone "${apex}" is already served by this in-memory provider`);
     this.#zones.set(apex, { apex, serial: 1, sets: new Map() });
     try {
       this.#write(apex, records, [], false);
-      this.#zones.get(apex)!.serial = 1;
+      this.#zones.get(apex)!.serial = serial;
     } catch (error) {
       this.#zones.delete(apex);
       throw error;
@@ -119,7 +130,22 @@ export class MemoryZones {
       throw new Error(`Zone "${apex}" is not served by this in-memory provider; add it to the plugin's "zones" option`);
     }
     const dryRun = input.dryRun === true;
-    return { changes: this.#write(apex, input.upsert, input.remove, dryRun), applied: !dryRun };
+    const changes = this.#write(apex, input.upsert, input.remove, dryRun);
+    if (!dryRun && changes.some((change) => change.action !== 'noop')) {
+      for (const listener of this.#listeners) listener(apex);
+    }
+    return { changes, applied: !dryRun };
+  }
+
+  /** Call `listener` with the apex after every `apply` that changed something; returns the unsubscribe. */
+  onCommit(listener: (zone: string) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Every zone with its serial and record sets (copied), sorted by apex. */
+  snapshot(): ZoneSnapshot[] {
+    return this.zoneNames().map((name) => ({ name, serial: this.#zones.get(name)!.serial, records: this.list(name) }));
   }
 
   /** Answer one DNS question the way an authoritative server would. */

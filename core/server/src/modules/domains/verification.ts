@@ -140,7 +140,7 @@ export function createVerificationService({ orm, kernel, jobs, config, logger, s
      * when no enabled plugin offers the domain's method any more. Returns the domain as this request left it.
      */
     async request(access: Access, domain: Domain): Promise<Domain> {
-      // Organization owners and admins verify (seed 002 FR-057/FR-060); so does the customer in the Connect widget,
+      // Organization owners and admins verify; so does the customer in the Connect widget,
       // for a domain its token may see (the per-domain rate limit below holds for it too).
       if (access.principal.kind !== 'widget') requireRole(access, 'admin');
       if (!methodOffered(domain.method)) {
