@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import getPort from 'get-port';
 import type { Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../src/api/routes.ts';
 import { buildOpenApi } from '../src/http/openapi.ts';
 import { addVerifiedDomain, createMember, createOrganizationWithUser, createProject, keyCaller, sessionCaller, type Caller } from './factories.ts';
-import { signIn, startTestPortico, type TestPortico } from './helpers.ts';
+import { signIn, type TestPortico } from './helpers.ts';
+import { startScriptedPortico } from './scripted-portico.ts';
 
 // Tenants never see each other (docs/reference/claims.md, architecture.md "Tenancy"): every route of the OpenAPI
 // document, called by every kind of caller of organization X with organization V's ids, answers exactly as it
@@ -15,7 +14,6 @@ import { signIn, startTestPortico, type TestPortico } from './helpers.ts';
 // other project of their own organization. The two organizations overlap: both have a project `main`, and X's
 // verified `parent.leaks.test` sits above V's verified and routed `shop.parent.leaks.test`.
 
-const SCRIPTED = fileURLToPath(new URL('./fixtures/scripted-verifier.ts', import.meta.url));
 const TOKEN = 'memory-token-leaks-3b9e';
 const ALL_SCOPES = ['domains:read', 'domains:write', 'projects:read', 'projects:write', 'dns-credentials:read', 'dns-credentials:write', 'widget-tokens:write'];
 
@@ -111,13 +109,7 @@ describe('no route leaks across tenants or projects (every route of the OpenAPI 
   };
 
   beforeAll(async () => {
-    const dnsPort = await getPort({ host: '127.0.0.1' });
-    portico = await startTestPortico({
-      dns: { mode: 'resolver', servers: [`127.0.0.1:${dnsPort}`], timeoutMs: 1000, tries: 1 },
-      routing: { cnameTarget: 'edge.portico.test', ipv4: ['192.0.2.80'] },
-      verification: { defaultMethod: 'scripted' },
-      plugins: [{ package: SCRIPTED }, { package: '@portico/dns-memory', options: { token: TOKEN, serve: { port: dnsPort }, zones: [{ name: 'leaks.test' }] } }],
-    });
+    portico = await startScriptedPortico({ zone: 'leaks.test', token: TOKEN });
 
     // X, the caller's organization: project P (`main`) with the parent domain, and Q.
     const x = await createOrganizationWithUser(portico, { role: 'owner', name: 'caller-org' });

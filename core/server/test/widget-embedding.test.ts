@@ -1,15 +1,13 @@
-import { fileURLToPath } from 'node:url';
-import getPort from 'get-port';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WidgetToken } from '../src/modules/widget/entity.ts';
 import { createMember, createOrganizationWithUser, createProject, keyCaller, sessionCaller, type Caller } from './factories.ts';
-import { signIn, startTestPortico, waitFor, type TestPortico } from './helpers.ts';
+import { signIn, waitFor, type TestPortico } from './helpers.ts';
+import { startScriptedPortico } from './scripted-portico.ts';
 
 // Embedding the Connect widget (docs/reference/widget-embedding.md): the SaaS's server issues short-lived tokens
 // with its API key, the project lists the page origins allowed to use them, CORS answers only those origins on
 // only the widget's routes, and the widget's journey stays inside its project, hostname limit and customer.
 
-const SCRIPTED = fileURLToPath(new URL('./fixtures/scripted-verifier.ts', import.meta.url));
 const MEMORY_TOKEN = 'memory-token-widget-7c41';
 const APP = 'https://app.saas.example';
 const ELSEWHERE = 'https://evil.example';
@@ -46,13 +44,7 @@ describe('widget tokens, allowed origins and CORS', () => {
   };
 
   beforeAll(async () => {
-    const dnsPort = await getPort({ host: '127.0.0.1' });
-    portico = await startTestPortico({
-      dns: { mode: 'resolver', servers: [`127.0.0.1:${dnsPort}`], timeoutMs: 1000, tries: 1 },
-      routing: { cnameTarget: 'edge.portico.test', ipv4: ['192.0.2.80'] },
-      verification: { defaultMethod: 'scripted' },
-      plugins: [{ package: SCRIPTED }, { package: '@portico/dns-memory', options: { token: MEMORY_TOKEN, serve: { port: dnsPort }, zones: [{ name: 'widget.test' }] } }],
-    });
+    portico = await startScriptedPortico({ zone: 'widget.test', token: MEMORY_TOKEN });
     const x = await createOrganizationWithUser(portico, { role: 'owner' });
     ({ organizationId, projectId } = x);
     owner = sessionCaller(await signIn(portico, x.email, x.password));

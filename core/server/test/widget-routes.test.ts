@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import getPort from 'get-port';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../src/api/routes.ts';
 import { buildOpenApi } from '../src/http/openapi.ts';
 import { createOrganizationWithUser, createProject, keyCaller, sessionCaller, type Caller } from './factories.ts';
-import { signIn, startTestPortico, type TestPortico } from './helpers.ts';
+import { signIn, type TestPortico } from './helpers.ts';
+import { startScriptedPortico } from './scripted-portico.ts';
 
 // A widget token does the widget's journey for its own project and nothing else: every route of the OpenAPI
 // document that is not declared for the widget refuses it (even with the token's own ids), and the widget's routes
 // answer 404 for another project's or another organization's ids, like ids that do not exist.
 
-const SCRIPTED = fileURLToPath(new URL('./fixtures/scripted-verifier.ts', import.meta.url));
 const MEMORY_TOKEN = 'memory-token-widget-routes-19ad';
 const APP = 'https://app.saas.example';
 const ALL_SCOPES = ['domains:read', 'domains:write', 'projects:read', 'projects:write', 'dns-credentials:read', 'dns-credentials:write', 'widget-tokens:write'];
@@ -64,13 +62,7 @@ describe('a widget token reaches the widget’s routes for its own project, and 
   };
 
   beforeAll(async () => {
-    const dnsPort = await getPort({ host: '127.0.0.1' });
-    portico = await startTestPortico({
-      dns: { mode: 'resolver', servers: [`127.0.0.1:${dnsPort}`], timeoutMs: 1000, tries: 1 },
-      routing: { cnameTarget: 'edge.portico.test', ipv4: ['192.0.2.80'] },
-      verification: { defaultMethod: 'scripted' },
-      plugins: [{ package: SCRIPTED }, { package: '@portico/dns-memory', options: { token: MEMORY_TOKEN, serve: { port: dnsPort }, zones: [{ name: 'routes.test' }] } }],
-    });
+    portico = await startScriptedPortico({ zone: 'routes.test', token: MEMORY_TOKEN });
     const x = await createOrganizationWithUser(portico, { role: 'owner' });
     const xOwner = sessionCaller(await signIn(portico, x.email, x.password));
     const key = keyCaller(portico, (await xOwner.post(`/v1/organizations/${x.organizationId}/api-keys`, { name: 'saas', scopes: ALL_SCOPES }).expect(201)).body.secret);

@@ -61,47 +61,41 @@ export interface Hold {
   message: string;
 }
 
-type Row = { count: string; oldest: Date | null };
+/**
+ * Orders matching `where` within the last `windowMs`, and when the oldest of them leaves the window (when a limit
+ * reached now lifts).
+ */
+async function inWindow(em: EntityManager, where: string, params: unknown[], windowMs: number, now: Date): Promise<{ count: number; liftsAt: Date }> {
+  const [row]: Array<{ count: string; oldest: Date | null }> = await em
+    .getConnection()
+    .execute(`select count(*) as count, min(created_at) as oldest from certificate_orders where ${where} and created_at > ?`, [...params, new Date(now.getTime() - windowMs)], 'all', em.getTransactionContext());
+  const count = Number(row?.count ?? 0);
+  return { count, liftsAt: new Date((row?.oldest ? new Date(row.oldest).getTime() : now.getTime()) + windowMs) };
+}
 
 /**
  * Whether a limit holds back an order for `hostname` now. Renewals are never held back by the registered-domain
  * limit (the CA exempts them too), but they are counted.
  */
 export async function heldBack(em: EntityManager, { hostname, renewal, limits, now }: { hostname: string; renewal: boolean; limits: CertificateLimits; now: Date }): Promise<Hold | undefined> {
-  const connection = em.getConnection();
-  const ctx = em.getTransactionContext();
   if (limits.failedValidationsPerHostname > 0) {
-    const windowMs = limits.failedValidationWindowMinutes * 60_000;
-    const [row]: Row[] = await connection.execute(
-      'select count(*) as count, min(created_at) as oldest from certificate_orders where hostname = ? and validation_failed and created_at > ?',
-      [hostname, new Date(now.getTime() - windowMs)],
-      'all',
-      ctx,
-    );
-    if (Number(row?.count ?? 0) >= limits.failedValidationsPerHostname) {
-      const retryAt = new Date(new Date(row!.oldest!).getTime() + windowMs);
+    const { count, liftsAt } = await inWindow(em, 'hostname = ? and validation_failed', [hostname], limits.failedValidationWindowMinutes * 60_000, now);
+    if (count >= limits.failedValidationsPerHostname) {
       return {
         reason: 'failed_validation_limit',
-        retryAt,
-        message: `${row!.count} validations for ${hostname} failed within ${limits.failedValidationWindowMinutes} minutes (the CA allows ${limits.failedValidationsPerHostname}): fix what the last failure names; Portico tries again at ${retryAt.toISOString()}.`,
+        retryAt: liftsAt,
+        message: `${count} validations for ${hostname} failed within ${limits.failedValidationWindowMinutes} minutes (the CA allows ${limits.failedValidationsPerHostname}): fix what the last failure names; Portico tries again at ${liftsAt.toISOString()}.`,
       };
     }
   }
   if (!renewal && limits.certificatesPerRegisteredDomain > 0) {
     const registered = registeredDomainOf(hostname);
-    const windowMs = limits.registeredDomainWindowHours * 3_600_000;
-    const [row]: Row[] = await connection.execute(
-      "select count(*) as count, min(created_at) as oldest from certificate_orders where registered_domain = ? and outcome = 'issued' and created_at > ?",
-      [registered, new Date(now.getTime() - windowMs)],
-      'all',
-      ctx,
-    );
-    if (Number(row?.count ?? 0) >= limits.certificatesPerRegisteredDomain) {
-      const retryAt = new Date(new Date(row!.oldest!).getTime() + windowMs);
+    const { count, liftsAt } = await inWindow(em, "registered_domain = ? and outcome = 'issued'", [registered], limits.registeredDomainWindowHours * 3_600_000, now);
+    if (count >= limits.certificatesPerRegisteredDomain) {
       return {
         reason: 'registered_domain_limit',
-        retryAt,
-        message: `${row!.count} certificates were issued under ${registered} within ${limits.registeredDomainWindowHours} hours (the CA allows ${limits.certificatesPerRegisteredDomain}): Portico orders this one at ${retryAt.toISOString()}.`,
+        retryAt: liftsAt,
+        message: `${count} certificates were issued under ${registered} within ${limits.registeredDomainWindowHours} hours (the CA allows ${limits.certificatesPerRegisteredDomain}): Portico orders this one at ${liftsAt.toISOString()}.`,
       };
     }
   }
