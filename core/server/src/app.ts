@@ -10,6 +10,7 @@ import { jsonBody } from './http/body.ts';
 import { edgeEndpoints } from './http/edge.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import { requestContext } from './http/request-context.ts';
+import { widgetAssets } from './http/widget-assets.ts';
 import { mountRoutes } from './http/route.ts';
 
 /** Build the Koa application. It never listens: main.ts does, and tests drive `app.callback()`. */
@@ -36,6 +37,7 @@ export function createApp(container: AwilixContainer<Cradle>): Koa {
   app.use(errorMiddleware());
   app.use(edgeEndpoints(container.cradle));
   app.use(requestContext({ logger, orm }));
+  app.use(widgetAssets({ distDir: config.widget.distDir }));
   app.use(widgetCors({ routes: ROUTES, widgetService: container.cradle.widgetService }));
   app.use(jsonBody({ limit: '256kb' }));
   app.use(authenticate(container.cradle));

@@ -138,6 +138,26 @@ describe('services and domain mappings', () => {
     expect((await post(`/v1/projects/${projectId}/mappings`, { serviceId, domainId: pending }).expect(409)).body.error.code).toBe('DOMAIN_NOT_ROUTABLE');
   });
 
+  it('refuses a domain of the organization not assigned to the project, naming the assignment call; maps it once assigned', async () => {
+    const added = await post(`/v1/organizations/${organizationId}/domains`, { hostname: 'unassigned.test' }).expect(201);
+    const unassigned = added.body.id as string;
+    await em().nativeUpdate(Domain, { id: unassigned }, { status: 'verified', verifiedAt: new Date() });
+    const refused = await post(`/v1/projects/${projectId}/mappings`, { serviceId, domainId: unassigned }).expect(409);
+    expect(refused.body.error).toMatchObject({ code: 'DOMAIN_NOT_IN_PROJECT', details: { domainId: unassigned, hostname: 'unassigned.test', projectId } });
+    expect(refused.body.error.message).toContain(`POST /v1/projects/${projectId}/domains`);
+    const check = await session.agent.get(`/v1/projects/${projectId}/mappings:check?domainId=${unassigned}`).expect(409);
+    expect(check.body.error.code).toBe('DOMAIN_NOT_IN_PROJECT');
+    // A caller limited to another project does not learn that the domain exists.
+    const { projectId: other } = await createProject(portico, organizationId);
+    const member = await createMember(portico, organizationId, { role: 'project_admin', projectId: other });
+    const them = await signIn(portico, member.email, member.password);
+    const theirs = await them.agent.get(`/v1/projects/${other}/mappings:check?domainId=${unassigned}`);
+    expect([theirs.status, theirs.body.error.code]).toEqual([404, 'NOT_FOUND']);
+
+    await post(`/v1/projects/${projectId}/domains`, { hostnames: ['unassigned.test'] }).expect(200);
+    await post(`/v1/projects/${projectId}/mappings`, { serviceId, domainId: unassigned }).expect(201);
+  });
+
   it('cascades: deleting the service, unassigning the domain or deleting the domain removes its mappings', async () => {
     const temp = (await post(`/v1/projects/${projectId}/services`, { name: `temp`, upstreamHost: 't', upstreamPort: 1 }).expect(201)).body.id;
     await post(`/v1/projects/${projectId}/mappings`, { serviceId: temp, domainId, subdomain: 'temp' }).expect(201);

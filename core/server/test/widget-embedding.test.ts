@@ -102,7 +102,7 @@ describe('widget tokens, allowed origins and CORS', () => {
     const { token, expiresAt } = await issue({ hostname: 'Shop.Widget.Test.', customerRef: 'cust-1' });
     const session = await widget(token).get('/v1/widget/session');
     expect(session.status, JSON.stringify(session.body)).toBe(200);
-    expect(session.body).toEqual({ organizationId, projectId, hostname: 'shop.widget.test', includeSubdomains: false, expiresAt });
+    expect(session.body).toEqual({ organizationId, projectId, project: { name: expect.any(String) }, hostname: 'shop.widget.test', includeSubdomains: false, expiresAt, defaultServiceConfigured: false });
     expect((await widget(token, 'http://localhost:5173').get('/v1/widget/session')).status).toBe(200);
 
     expectError(await widget(token, null).get('/v1/widget/session'), 403, 'WIDGET_ORIGIN_REFUSED');

@@ -18,13 +18,16 @@ const ALL_SCOPES = ['domains:read', 'domains:write', 'projects:read', 'projects:
 const WIDGET_OPERATIONS = [
   'get /v1/domains/{domainId}',
   'get /v1/domains/{domainId}/dns-diff',
+  'get /v1/domains/{domainId}/dns-plan',
   'get /v1/domains/{domainId}/events',
   'get /v1/providers',
+  'get /v1/widget/domains',
   'get /v1/widget/session',
   'post /v1/domains/{domainId}/dns-setup',
   'post /v1/domains/{domainId}/verify',
   'post /v1/domains:check',
   'post /v1/organizations/{organizationId}/domains',
+  'post /v1/widget/dns-credentials',
 ];
 
 interface Operation {
@@ -89,7 +92,7 @@ describe('a widget token reaches the widget’s routes for its own project, and 
 
   it('refuses the token on every other route, called with the token’s own ids', async () => {
     const refused = OPERATIONS.filter((o) => !o.widget);
-    expect(refused.length).toBeGreaterThan(40);
+    expect(refused.length).toBeGreaterThan(35);
     for (const op of refused) {
       const res = await call(op, fill(op.path, own), op.method === 'get' || op.method === 'delete' ? undefined : {});
       expect(`${res.status} ${res.body?.error?.code}`, `${op.key}: ${JSON.stringify(res.body)}`).toBe('403 WIDGET_ROUTE_REFUSED');
@@ -99,7 +102,7 @@ describe('a widget token reaches the widget’s routes for its own project, and 
   it('answers 404 on the widget’s routes for another project’s or organization’s ids', async () => {
     expect((await call({ method: 'get' }, `/v1/domains/${own.domainId}`)).status).toBe(200);
     for (const other of [hidden, victim]) {
-      for (const suffix of ['', '/events', '/dns-diff']) {
+      for (const suffix of ['', '/events', '/dns-diff', `/dns-plan?credentialId=${other.credentialId}`]) {
         const res = await call({ method: 'get' }, `/v1/domains/${other.domainId}${suffix}`);
         expect(`${res.status} ${res.body?.error?.code}`, `GET …${suffix}`).toBe('404 NOT_FOUND');
       }

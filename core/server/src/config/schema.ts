@@ -255,6 +255,15 @@ export const configSchema = z.object({
     )
     .default([])
     .refine((edges) => new Set(edges.map((e) => e.id)).size === edges.length, { message: 'edge ids must be unique' }),
+  widget: z
+    .object({
+      /**
+       * Where the built Connect widget is served from (`GET /widget/…`): a folder holding manifest.json and the
+       * files it lists. Default: the `dist/` folder of the installed `@portico/widget` package.
+       */
+      distDir: z.string().min(1).optional(),
+    })
+    .prefault({}),
   /**
    * Where the keys that encrypt stored provider credentials come from when PORTICO_ENCRYPTION_KEYS is unset:
    * this JSON key file, created with one fresh key on first start (docs/reference/secrets.md).
@@ -286,6 +295,25 @@ export const configSchema = z.object({
    * it on; it is ignored when DATABASE_URL is set. Otherwise no account is created: `portico users create-owner`.
    */
   seedDemo: z.boolean().default(false),
+  /**
+   * What `npm start` runs around Portico in demo mode (only with `seedDemo`, only from main.ts): the pretend SaaS
+   * page embedding the widget, the PretendDNS panel, the SaaS's demo app, and a local Caddy as the edge.
+   */
+  demo: z
+    .object({
+      hostPage: z
+        .object({
+          /** The pretend SaaS's settings page and DNS panel (a second origin); taken: a free one; 0: any free port. */
+          port: z.number().int().min(0).max(65535).default(8781),
+        })
+        .prefault({}),
+      /** `auto`: start Caddy as the demo's edge when it is installed (`caddy` on PATH, or PORTICO_CADDY); `off`: never. */
+      localEdge: z.enum(['auto', 'off']).default('auto'),
+      /** Ports the local Caddy serves on (loopback only); taken: a free one; 0: any free port. */
+      edgeHttpPort: z.number().int().min(0).max(65535).default(8080),
+      edgeHttpsPort: z.number().int().min(0).max(65535).default(8443),
+    })
+    .prefault({}),
   plugins: z.array(pluginEntrySchema).default([]),
 });
 

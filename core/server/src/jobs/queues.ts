@@ -23,6 +23,11 @@ export const QUEUES = {
   /** Look for a domain's written records at the authoritative servers; re-sent until they show or time runs out. */
   'domain.propagation': { retryLimit: 2, retryDelay: 5, expireInSeconds: 120, deadLetter: 'dead-letter', notify: true },
   /**
+   * Map a domain added through the widget to its project's default service, sent when it is verified
+   * (modules/widget). Data: { domainId }. Idempotent: a domain that has any mapping is left alone.
+   */
+  'domain.auto-map': { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 120, deadLetter: 'dead-letter', notify: true },
+  /**
    * Render the route table for one edge and push it (`kernel.deployRoutes`), then move the domains it now carries
    * to `deploying`. Data: { edgeId }, sent with singletonKey = edgeId: `stately` keeps at most one queued and one
    * running per edge, so a burst of changes coalesces into one more reconcile.
@@ -67,6 +72,7 @@ export interface JobData {
   'domain.deadlines': Record<string, never>;
   'domain.dns-apply': { domainId: string; provider: string; credentialId?: string; adopt?: boolean; attempt: number };
   'domain.propagation': { domainId: string };
+  'domain.auto-map': { domainId: string };
   'edge.reconcile': { edgeId: string };
   'domain.probe': { domainId: string; edgeId: string; attempt: number };
   'certificate.issue': { domainId: string; hostname: string };

@@ -7,7 +7,7 @@ import type { JobData } from './queues.ts';
  * Attach a worker to every queue that has one. Workers are small functions of their dependencies; retries,
  * backoff and dead letters come from the queue table.
  */
-export async function startWorkers({ boss, verificationService, dnsSetupService, edgeService, certificateService, config }: Pick<Cradle, 'boss' | 'verificationService' | 'dnsSetupService' | 'edgeService' | 'certificateService' | 'config'>): Promise<string[]> {
+export async function startWorkers({ boss, verificationService, dnsSetupService, edgeService, certificateService, widgetService, config }: Pick<Cradle, 'boss' | 'verificationService' | 'dnsSetupService' | 'edgeService' | 'certificateService' | 'widgetService' | 'config'>): Promise<string[]> {
   // NOTIFY wakes workers when a job is created, not when a group slot frees up: keep the backstop poll as
   // frequent as the plain one, or jobs held back by an organization's concurrency cap would wait for it.
   const seconds = config.jobs.pollingIntervalSeconds;
@@ -18,6 +18,9 @@ export async function startWorkers({ boss, verificationService, dnsSetupService,
     ),
     await work(boss, 'domain.dns-apply', { ...polling, localConcurrency: 2 }, async (data: JobData['domain.dns-apply']) => dnsSetupService.runApply(data)),
     await work(boss, 'domain.propagation', { ...polling, localConcurrency: 2 }, async (data: JobData['domain.propagation']) => dnsSetupService.runPropagation(data.domainId)),
+    await work(boss, 'domain.auto-map', { ...polling, localConcurrency: 2 }, async (data: JobData['domain.auto-map']) => {
+      await widgetService.autoMap(data.domainId);
+    }),
     await work(boss, 'edge.reconcile', { ...polling, localConcurrency: 2 }, async (data: JobData['edge.reconcile']) => {
       await edgeService.runReconcile(data.edgeId);
     }),

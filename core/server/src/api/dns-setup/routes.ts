@@ -41,6 +41,7 @@ export const dnsSetupRoutes = [
     summary: 'Dry run: what automatic setup would write with a credential (or provider), and what is in the way',
     auth: 'principal',
     scope: 'domains:read',
+    widget: true,
     params: domainParams,
     query: planQuery,
     response: planSchema,

@@ -1,9 +1,18 @@
 import { z } from 'zod';
+import type { Principal } from '../../http/principal.ts';
 import { defineRoute } from '../../http/route.ts';
 import { MAX_ALLOWED_ORIGINS, normalizeOrigin } from '../../modules/widget/origins.ts';
-import { WIDGET_TOKEN_DEFAULT_SECONDS, WIDGET_TOKEN_MAX_SECONDS } from '../../modules/widget/service.ts';
-import { customerRef } from '../domains/schemas.ts';
+import type { WidgetPrincipal } from '../../modules/widget/scope.ts';
+import { WIDGET_DOMAINS_LIMIT, WIDGET_TOKEN_DEFAULT_SECONDS, WIDGET_TOKEN_MAX_SECONDS, type WidgetSettingsView } from '../../modules/widget/service.ts';
+import { createCredentialBody } from '../dns-credentials/schemas.ts';
+import { customerRef, domainSchema, viewDomain } from '../domains/schemas.ts';
 import { uuid } from '../schemas.ts';
+
+/** The widget token of an `auth: 'widget'` route (the router admits nothing else there). */
+function widgetOf(principal: Principal): WidgetPrincipal {
+  if (principal.kind !== 'widget') throw new Error('unreachable: auth "widget" admits widget tokens only');
+  return principal;
+}
 
 const origin = z.string().max(300).transform((value, ctx) => {
   const result = normalizeOrigin(value);
@@ -18,10 +27,14 @@ const settingsSchema = z
   .object({
     projectId: z.string(),
     allowedOrigins: z.array(z.string()).meta({ description: 'Page origins allowed to run the widget with this project’s tokens.' }),
+    defaultServiceId: z
+      .string()
+      .nullable()
+      .meta({ description: 'While set, every domain added through the widget is mapped to this service (the domain itself, path /) once verified, and goes live with no step by you. Null: such domains stop at verified.' }),
     updatedAt: z.string().nullable(),
   })
   .meta({ id: 'WidgetSettings' });
-const settingsView = (s: { projectId: string; allowedOrigins: string[]; updatedAt: Date | null }) => ({ ...s, updatedAt: s.updatedAt?.toISOString() ?? null });
+const settingsView = (s: WidgetSettingsView) => ({ ...s, updatedAt: s.updatedAt?.toISOString() ?? null });
 const projectParams = z.object({ projectId: uuid });
 
 /** Embedding the Connect widget: tokens issued to the SaaS's server, the origins allowed to use them, the widget's own session. */
@@ -66,17 +79,18 @@ export const widgetRoutes = [
     method: 'patch',
     path: '/v1/projects/:projectId/widget',
     tag: 'widget',
-    summary: 'Set the page origins allowed to use the project’s widget tokens (exact origins, normalised)',
+    summary: 'Set the page origins allowed to use the project’s widget tokens (exact origins, normalised) and its default service',
     auth: 'principal',
     scope: 'projects:write',
     params: projectParams,
     body: z.object({
-      allowedOrigins: z.array(origin).max(MAX_ALLOWED_ORIGINS).meta({ description: 'Exact origins (`https://app.example.com`); https, or http on localhost only.' }),
+      allowedOrigins: z.array(origin).max(MAX_ALLOWED_ORIGINS).optional().meta({ description: 'Exact origins (`https://app.example.com`); https, or http on localhost only. Left out: unchanged.' }),
+      defaultServiceId: uuid.nullable().optional().meta({ description: 'A service of this project (404 otherwise), or null to unset. Left out: unchanged.' }),
     }),
     response: settingsSchema,
     async handler({ params, body, principal, cradle }) {
       const { access } = await cradle.projectService.get(principal, params.projectId);
-      return settingsView(await cradle.widgetService.updateSettings(access, params.projectId, body.allowedOrigins));
+      return settingsView(await cradle.widgetService.updateSettings(access, params.projectId, body));
     },
   }),
   defineRoute({
@@ -89,15 +103,45 @@ export const widgetRoutes = [
       .object({
         organizationId: z.string(),
         projectId: z.string(),
+        project: z.object({ name: z.string() }).meta({ description: 'The project the token belongs to (the widget may name it).' }),
         hostname: z.string().nullable(),
         includeSubdomains: z.boolean(),
         expiresAt: z.string(),
+        defaultServiceConfigured: z.boolean().meta({ description: 'True: a verified domain is mapped and goes live on its own. False: it stops at verified until the SaaS maps it.' }),
       })
       .meta({ id: 'WidgetSession' }),
-    handler({ principal }) {
-      if (principal.kind !== 'widget') throw new Error('unreachable: auth "widget" admits widget tokens only');
-      const { organizationId, projectId, hostname, includeSubdomains, expiresAt } = principal;
-      return { organizationId, projectId, hostname, includeSubdomains, expiresAt: expiresAt.toISOString() };
+    async handler({ principal, cradle }) {
+      const widget = widgetOf(principal);
+      const { organizationId, projectId, hostname, includeSubdomains, expiresAt } = widget;
+      const { project, defaultServiceConfigured } = await cradle.widgetService.session(widget);
+      return { organizationId, projectId, project, hostname, includeSubdomains, expiresAt: expiresAt.toISOString(), defaultServiceConfigured };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/widget/domains',
+    tag: 'widget',
+    summary: `The domains this widget session may see (to resume): its project’s, within its hostname limit, no other customer’s; newest first, at most ${WIDGET_DOMAINS_LIMIT}`,
+    auth: 'widget',
+    response: z.object({ data: z.array(domainSchema) }),
+    async handler({ principal, cradle }) {
+      const widget = widgetOf(principal);
+      const domains = await cradle.widgetService.domains(widget);
+      return { data: domains.map((d) => viewDomain(cradle.kernel, d, [widget.projectId])) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/widget/dns-credentials',
+    tag: 'widget',
+    summary: 'Store the customer’s DNS provider credential (verified with the provider first, then encrypted), for this customer’s domains only',
+    auth: 'widget',
+    status: 201,
+    body: createCredentialBody.pick({ provider: true, credentials: true }),
+    response: z.object({ id: z.string(), provider: z.string(), label: z.string() }).meta({ id: 'WidgetDnsCredential' }),
+    async handler({ body, principal, cradle }) {
+      const credential = await cradle.widgetService.storeCredential(widgetOf(principal), body);
+      return { id: credential.id, provider: credential.provider, label: credential.label };
     },
   }),
 ];

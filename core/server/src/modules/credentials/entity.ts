@@ -18,6 +18,11 @@ export const DnsCredentialSchema = defineEntity({
     /** The DNS provider key (`powerdns`, `cloudflare`). */
     provider: p.string().length(64),
     label: p.string().length(120),
+    /**
+     * Set when the SaaS's customer stored the credential through the Connect widget: the token's customer reference.
+     * Such a credential serves only that customer's widget sessions (and the SaaS's own team), never another customer.
+     */
+    customerRef: p.string().length(200).nullable(),
     sealed: p.text().hidden().lazy(),
     /** Zones the provider said this credential reaches, when it says (lower case). */
     zones: p.array().nullable(),

@@ -16,6 +16,11 @@ interface Deps {
   accessService: AccessService;
 }
 
+/** Whether a caller may use a credential: a widget session only the SaaS's own (no customer) or its own customer's. */
+export function customerMayUse(principal: Principal, credential: { customerRef?: string | null }): boolean {
+  return principal.kind !== 'widget' || credential.customerRef == null || credential.customerRef === principal.customerRef;
+}
+
 const aadOf = (credential: { id: string; organization: { id: string } }) => `${credential.organization.id}:${credential.id}`;
 
 /** Every string in a credential, so a provider's message that echoes one can be scrubbed before anyone sees it. */
@@ -56,32 +61,54 @@ export function createCredentialService({ orm, kernel, secretBox, accessService 
     return project;
   }
 
+  /** Verify a credential with its provider, then seal and store it in `project`; nothing is stored when refused. */
+  async function store(access: Access, project: Project, input: { provider: string; label: string; credentials: Record<string, unknown> }, customerRef: string | null): Promise<DnsCredential> {
+    const handle = kernel.dns(input.provider);
+    const parsed = handle.parseCredentials(input.credentials);
+    let verified: { zones?: string[] };
+    try {
+      verified = await handle.verifyCredentials(parsed);
+    } catch (error) {
+      throw providerFailure(error, parsed, handle.descriptor.displayName);
+    }
+    const em = orm.em.fork();
+    const id = randomUUID();
+    const credential = em.create(DnsCredential, {
+      id,
+      organization: em.getReference(Organization, access.organizationId),
+      project: em.getReference(Project, project.id),
+      provider: input.provider,
+      label: input.label,
+      customerRef,
+      sealed: secretBox.seal(parsed as object, `${access.organizationId}:${id}`),
+      zones: verified.zones?.map((z) => z.toLowerCase()) ?? null,
+      verifiedAt: new Date(),
+    });
+    await em.flush();
+    return credential;
+  }
+
   return {
     async create(access: Access, projectId: string, input: { provider: string; label: string; credentials: Record<string, unknown> }): Promise<DnsCredential> {
       const project = await projectOf(access, projectId);
       requireRole(access, 'project_admin', project.id);
-      const handle = kernel.dns(input.provider);
-      const parsed = handle.parseCredentials(input.credentials);
-      let verified: { zones?: string[] };
-      try {
-        verified = await handle.verifyCredentials(parsed);
-      } catch (error) {
-        throw providerFailure(error, parsed, handle.descriptor.displayName);
+      return store(access, project, input, null);
+    },
+
+    /**
+     * A credential the SaaS's customer hands over in the Connect widget: an API provider's credential only (consent-based
+     * providers need none), verified and sealed like any other, bound to the customer's reference and labelled so the
+     * SaaS's team can tell it apart. Without a customer reference it would be shared with every customer, so it is refused.
+     */
+    async createForCustomer(access: Access, projectId: string, input: { provider: string; credentials: Record<string, unknown> }, customerRef: string | null): Promise<DnsCredential> {
+      const project = await projectOf(access, projectId);
+      requireRole(access, 'project_admin', project.id);
+      if (!customerRef) {
+        throw new AppError('WIDGET_CUSTOMER_REQUIRED', 'This widget session has no customer reference, so a DNS credential stored through it would be shared; issue the widget token with customerRef.');
       }
-      const em = orm.em.fork();
-      const id = randomUUID();
-      const credential = em.create(DnsCredential, {
-        id,
-        organization: em.getReference(Organization, access.organizationId),
-        project: em.getReference(Project, project.id),
-        provider: input.provider,
-        label: input.label,
-        sealed: secretBox.seal(parsed as object, `${access.organizationId}:${id}`),
-        zones: verified.zones?.map((z) => z.toLowerCase()) ?? null,
-        verifiedAt: new Date(),
-      });
-      await em.flush();
-      return credential;
+      // DNS_PROVIDER_UNKNOWN, or DNS_PROVIDER_NO_API for a consent-based provider (it needs no credential).
+      const descriptor = kernel.dns(input.provider).descriptor;
+      return store(access, project, { provider: input.provider, label: `${descriptor.displayName} (connected by customer)`.slice(0, 120), credentials: input.credentials }, customerRef);
     },
 
     async list(access: Access, projectId: string): Promise<DnsCredential[]> {
@@ -99,11 +126,15 @@ export function createCredentialService({ orm, kernel, secretBox, accessService 
       });
     },
 
-    /** One credential within the caller's reach; NOT_FOUND otherwise (other tenants' ids included). */
+    /**
+     * One credential within the caller's reach; NOT_FOUND otherwise (other tenants' ids included). A widget session
+     * reaches the SaaS's own credentials and its customer's, never another customer's.
+     */
     async get(access: Access, credentialId: string, em: EntityManager = orm.em.fork()): Promise<DnsCredential> {
       const credential = await em.findOne(DnsCredential, { id: credentialId, organization: access.organizationId });
       if (!credential) throw notFound('DNS credential');
       requireProject(access, credential.project.id, 'DNS credential');
+      if (!customerMayUse(access.principal, credential)) throw notFound('DNS credential');
       return credential;
     },
 

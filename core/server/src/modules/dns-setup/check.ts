@@ -74,7 +74,10 @@ export function createDomainCheckService({ orm, kernel, dns, config }: Deps) {
 
       const descriptor = kernel.descriptors.dnsProviders.find((d) => d.provider === detection.provider.provider);
       const projectFilter = input.projectId ? { project: input.projectId } : access.projectIds === null ? {} : { project: { $in: access.projectIds } };
-      const stored = descriptor?.setup === 'api' ? await em.find(DnsCredential, { organization: access.organizationId, provider: descriptor.provider, ...projectFilter }) : [];
+      // A widget session is offered the SaaS's own credentials and its customer's, never another customer's.
+      const principal = access.principal;
+      const customerFilter = principal.kind === 'widget' ? { $or: [{ customerRef: null }, ...(principal.customerRef ? [{ customerRef: principal.customerRef }] : [])] } : {};
+      const stored = descriptor?.setup === 'api' ? await em.find(DnsCredential, { organization: access.organizationId, provider: descriptor.provider, ...projectFilter, ...customerFilter }) : [];
       const usable = stored.filter((c) => !c.zones || c.zones.includes(zone));
       let reason: AutomaticReason;
       if (!detection.zone) reason = 'zone_not_found';

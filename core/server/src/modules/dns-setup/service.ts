@@ -69,10 +69,18 @@ export function createDnsSetupService({ orm, kernel, jobs, config, logger, dns, 
     return desiredRecords({ hostname: domain.hostname, zone, challenge, routing: config.routing, ttl: settings.ttl });
   }
 
-  /** Which provider and credential a request means; the credential must be within the caller's reach. */
-  async function resolveTarget(access: Access, request: SetupRequest): Promise<{ provider: string; credentialId?: string }> {
+  /**
+   * Which provider and credential a request means; the credential must be within the caller's reach, and one a
+   * customer connected in the widget sets up only that customer's domains.
+   */
+  async function resolveTarget(access: Access, domain: Domain, request: SetupRequest): Promise<{ provider: string; credentialId?: string }> {
     if (request.credentialId) {
       const credential = await credentialService.get(access, request.credentialId);
+      if (credential.customerRef != null && credential.customerRef !== domain.customerRef) {
+        throw new AppError('VALIDATION_FAILED', `This credential was connected by customer ${credential.customerRef}; it sets up only that customer's domains.`, {
+          issues: [{ in: 'body', path: 'credentialId', message: 'belongs to another customer' }],
+        });
+      }
       return { provider: credential.provider, credentialId: credential.id };
     }
     if (!request.provider) throw new AppError('VALIDATION_FAILED', 'Give credentialId (a stored provider credential) or provider (a consent-based provider).');
@@ -124,7 +132,7 @@ export function createDnsSetupService({ orm, kernel, jobs, config, logger, dns, 
 
     /** The plan (dry run): what automatic setup would write, and what is in the way. */
     async plan(access: Access, domain: Domain, request: SetupRequest) {
-      const target = await resolveTarget(access, request);
+      const target = await resolveTarget(access, domain, request);
       const zone = await zoneOf(domain);
       const { result } = await apply(domain, zone, target, { dryRun: true, adopt: request.adopt });
       return { provider: target.provider, zone, changes: result.changes, redirect: result.redirect?.url ?? null };
@@ -133,7 +141,7 @@ export function createDnsSetupService({ orm, kernel, jobs, config, logger, dns, 
     /** Start automatic setup: the domain remembers provider and credential, and the apply job is queued with it. */
     async request(access: Access, domain: Domain, request: SetupRequest, outer?: EntityManager): Promise<Domain> {
       requireRole(access, 'project_admin');
-      const target = await resolveTarget(access, request);
+      const target = await resolveTarget(access, domain, request);
       const zone = await zoneOf(domain);
       const run = async (em: EntityManager) => {
         const fresh = await em.findOneOrFail(Domain, { id: domain.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });

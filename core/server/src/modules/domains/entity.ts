@@ -50,6 +50,8 @@ export const DomainSchema = defineEntity({
     setupRedirectUrl: p.text().nullable(),
     /** The SaaS's own reference for the customer who connects the domain (set through the widget or the API); every event of the domain carries it. */
     customerRef: p.string().length(200).nullable(),
+    /** Added through the Connect widget (a widget token): the project's default service, when set, is mapped to it once verified. */
+    addedByWidget: p.boolean().default(false),
     archivedAt: p.datetime().nullable(),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

@@ -67,7 +67,7 @@ export function createDomainService({ orm, kernel, accessService, settingsServic
      * project assignment endpoint creates several at once). Checks the quota and the one-active-claim-per-
      * organization rule; other organizations' claims on the hostname never block (see claims.ts).
      */
-    async create(access: Access, input: { hostname: string; projectId?: string | null; method?: string; customerRef?: string | null }, outer?: EntityManager) {
+    async create(access: Access, input: { hostname: string; projectId?: string | null; method?: string; customerRef?: string | null; addedByWidget?: boolean }, outer?: EntityManager) {
       const hostname = normalizeHostname(input.hostname);
       const method = input.method ?? config.verification.defaultMethod;
       // In a transaction, so the quota check's row lock holds until the new domain is committed.
@@ -87,6 +87,7 @@ export function createDomainService({ orm, kernel, accessService, settingsServic
           method,
           token: randomBytes(16).toString('hex'),
           customerRef: input.customerRef ?? null,
+          addedByWidget: input.addedByWidget ?? false,
           status: undefined as never,
         });
         const records = instructions(domain); // raises VERIFY_METHOD_UNKNOWN before anything is written

@@ -78,6 +78,8 @@ export function createVerificationService({ orm, kernel, jobs, config, logger, s
       domain.checkErrorCount = 0;
       domain.nextCheckAt = after(now, watchIntervalMinutes * MINUTE);
       transition(em, domain, 'verified', 'verified', details);
+      // Added through the widget: the project's default service (if any) is mapped to it after this commits.
+      if (domain.addedByWidget) await jobs.send('domain.auto-map', { domainId: domain.id }, { em });
       return;
     }
     const settings = await settingsService.get(domain.organization.id, em);

@@ -4,11 +4,12 @@ import { previewRoute, type Route } from '@portico/kernel';
 import { AppError, notFound } from '../../errors/app-error.ts';
 import type { Principal } from '../../http/principal.ts';
 import { coveringHostnames, lockHostnames, routingClaim } from '../domains/claims.ts';
-import type { Domain } from '../domains/entity.ts';
+import { Domain } from '../domains/entity.ts';
 import { ROUTABLE, type DomainStatus } from '../domains/lifecycle.ts';
 import { requireRole, type Access } from '../organizations/access.ts';
 import type { SettingsService } from '../organizations/settings.service.ts';
 import type { ProjectService } from '../projects/service.ts';
+import { Project } from '../projects/entity.ts';
 import { ProjectDomain } from '../projects/project-domain.entity.ts';
 import type { PROTOCOL_MODES, TLS_SOURCES } from './mapping.entity.ts';
 import { ServiceDomainMapping } from './mapping.entity.ts';
@@ -72,7 +73,7 @@ export function createMappingsService({ orm, projectService, settingsService }: 
     return { basePaths, subdomains: candidates.filter((s) => !taken.has(hostOf(s, hostname))) };
   }
 
-  async function availability(em: EntityManager, access: Access, domain: Domain, raw: { subdomain?: string | null; basePath?: string }, ignoreId?: string): Promise<Availability> {
+  async function availability(em: EntityManager, access: Pick<Access, 'organizationId' | 'projectIds'>, domain: Domain, raw: { subdomain?: string | null; basePath?: string }, ignoreId?: string): Promise<Availability> {
     const sub = checkSubdomain(raw.subdomain);
     const base = checkBasePath(raw.basePath);
     const issues = [sub.issue, base.issue].filter((i): i is FieldIssue => i !== undefined);
@@ -112,10 +113,23 @@ export function createMappingsService({ orm, projectService, settingsService }: 
     if (!sub.issue) await lockHostnames(em, coveringHostnames(hostOf(sub.value, domain.hostname)));
   }
 
-  async function domainInProject(em: EntityManager, projectId: string, domainId: string): Promise<{ domain: Domain; projectDomain: ProjectDomain }> {
+  /**
+   * The domain as assigned to the project. A domain of the organization that the caller may see but that is not
+   * assigned to this project answers DOMAIN_NOT_IN_PROJECT naming the assignment call; one the caller may not see
+   * (another organization's, or outside a project-limited caller's projects) answers 404 like any unknown id.
+   */
+  async function domainInProject(em: EntityManager, access: Pick<Access, 'organizationId' | 'projectIds'>, projectId: string, domainId: string): Promise<{ domain: Domain; projectDomain: ProjectDomain }> {
     const projectDomain = await em.findOne(ProjectDomain, { project: projectId, domain: domainId }, { populate: ['domain'] });
-    if (!projectDomain) throw notFound('Project domain');
-    return { domain: projectDomain.domain, projectDomain };
+    if (projectDomain) return { domain: projectDomain.domain, projectDomain };
+    const domain = await em.findOne(Domain, { id: domainId, organization: access.organizationId });
+    const visible =
+      domain !== null && (access.projectIds === null || (await em.count(ProjectDomain, { domain: domainId, project: { $in: access.projectIds } })) > 0);
+    if (!domain || !visible) throw notFound('Domain');
+    throw new AppError(
+      'DOMAIN_NOT_IN_PROJECT',
+      `${domain.hostname} is a domain of the organization but is not assigned to this project. Assign it first: POST /v1/projects/${projectId}/domains with {"hostnames":["${domain.hostname}"]}.`,
+      { domainId: domain.id, hostname: domain.hostname, projectId },
+    );
   }
 
   function conflictError(result: Availability): AppError {
@@ -134,6 +148,57 @@ export function createMappingsService({ orm, projectService, settingsService }: 
     return { mapping, access };
   }
 
+  /** Create a mapping in `project` on behalf of `access` (the caller's, or Portico's own for automatic mappings). */
+  async function insert(project: Project, access: Pick<Access, 'organizationId' | 'projectIds'>, input: MappingInput): Promise<ServiceDomainMapping> {
+    try {
+      return await orm.em.fork().transactional(async (em) => {
+        const service = await em.findOne(Service, { id: input.serviceId, project: project.id });
+        if (!service) throw notFound('Service');
+        const { domain, projectDomain } = await domainInProject(em, access, project.id, input.domainId);
+        if (!MAPPABLE.has(domain.status as DomainStatus)) {
+          throw new AppError('DOMAIN_NOT_ROUTABLE', `${domain.hostname} is ${domain.status}: only a verified domain can take new mappings.`, { status: domain.status });
+        }
+        await lockClaims(em, domain, input.subdomain);
+        await settingsService.assertMappingQuota(project.organization.id, project.id, em);
+        const result = await availability(em, access, domain, input);
+        const internal = checkInternalPath(input.internalPath);
+        const port = input.internalPort ?? service.upstreamPort;
+        const issues = fieldIssues(result, internal, port);
+        if (issues.length > 0) throw new AppError('ROUTING_INVALID', issues[0]!.message, { issues });
+        if (!result.available) throw conflictError(result);
+        if (input.primary) await em.nativeUpdate(ServiceDomainMapping, { service: service.id }, { primary: false });
+        const mapping = em.create(ServiceDomainMapping, {
+          organization: project.organization,
+          project,
+          service,
+          projectDomain,
+          domain,
+          subdomain: checkSubdomain(input.subdomain).value,
+          host: result.host,
+          basePath: result.basePath,
+          internalPath: internal.value,
+          internalPort: port,
+          // FR-034: without a base path there is nothing to strip.
+          stripPath: result.basePath === '/' ? false : (input.stripPath ?? true),
+          protocol: input.protocol ?? 'https',
+          redirectStatus: input.redirectStatus ?? 308,
+          tlsSource: input.tlsSource ?? 'acme',
+          primary: input.primary ?? false,
+        });
+        await em.flush();
+        return mapping;
+      });
+    } catch (error) {
+      // Two requests raced past the check: the unique index has the last word (FR-047).
+      if (error instanceof UniqueConstraintViolationException) {
+        const em = orm.em.fork();
+        const { domain } = await domainInProject(em, access, project.id, input.domainId);
+        throw conflictError(await availability(em, access, domain, input));
+      }
+      throw error;
+    }
+  }
+
   return {
     reach,
 
@@ -141,7 +206,7 @@ export function createMappingsService({ orm, projectService, settingsService }: 
     async check(principal: Principal, projectId: string, input: { domainId: string; subdomain?: string | null; basePath?: string }): Promise<Availability> {
       const { project, access } = await projectService.get(principal, projectId);
       const em = orm.em.fork();
-      const { domain } = await domainInProject(em, project.id, input.domainId);
+      const { domain } = await domainInProject(em, access, project.id, input.domainId);
       return availability(em, access, domain, input);
     },
 
@@ -155,7 +220,7 @@ export function createMappingsService({ orm, projectService, settingsService }: 
       const em = orm.em.fork();
       const service = await em.findOne(Service, { id: input.serviceId, project: project.id });
       if (!service) throw notFound('Service');
-      const { domain } = await domainInProject(em, project.id, input.domainId);
+      const { domain } = await domainInProject(em, access, project.id, input.domainId);
       const result = await availability(em, access, domain, input);
       const internal = checkInternalPath(input.internalPath);
       const port = input.internalPort ?? service.upstreamPort;
@@ -183,53 +248,16 @@ export function createMappingsService({ orm, projectService, settingsService }: 
     async create(principal: Principal, projectId: string, input: MappingInput): Promise<ServiceDomainMapping> {
       const { project, access } = await projectService.get(principal, projectId);
       requireRole(access, 'project_admin', project.id);
-      try {
-        return await orm.em.fork().transactional(async (em) => {
-          const service = await em.findOne(Service, { id: input.serviceId, project: project.id });
-          if (!service) throw notFound('Service');
-          const { domain, projectDomain } = await domainInProject(em, project.id, input.domainId);
-          if (!MAPPABLE.has(domain.status as DomainStatus)) {
-            throw new AppError('DOMAIN_NOT_ROUTABLE', `${domain.hostname} is ${domain.status}: only a verified domain can take new mappings.`, { status: domain.status });
-          }
-          await lockClaims(em, domain, input.subdomain);
-          await settingsService.assertMappingQuota(project.organization.id, project.id, em);
-          const result = await availability(em, access, domain, input);
-          const internal = checkInternalPath(input.internalPath);
-          const port = input.internalPort ?? service.upstreamPort;
-          const issues = fieldIssues(result, internal, port);
-          if (issues.length > 0) throw new AppError('ROUTING_INVALID', issues[0]!.message, { issues });
-          if (!result.available) throw conflictError(result);
-          if (input.primary) await em.nativeUpdate(ServiceDomainMapping, { service: service.id }, { primary: false });
-          const mapping = em.create(ServiceDomainMapping, {
-            organization: project.organization,
-            project,
-            service,
-            projectDomain,
-            domain,
-            subdomain: checkSubdomain(input.subdomain).value,
-            host: result.host,
-            basePath: result.basePath,
-            internalPath: internal.value,
-            internalPort: port,
-            // FR-034: without a base path there is nothing to strip.
-            stripPath: result.basePath === '/' ? false : (input.stripPath ?? true),
-            protocol: input.protocol ?? 'https',
-            redirectStatus: input.redirectStatus ?? 308,
-            tlsSource: input.tlsSource ?? 'acme',
-            primary: input.primary ?? false,
-          });
-          await em.flush();
-          return mapping;
-        });
-      } catch (error) {
-        // Two requests raced past the check: the unique index has the last word (FR-047).
-        if (error instanceof UniqueConstraintViolationException) {
-          const em = orm.em.fork();
-          const { domain } = await domainInProject(em, project.id, input.domainId);
-          throw conflictError(await availability(em, access, domain, input));
-        }
-        throw error;
-      }
+      return insert(project, access, input);
+    },
+
+    /**
+     * A mapping Portico makes on its own (a widget-added domain mapped to the project's default service once
+     * verified): validated, conflict-checked and counted against the quota exactly like one made through the API.
+     */
+    async createAutomatic(projectId: string, input: MappingInput): Promise<ServiceDomainMapping> {
+      const project = await orm.em.fork().findOneOrFail(Project, { id: projectId });
+      return insert(project, { organizationId: project.organization.id, projectIds: [project.id] }, input);
     },
 
     async list(principal: Principal, projectId: string): Promise<ServiceDomainMapping[]> {

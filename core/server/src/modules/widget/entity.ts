@@ -3,6 +3,7 @@ import { baseColumns } from '../../db/columns.ts';
 import { ApiKey } from '../api-keys/entity.ts';
 import { Organization } from '../organizations/entity.ts';
 import { Project } from '../projects/entity.ts';
+import { Service } from '../routing/service.entity.ts';
 import { User } from '../users/entity.ts';
 
 /**
@@ -31,7 +32,7 @@ export const WidgetTokenSchema = defineEntity({
 export class WidgetToken extends WidgetTokenSchema.class {}
 WidgetTokenSchema.setClass(WidgetToken);
 
-/** A project's widget settings: the page origins allowed to run the widget with the project's tokens. */
+/** A project's widget settings: the page origins allowed to run the widget with the project's tokens, and its default service. */
 export const ProjectWidgetSettingsSchema = defineEntity({
   name: 'ProjectWidgetSettings',
   tableName: 'project_widget_settings',
@@ -40,6 +41,11 @@ export const ProjectWidgetSettingsSchema = defineEntity({
     project: () => p.oneToOne(Project).owner().deleteRule('cascade'),
     /** Normalised origins (`https://app.example.com`, scheme + host + port when not the default). */
     allowedOrigins: p.array().default([]),
+    /**
+     * The service every domain added through the widget is mapped to (the domain itself, path `/`) once verified,
+     * so it goes live with no step by the SaaS. Unset: such domains stop at `verified`. Cleared when the service is deleted.
+     */
+    defaultService: () => p.manyToOne(Service).nullable().deleteRule('set null'),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },
   indexes: [{ name: 'project_widget_settings_allowed_origins_index', properties: ['allowedOrigins'], type: 'gin' }],

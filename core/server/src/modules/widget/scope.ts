@@ -22,9 +22,10 @@ export function widgetMaySee(principal: WidgetPrincipal, domain: { hostname: str
 
 /**
  * What a widget adds: a domain of the token's project (another project answers 404 further on), carrying the
- * token's customer reference whatever the body says. Other callers' input passes through unchanged.
+ * token's customer reference whatever the body says, and marked as added through the widget (see the project's
+ * default service). Other callers' input passes through unchanged, never marked.
  */
-export function widgetDomainInput<T extends { projectId?: string | null; customerRef?: string | null }>(principal: Principal, input: T): T {
-  if (principal.kind !== 'widget') return input;
-  return { ...input, projectId: input.projectId ?? principal.projectId, customerRef: principal.customerRef };
+export function widgetDomainInput<T extends { projectId?: string | null; customerRef?: string | null }>(principal: Principal, input: T): T & { addedByWidget: boolean } {
+  if (principal.kind !== 'widget') return { ...input, addedByWidget: false };
+  return { ...input, projectId: input.projectId ?? principal.projectId, customerRef: principal.customerRef, addedByWidget: true };
 }

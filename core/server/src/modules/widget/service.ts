@@ -1,14 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
 import { AppError, notFound } from '../../errors/app-error.ts';
 import { ApiKey } from '../api-keys/entity.ts';
+import type { CredentialService } from '../credentials/service.ts';
+import { Domain } from '../domains/entity.ts';
 import { normalizeHostname } from '../domains/hostname.ts';
-import { requireProject, requireRole, type Access } from '../organizations/access.ts';
+import type { DomainStatus } from '../domains/lifecycle.ts';
+import { requireProject, requireRole, type Access, type AccessService } from '../organizations/access.ts';
 import { Project } from '../projects/entity.ts';
+import { ProjectDomain } from '../projects/project-domain.entity.ts';
+import { ServiceDomainMapping } from '../routing/mapping.entity.ts';
+import { MAPPABLE, type MappingsService } from '../routing/mappings.service.ts';
+import { Service } from '../routing/service.entity.ts';
 import { sha256 } from '../sessions/service.ts';
 import { User } from '../users/entity.ts';
 import { ProjectWidgetSettings, WidgetToken } from './entity.ts';
-import type { WidgetPrincipal } from './scope.ts';
+import { widgetMaySee, type WidgetPrincipal } from './scope.ts';
 
 export const WIDGET_TOKEN_DEFAULT_SECONDS = 600;
 export const WIDGET_TOKEN_MAX_SECONDS = 3600;
@@ -19,6 +27,16 @@ const EXPIRED_KEPT_MS = 24 * 3_600_000;
 const TOKEN = /^wt_[A-Za-z0-9_-]{43}$/;
 export const isWidgetToken = (raw: string): boolean => raw.startsWith('wt_');
 
+/** Domains `GET /v1/widget/domains` lists at most (the newest first): enough to resume, not a dashboard. */
+export const WIDGET_DOMAINS_LIMIT = 20;
+
+export interface WidgetSettingsView {
+  projectId: string;
+  allowedOrigins: string[];
+  defaultServiceId: string | null;
+  updatedAt: Date | null;
+}
+
 export interface IssueInput {
   projectId: string;
   hostname?: string;
@@ -27,7 +45,22 @@ export interface IssueInput {
   expiresInSeconds?: number;
 }
 
-export function createWidgetService({ orm }: { orm: MikroORM }) {
+interface Deps {
+  orm: MikroORM;
+  logger: Logger;
+  accessService: AccessService;
+  credentialService: CredentialService;
+  mappingsService: MappingsService;
+}
+
+const settingsView = (projectId: string, settings: ProjectWidgetSettings | null): WidgetSettingsView => ({
+  projectId,
+  allowedOrigins: settings?.allowedOrigins ?? [],
+  defaultServiceId: settings?.defaultService?.id ?? null,
+  updatedAt: settings?.updatedAt ?? null,
+});
+
+export function createWidgetService({ orm, logger, accessService, credentialService, mappingsService }: Deps) {
   async function projectIn(access: Access, projectId: string): Promise<Project> {
     requireProject(access, projectId, 'Project');
     const project = await orm.em.findOne(Project, { id: projectId, organization: access.organizationId });
@@ -101,20 +134,101 @@ export function createWidgetService({ orm }: { orm: MikroORM }) {
       return rows.length > 0;
     },
 
-    async settings(access: Access, projectId: string): Promise<{ projectId: string; allowedOrigins: string[]; updatedAt: Date | null }> {
+    async settings(access: Access, projectId: string): Promise<WidgetSettingsView> {
       await projectIn(access, projectId);
-      const settings = await orm.em.findOne(ProjectWidgetSettings, { project: projectId });
-      return { projectId, allowedOrigins: settings?.allowedOrigins ?? [], updatedAt: settings?.updatedAt ?? null };
+      return settingsView(projectId, await orm.em.findOne(ProjectWidgetSettings, { project: projectId }));
     },
 
-    async updateSettings(access: Access, projectId: string, allowedOrigins: string[]) {
+    /**
+     * Change the allowed origins and/or the default service (a service of the same project, else NOT_FOUND; null
+     * unsets it). Fields left out keep their value.
+     */
+    async updateSettings(access: Access, projectId: string, patch: { allowedOrigins?: string[]; defaultServiceId?: string | null }): Promise<WidgetSettingsView> {
       const project = await projectIn(access, projectId);
       requireRole(access, 'project_admin', project.id);
       const em = orm.em;
       const settings = (await em.findOne(ProjectWidgetSettings, { project: project.id })) ?? em.create(ProjectWidgetSettings, { project, allowedOrigins: [] });
-      settings.allowedOrigins = [...new Set(allowedOrigins)];
+      if (patch.allowedOrigins !== undefined) settings.allowedOrigins = [...new Set(patch.allowedOrigins)];
+      if (patch.defaultServiceId !== undefined) {
+        const service = patch.defaultServiceId === null ? null : await em.findOne(Service, { id: patch.defaultServiceId, project: project.id });
+        if (patch.defaultServiceId !== null && !service) throw notFound('Service');
+        settings.defaultService = service;
+      }
       await em.flush();
-      return { projectId: project.id, allowedOrigins: settings.allowedOrigins, updatedAt: settings.updatedAt };
+      return settingsView(project.id, settings);
+    },
+
+    /** What the widget shows about its session: the project's name, and whether domains go live on their own. */
+    async session(principal: WidgetPrincipal): Promise<{ project: { name: string }; defaultServiceConfigured: boolean }> {
+      const em = orm.em.fork();
+      const project = await em.findOneOrFail(Project, { id: principal.projectId });
+      const settings = await em.findOne(ProjectWidgetSettings, { project: principal.projectId });
+      return { project: { name: project.name }, defaultServiceConfigured: Boolean(settings?.defaultService) };
+    },
+
+    /**
+     * The domains a widget session may see, to resume where the customer left off: its project's (not archived),
+     * within its hostname limit, carrying no customer reference or its own; newest first, at most WIDGET_DOMAINS_LIMIT.
+     */
+    async domains(principal: WidgetPrincipal): Promise<Domain[]> {
+      const em = orm.em.fork();
+      const limit = principal.hostname;
+      const links = await em.find(
+        ProjectDomain,
+        {
+          project: principal.projectId,
+          domain: {
+            organization: principal.organizationId,
+            status: { $ne: 'archived' },
+            $and: [
+              { $or: [{ customerRef: null }, ...(principal.customerRef ? [{ customerRef: principal.customerRef }] : [])] },
+              limit === null ? {} : { $or: [{ hostname: limit }, ...(principal.includeSubdomains ? [{ hostname: { $like: `%.${limit}` } }] : [])] },
+            ],
+          },
+        },
+        { populate: ['domain'], orderBy: { domain: { createdAt: 'desc', id: 'desc' } }, limit: WIDGET_DOMAINS_LIMIT * 2 },
+      );
+      const rows = links.map((link) => link.domain);
+      // The SQL narrows; the rule itself decides (a `_` in a LIKE pattern matches any character).
+      return rows.filter((d) => widgetMaySee(principal, d)).slice(0, WIDGET_DOMAINS_LIMIT);
+    },
+
+    /** A DNS provider credential the customer hands over in the widget: stored in the token's project, bound to its customer. */
+    async storeCredential(principal: WidgetPrincipal, input: { provider: string; credentials: Record<string, unknown> }) {
+      const access = await accessService.forOrganization(principal, principal.organizationId);
+      return credentialService.createForCustomer(access, principal.projectId, input, principal.customerRef);
+    },
+
+    /**
+     * The `domain.auto-map` job, sent when a domain added through the widget is verified: map it (the domain itself,
+     * path `/`, the service's defaults) to its project's default service, so it goes on to deploying and live with no
+     * step by the SaaS. Idempotent: nothing happens when the domain has any mapping already, is no longer mappable,
+     * or its project has no default service. A mapping that cannot be made (the host and path are taken, the quota is
+     * reached) is logged and left to the SaaS.
+     */
+    async autoMap(domainId: string): Promise<ServiceDomainMapping | null> {
+      const em = orm.em.fork();
+      const domain = await em.findOne(Domain, { id: domainId });
+      if (!domain?.addedByWidget || !MAPPABLE.has(domain.status as DomainStatus)) return null;
+      if ((await em.count(ServiceDomainMapping, { domain: domainId })) > 0) return null;
+      const links = await em.find(ProjectDomain, { domain: domainId }, { orderBy: { createdAt: 'asc' } });
+      for (const link of links) {
+        const settings = await em.findOne(ProjectWidgetSettings, { project: link.project.id });
+        const serviceId = settings?.defaultService?.id;
+        if (!serviceId) continue;
+        const context = { domainId, hostname: domain.hostname, projectId: link.project.id, serviceId };
+        try {
+          const mapping = await mappingsService.createAutomatic(link.project.id, { serviceId, domainId, basePath: '/' });
+          logger.info({ ...context, mappingId: mapping.id }, 'domain added through the widget mapped to the project’s default service');
+          return mapping;
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          if ((await orm.em.fork().count(ServiceDomainMapping, { domain: domainId })) > 0) return null; // a concurrent run made it
+          logger.warn({ ...context, code: error.code, reason: error.message }, 'domain added through the widget could not be mapped to the default service; the SaaS maps it');
+          return null;
+        }
+      }
+      return null;
     },
   };
 }
