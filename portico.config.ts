@@ -13,6 +13,8 @@ import { freeUdpTcpPort } from './core/server/src/free-port.ts';
 
 // Any free port, so several demos can run on one machine; PORTICO_DEMO_DNS_PORT pins one. The banner prints it.
 const dnsPort = await freeUdpTcpPort('127.0.0.1', Number(process.env.PORTICO_DEMO_DNS_PORT) || undefined);
+/** A port from the environment (0: any free one), else `fallback`. */
+const envPort = (name: string, fallback: number) => (/^\d{1,5}$/.test(process.env[name] ?? '') ? Number(process.env[name]) : fallback);
 
 export default {
   seedDemo: true,
@@ -22,6 +24,14 @@ export default {
   verification: { defaultMethod: 'dns-txt' },
   routing: { cnameTarget: 'edge.demo.portico.test', ipv4: ['127.0.0.1'] },
   dnsSetup: { propagationIntervalSeconds: 2 },
+  // The pretend SaaS page with the widget and the PretendDNS panel (PORTICO_DEMO_HOST_PORT), and Caddy as the local
+  // edge when it is installed (PORTICO_CADDY names the binary; PORTICO_DEMO_HTTP_PORT / PORTICO_DEMO_HTTPS_PORT).
+  demo: {
+    hostPage: { port: envPort('PORTICO_DEMO_HOST_PORT', 8781) },
+    localEdge: 'auto',
+    edgeHttpPort: envPort('PORTICO_DEMO_HTTP_PORT', 8080),
+    edgeHttpsPort: envPort('PORTICO_DEMO_HTTPS_PORT', 8443),
+  },
   plugins: [
     {
       package: '@portico/dns-memory',

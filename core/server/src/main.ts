@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from './config/load-config.ts';
 import { createLogger } from './logger.ts';
 import { explainAddressInUse } from './port-in-use.ts';
-import { startPortico, type Portico, type Role } from './runtime.ts';
+import { demoBannerLines, startDemo, type DemoPortico } from './demo/index.ts';
+import type { Role } from './runtime.ts';
 
 const { values } = parseArgs({ options: { role: { type: 'string', default: 'all' }, config: { type: 'string' } } });
 const role = values.role as Role;
@@ -17,7 +18,7 @@ if (!['api', 'worker', 'all'].includes(role)) {
 /** How long an orderly stop may take before the process exits anyway (the embedded PostgreSQL is still stopped). */
 const STOP_DEADLINE_MS = 30_000;
 const startup = new AbortController();
-let portico: Portico | undefined;
+let portico: DemoPortico | undefined;
 let stopRequested = false;
 let exitCode = 0;
 
@@ -69,7 +70,8 @@ try {
     config.seedDemo = false;
   }
   logger.info({ config: path ?? '(defaults)', role, demo: config.seedDemo }, 'starting Portico');
-  portico = await startPortico({ config, baseDir, logger, role, signal: startup.signal });
+  // Without seedDemo this is startPortico; in demo mode it also runs the demo page, PretendDNS, the demo app and Caddy.
+  portico = await startDemo({ config, baseDir, logger, role, signal: startup.signal });
   console.log(banner(portico, config.dns));
 } catch (error) {
   if (stopRequested) process.exit(exitCode);
@@ -79,7 +81,7 @@ try {
   process.exit(1);
 }
 
-function banner(p: Portico, dns: { mode: string; servers: string[] }): string {
+function banner(p: DemoPortico, dns: { mode: string; servers: string[] }): string {
   const lines: string[] = [''];
   if (!p.url) lines.push(`  Portico worker is running (role ${role}).`);
   else lines.push(`  Portico is up: ${p.url}   (API docs: ${p.url}/v1/openapi.json, ready: ${p.url}/readyz)`);
@@ -88,6 +90,7 @@ function banner(p: Portico, dns: { mode: string; servers: string[] }): string {
     lines.push('  The demo password is public: never expose this installation. docs/getting-started.md says how to run your own.');
     if (dns.mode === 'resolver') lines.push(`  Demo DNS (DNS checks ask): ${dns.servers.join(', ')}`);
   }
+  if (p.site) lines.push(...demoBannerLines(p.site));
   if (p.needsOwner) {
     lines.push('  No user exists yet. Create the first owner (prints a generated password once, or use --password-stdin):');
     lines.push('    npm run portico -- users create-owner --email you@example.com --organization "Your company"');
@@ -95,3 +98,4 @@ function banner(p: Portico, dns: { mode: string; servers: string[] }): string {
   lines.push('  Press Ctrl-C to stop.', '');
   return lines.join('\n');
 }
+
