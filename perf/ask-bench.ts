@@ -1,4 +1,4 @@
-// The on-demand TLS gate under load (issue 5): GET /edge/ask requests per second with N hosts in the route table,
+// The on-demand TLS gate under load: GET /edge/ask requests per second with N hosts in the route table,
 // as a ratio to a plain node:http server answering 200 in the same run, plus the route table's heap per host.
 //
 //   npx node --expose-gc perf/ask-bench.ts [--hosts 100000,1000000] [--duration 10] [--connections 50]

@@ -1,4 +1,4 @@
-// Traefik and Istio configuration at scale (issue 6): the time to render N mappings, and the time one mapping change
+// Traefik and Istio configuration at scale: the time to render N mappings, and the time one mapping change
 // takes through each delivery path after a full delivery of N, as ratios to references measured in the same run.
 //
 //   npx node perf/edge-bench.ts [--sizes 10000,100000] [--rounds 3] [--cycles 1] [--gitops-full]

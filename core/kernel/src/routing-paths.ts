@@ -11,7 +11,7 @@ export type PathIssue = (typeof PATH_ISSUES)[number];
 /** A checked path: the canonical form, or why it was refused with a corrected path to suggest when there is one. */
 export type PathCheck = { ok: true; path: string } | { ok: false; reason: PathIssue; message: string; suggestion?: string };
 
-/** FR-029: a base path is at most 255 characters. */
+/** A base path is at most 255 characters. */
 export const MAX_BASE_PATH_LENGTH = 255;
 
 const UNRESERVED = /^[A-Za-z0-9._~-]+$/;
@@ -85,7 +85,7 @@ function checkPath(input: string, keepTrailingSlash: boolean, maxLength: number)
 }
 
 /**
- * The canonical external base path (FR-029): `/`, or `/seg/seg` without a trailing slash. Empty means `/`; a
+ * The canonical external base path: `/`, or `/seg/seg` without a trailing slash. Empty means `/`; a
  * trailing slash is dropped (`/api/` → `/api`); percent-encoded unreserved characters are decoded (`/%61pi` →
  * `/api`). Refused, with a reason code and, when one can be derived, a valid `suggestion`: no leading slash, a
  * query or fragment, an empty (`//`) or dot segment, a character outside `A-Z a-z 0-9 - . _ ~`, more than 255
@@ -99,7 +99,7 @@ export function normaliseBasePath(input: string): PathCheck {
 }
 
 /**
- * The canonical internal path (FR-030): where the upstream service listens, `/` by default. The rules of
+ * The canonical internal path: where the upstream service listens, `/` by default. The rules of
  * `normaliseBasePath`, except that a trailing slash is kept (`/svc/` forwards `/svc/` for exactly the base path,
  * `/svc/x` below it) and there is no length limit.
  */

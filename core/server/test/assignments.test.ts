@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addVerifiedDomain, createMember, createOrganizationWithUser, createProject, sessionCaller, type Caller } from './factories.ts';
 import { signIn, startTestPortico, type TestPortico } from './helpers.ts';
 
-// Project domain assignment in one request (seed 002 "Project Domain Registration" FR-001–FR-007, FR-026):
+// Project domain assignment in one request:
 // existing organization domains are assigned, new hostnames created pending, already assigned ones reported;
 // all in one transaction.
 const SCRIPTED = fileURLToPath(new URL('./fixtures/scripted-verifier.ts', import.meta.url));
@@ -83,7 +83,7 @@ describe('project domain assignment', () => {
     expect(hostnames(await projectDomains(projectP))).toEqual([already.hostname, brandNew, existing.hostname].sort());
     expect(await projectDomains(projectQ)).toEqual([]);
 
-    // The same request again changes nothing: all of it is already assigned (seed 002 FR-026).
+    // The same request again changes nothing: all of it is already assigned, which is reported, not an error.
     const again = await assignOk(projectP, [existing.hostname, brandNew, already.hostname]);
     expect(again.assigned).toEqual([]);
     expect(again.created).toEqual([]);

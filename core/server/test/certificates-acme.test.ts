@@ -8,7 +8,7 @@ import { Certificate } from '../src/modules/certificates/entity.ts';
 import { Domain } from '../src/modules/domains/entity.ts';
 import { signIn, startTestPortico, waitFor, type TestPortico } from './helpers.ts';
 
-// Portico's own ACME issuance through the server (issue 5 item 6): cert.acme against a real Pebble with real
+// Portico's own ACME issuance through the server: cert.acme against a real Pebble with real
 // validation. HTTP-01 is answered by Portico itself at /.well-known/acme-challenge/ (Pebble connects to the
 // hostname, which the in-process DNS resolves to 127.0.0.1, on Portico's port); DNS-01 for a wildcard goes through
 // the domain's DNS provider credential (applyRecords, ownership-checked). Keys are sealed at rest; renewal

@@ -4,7 +4,7 @@ import { requirePowerDns, startPowerDns, type PowerDns } from '@portico/test-ser
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, startTestPortico, waitFor, type TestPortico } from './helpers.ts';
 
-// Issue 4's end-to-end: a domain on a real PowerDNS goes from added to verified with no manual step. Detection
+// End to end: a domain on a real PowerDNS goes from added to verified with no manual step. Detection
 // asks the zone's nameservers (ns1.pdns.test, matched by the plugin's hint), the credential is checked by
 // PowerDNS itself, the records are written through its HTTP API, propagation and verification ask the
 // authoritative server directly (zone discovery through NS + glue), as in production.

@@ -5,7 +5,7 @@ import { scriptedVerifier } from './fixtures/scripted-verifier.ts';
 import { createOrganizationWithUser, sessionCaller, type Caller } from './factories.ts';
 import { signIn, startTestPortico, waitFor, type TestPortico } from './helpers.ts';
 
-// The organization's domain API (seed 002 FR-001–FR-018, FR-062/FR-063): the list with search, status filter,
+// The organization's domain API: the list with search, status filter,
 // sorts and keyset pages (usage, delete and the quota: domains-delete.test.ts). Each block works in an organization of its
 // own, so listings are exact.
 const SCRIPTED = fileURLToPath(new URL('./fixtures/scripted-verifier.ts', import.meta.url));

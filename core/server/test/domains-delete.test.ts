@@ -5,10 +5,8 @@ import { DomainEvent } from '../src/modules/domains/event.entity.ts';
 import { createOrganizationWithUser, createProject, sessionCaller, type Caller } from './factories.ts';
 import { signIn, startTestPortico, type TestPortico } from './helpers.ts';
 
-// The organization's domain API (seed 002 FR-001–FR-018, FR-062/FR-063): usage, delete (archive) and the quota;
-// the list itself is in domains-api.test.ts.
-// sorts and keyset pages; usage; delete (archive); the domain quota. Each block works in an organization of its
-// own, so listings are exact.
+// The organization's domain API: usage, delete (archive) and the domain quota; the list itself is in
+// domains-api.test.ts. Each block works in an organization of its own, so listings are exact.
 const SCRIPTED = fileURLToPath(new URL('./fixtures/scripted-verifier.ts', import.meta.url));
 interface DomainRow {
   id: string;

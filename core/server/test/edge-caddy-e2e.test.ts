@@ -9,7 +9,7 @@ import { Domain } from '../src/modules/domains/entity.ts';
 import { caddyEdge, edgeCaddyPlugin, httpGet, httpsGet, startCaddyWithPebble } from './caddy-stack.ts';
 import { signIn, startTestPortico, waitFor, type TestPortico } from './helpers.ts';
 
-// Issue 5's end-to-end: a domain verified in Portico and mapped (base path, strip on) to a local upstream is
+// End to end: a domain verified in Portico and mapped (base path, strip on) to a local upstream is
 // served over HTTPS by a real Caddy, which gets its certificate on demand from a real Pebble (real HTTP-01 /
 // TLS-ALPN-01 validation, names resolved by the in-process authoritative DNS), gated by Portico's /edge/ask; the
 // domain reaches `live` through Portico's own HTTPS probe.

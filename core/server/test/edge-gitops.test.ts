@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Domain } from '../src/modules/domains/entity.ts';
 import { signIn, startTestPortico, waitFor, type TestPortico } from './helpers.ts';
 
-// The Istio GitOps edge and Traefik's one-file-per-project delivery driven by the server's reconcile job (issue 6
-// items 1, 3 and 5): tenants come from the database (organization and project slugs), a routing change becomes one
-// commit naming the tenant, a removed mapping is pruned, and a reconcile of the same table commits nothing.
+// The Istio GitOps edge and Traefik's one-file-per-project delivery driven by the server's reconcile job: tenants
+// come from the database (organization and project slugs), a routing change becomes one commit naming the tenant,
+// a removed mapping is pruned, and a reconcile of the same table commits nothing.
 describe('tenant-split edges through the reconcile job', () => {
   let portico: TestPortico;
   let dir: string;

@@ -7,7 +7,7 @@ import { runCli } from '../src/cli.ts';
 import { Domain } from '../src/modules/domains/entity.ts';
 import { collectingLogger, REPO_ROOT, signIn, startTestPortico, waitFor, type TestPortico } from './helpers.ts';
 
-// Edge health and last sync per edge (issue 6 item 5) in the API, /metrics and the operator CLI, with one edge
+// Edge health and last sync per edge in the API, /metrics and the operator CLI, with one edge
 // that delivers (Traefik, file provider) and one that cannot (Caddy, admin API on a closed port).
 const closedPort = async (): Promise<number> => {
   const server = createServer();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addVerifiedDomain, createApiKey, createMember, createOrganizationWithUser, createProject, keyCaller, sessionCaller, type Caller } from './factories.ts';
 import { signIn, startTestPortico, type TestPortico } from './helpers.ts';
 
-// Who may do what with domains (seed 002 FR-057–FR-061), over HTTP. P is the project the project roles and the
+// Who may do what with domains, over HTTP. P is the project the project roles and the
 // project-bound key belong to; Q is another project of the same organization. An organization API key acts as
 // an admin, a project-bound key as the project admin of its project.
 //
@@ -63,7 +63,7 @@ interface DomainView {
   projectIds: string[];
 }
 
-describe('domain roles (seed 002 FR-057–FR-061)', () => {
+describe('domain roles: who may add, assign, verify, delete and read domains', () => {
   let portico: TestPortico;
   let org: string;
   let P: string;
@@ -239,7 +239,7 @@ describe('domain roles (seed 002 FR-057–FR-061)', () => {
           if (status === '404') expect(res.body.error.code).toBe('NOT_FOUND');
           if (status === '403') expect(res.body.error).toMatchObject({ code: 'FORBIDDEN', details: { requiredRole: detail } });
           if (status === '409') expect(res.body.error.code).toBe(detail);
-          // Refusals over a domain in use say which projects use it (seed 002 FR-058).
+          // Refusals over a domain in use say which projects use it.
           if (outcome === '403:owner' || status === '409') expect(res.body.error.details.usage).toEqual({ count: 1, projects: [expect.objectContaining({ id: P })] });
           await ACTIONS[action].after?.(fixture, SUCCESS.has(status));
         });

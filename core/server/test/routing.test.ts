@@ -4,7 +4,7 @@ import { ServiceDomainMapping } from '../src/modules/routing/mapping.entity.ts';
 import { createMember, createOrganizationWithUser, createProject } from './factories.ts';
 import { signIn, startTestPortico, type TestPortico } from './helpers.ts';
 
-// Services and service domain mappings (seed 002 FR-027–FR-055) over HTTP: validation with suggestions,
+// Services and service domain mappings over HTTP: validation with suggestions,
 // conflicts across the organization's projects (unique index as the last word), cascades, tenancy.
 describe('services and domain mappings', () => {
   let portico: TestPortico;
@@ -42,7 +42,7 @@ describe('services and domain mappings', () => {
     expect((await post(`/v1/projects/${projectId}/services`, { name: 'web', upstreamHost: 'x', upstreamPort: 1 }).expect(409)).body.error.code).toBe('CONFLICT');
   });
 
-  it('maps a subdomain and base path with the defaults of FR-027 (internal path /, service port, strip on)', async () => {
+  it('maps a subdomain and base path with the defaults (internal path /, service port, strip on)', async () => {
     const res = await post(`/v1/projects/${projectId}/mappings`, { serviceId, domainId, subdomain: 'API', basePath: '/v1' }).expect(201);
     expect(res.body).toMatchObject({
       host: 'api.example.test',
@@ -101,7 +101,7 @@ describe('services and domain mappings', () => {
     expect(seen.body.conflict).toEqual({ mappingId: null, serviceName: null, projectId: null });
   });
 
-  it('previews a draft mapping through the kernel: external URL, internal target, stripping, an example (FR-035)', async () => {
+  it('previews a draft mapping through the kernel: external URL, internal target, stripping, an example', async () => {
     const draft = { serviceId, domainId, subdomain: 'docs', basePath: '/v2', internalPath: '/svc' };
     const res = await post(`/v1/projects/${projectId}/mappings:preview`, { ...draft, examplePath: '/users/7?x=1' }).expect(200);
     expect(res.body).toMatchObject({

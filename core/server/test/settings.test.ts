@@ -9,7 +9,7 @@ import { signIn, startTestPortico, type TestPortico } from './helpers.ts';
 
 type Session = Awaited<ReturnType<typeof signIn>>;
 
-// Organization limits (FR-062 – FR-066): defaults, owner-only changes with an audit log, no limit below usage,
+// Organization limits: defaults, owner-only changes with an audit log, no limit below usage,
 // and the domain quota.
 describe('organization settings', () => {
   let portico: TestPortico;

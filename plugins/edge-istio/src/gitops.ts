@@ -1,5 +1,5 @@
 /**
- * GitOps delivery (seed 001): one YAML file per tenant under a directory of a git work tree, a commit per tenant
+ * GitOps delivery: one YAML file per tenant under a directory of a git work tree, a commit per tenant
  * whose file changed, files of tenants with nothing live pruned, then optionally `kubectl apply` and `git push`.
  * Only the `git` and `kubectl` CLIs (exec.ts: execFile, bounded timeouts).
  */

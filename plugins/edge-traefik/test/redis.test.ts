@@ -1,5 +1,5 @@
 /**
- * The Done-when test of issue 6: against a real Redis (started here, never the machine's service), 10,000
+ * One mapping change against many: against a real Redis (started here, never the machine's service), 10,000
  * mappings are applied, then adding, changing and removing ONE mapping writes and deletes only that
  * mapping's keys. Keys are counted in the MULTI (the diff written) and in Redis itself.
  */

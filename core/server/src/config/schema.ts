@@ -223,7 +223,7 @@ export const configSchema = z.object({
     })
     .prefault({}),
   /**
-   * The edges Portico drives (issue 5): each names an enabled edge plugin's key (`caddy`) and how Portico checks
+   * The edges Portico drives: each names an enabled edge plugin's key (`caddy`) and how Portico checks
    * that a domain answers HTTPS through it before calling it live.
    */
   edges: z

@@ -5,7 +5,7 @@ import { createCredentialBody, credentialSchema, credentialView } from './schema
 
 const projectParams = z.object({ projectId: uuid });
 
-/** Delegated DNS provider credentials of a project (seed 000 D5): write-only secrets. */
+/** Delegated DNS provider credentials of a project: write-only secrets. */
 export const dnsCredentialRoutes = [
   defineRoute({
     method: 'post',

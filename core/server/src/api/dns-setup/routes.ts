@@ -17,7 +17,7 @@ async function organizationFor(cradle: Cradle, principal: Principal, named: stri
   throw new AppError('VALIDATION_FAILED', 'You belong to several organizations: give organizationId.', { issues: [{ in: 'body', path: 'organizationId', message: 'required' }] });
 }
 
-/** Provider detection, automatic setup, plans and diffs (seed 000 C1, C2, D4). */
+/** Provider detection, automatic setup, plans and diffs. */
 export const dnsSetupRoutes = [
   defineRoute({
     method: 'post',

@@ -14,7 +14,7 @@ const edgeSchema = z
   .meta({ id: 'Edge' });
 
 /**
- * Edge health for everyone signed in (issue 6 item 5): whether routing changes are reaching each edge. Error
+ * Edge health for everyone signed in: whether routing changes are reaching each edge. Error
  * texts and route counts span every tenant, so they stay with operators (`portico edges status`, /metrics, logs).
  */
 export const edgeRoutes = [

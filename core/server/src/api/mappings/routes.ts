@@ -5,7 +5,7 @@ import { availabilitySchema, checkQuery, mappingBody, mappingSchema, mappingView
 
 const projectParams = z.object({ projectId: uuid });
 
-/** Service domain mappings (seed 002 FR-027–FR-055): host + base path → service. */
+/** Service domain mappings: host + base path → service. */
 export const mappingRoutes = [
   defineRoute({
     method: 'get',

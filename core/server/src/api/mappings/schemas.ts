@@ -21,7 +21,7 @@ export const mappingSchema = z
     tlsSource: z.enum(TLS_SOURCES),
     primary: z.boolean(),
     externalUrl: z.string().meta({ description: 'The public URL of the mapping (https unless HTTP only).' }),
-    notice: z.string().nullable().meta({ description: 'The warning the console shows for HTTP only or both (FR-038, FR-039).' }),
+    notice: z.string().nullable().meta({ description: 'The warning the console shows for HTTP only or both.' }),
     deployment: z
       .object({ skipped: z.boolean(), reason: z.enum(ROUTE_ISSUES).optional(), message: z.string().optional() })
       .meta({ description: 'skipped: every edge leaves this mapping out because it cannot be served (for example a service upstream host that is no host name), with the reason; other mappings are not affected.' }),

@@ -25,7 +25,7 @@ const providerSchema = z
   })
   .meta({ id: 'DnsProvider' });
 
-/** The providers grid (seed 000 D6): which providers configure themselves, and how. */
+/** The providers grid: which providers configure themselves, and how. */
 export const providerRoutes = [
   defineRoute({
     method: 'get',

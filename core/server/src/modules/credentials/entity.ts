@@ -4,7 +4,7 @@ import { Organization } from '../organizations/entity.ts';
 import { Project } from '../projects/entity.ts';
 
 /**
- * A delegated DNS provider credential of one project (seed 000 D5). `sealed` is the credential encrypted with
+ * A delegated DNS provider credential of one project. `sealed` is the credential encrypted with
  * the secret box (crypto.ts), bound to `<organizationId>:<id>`; it is hidden from every serialisation and the
  * API never returns it. It is stored only after the provider accepted it.
  */

@@ -50,7 +50,7 @@ export function providerFailure(error: unknown, credentials: unknown, displayNam
 }
 
 /**
- * Delegated provider credentials (seed 000 D5): verified with the provider before they are stored, sealed at
+ * Delegated provider credentials: verified with the provider before they are stored, sealed at
  * rest, never returned, never logged. Jobs carry a credential's id and open it when they run.
  */
 export function createCredentialService({ orm, kernel, secretBox, accessService }: Deps) {

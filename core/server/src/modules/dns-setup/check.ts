@@ -45,7 +45,7 @@ export interface CheckResult extends DetectionResult {
 }
 
 /**
- * `POST /v1/domains:check` (seed 000 C1, the widget's first step): normalise, detect the DNS provider, say
+ * `POST /v1/domains:check` (the widget's first step): normalise, detect the DNS provider, say
  * whether automatic setup is possible and by which route, and list the records either way.
  */
 export function createDomainCheckService({ orm, kernel, dns, config }: Deps) {

@@ -39,7 +39,7 @@ export async function findZone(dns: DnsLookup, hostname: string, signal?: AbortS
 }
 
 /**
- * Who hosts a hostname's DNS (seed 000 C1): the zone's nameservers matched against every enabled provider's
+ * Who hosts a hostname's DNS: the zone's nameservers matched against every enabled provider's
  * hints and the well-known table, then the plugins' detection taps (Domain Connect discovery). Never throws for
  * an unrecognised zone: the answer is then `unknown` with manual setup.
  */

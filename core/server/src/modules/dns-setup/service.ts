@@ -43,7 +43,7 @@ const describeConflicts = (changes: RecordChange[]) =>
     .join('; ');
 
 /**
- * Automatic DNS setup (seed 000 C2/D4/D5): plan the records a domain needs, write them through its provider as
+ * Automatic DNS setup: plan the records a domain needs, write them through its provider as
  * a job, then watch the authoritative servers until they show them (propagating → verifying). A failed or
  * conflicting apply leaves the domain where it was, with an event that names the problem and the records to add
  * by hand; the instructions stay valid throughout.
@@ -251,7 +251,7 @@ export function createDnsSetupService({ orm, kernel, jobs, config, logger, dns, 
       });
     },
 
-    /** Desired records against what the authoritative servers answer now (seed 000 D4). */
+    /** Desired records against what the authoritative servers answer now. */
     async diff(domain: Domain) {
       const zone = await zoneOf(domain);
       const records = await Promise.all(

@@ -49,7 +49,7 @@ export function createDomainService({ orm, kernel, accessService, settingsServic
 
   /**
    * Project ids each domain is assigned to, as `access` may see them: a caller bound to some projects learns only
-   * of those, not of the organization's other projects a shared domain also serves (seed 002 FR-061).
+   * of those, not of the organization's other projects a shared domain also serves.
    */
   async function visibleProjectIdsOf(em: EntityManager, domains: Domain[], access: Access): Promise<Map<string, string[]>> {
     const map = await projectIdsOf(em, domains);
@@ -145,7 +145,7 @@ export function createDomainService({ orm, kernel, accessService, settingsServic
 
     /**
      * Delete (archive) a domain: its assignments go, its history stays, its hostname is free again. A domain in
-     * use needs the owner role and `confirm` equal to its hostname (seed 002 FR-015, FR-058).
+     * use needs the owner role and `confirm` equal to its hostname.
      */
     async archive(access: Access, domain: Domain, confirm: string | undefined, actor: string): Promise<DomainUsage> {
       requireRole(access, 'admin');

@@ -80,7 +80,7 @@ interface Deps {
 }
 
 /**
- * Edge reconciliation (issue 5 item 7): one coalesced job per edge renders the route table and pushes it
+ * Edge reconciliation: one coalesced job per edge renders the route table and pushes it
  * (`kernel.deployRoutes`); domains the pushed config carries move `verified → deploying`, and a probe job moves
  * each to `live` once an HTTPS request through the edge answers with a valid certificate (recorded as the
  * hostname's certificate). Idempotent: pushing the same table again changes nothing at the edge.

@@ -11,7 +11,7 @@ export interface SkippedMapping {
 }
 
 /**
- * The outcome of the last reconcile of one configured edge (issue 6 item 5), kept in the database so every
+ * The outcome of the last reconcile of one configured edge, kept in the database so every
  * process — the API, other workers, the CLI — reports the same health, whichever worker ran the job.
  */
 export const EdgeStatusSchema = defineEntity({

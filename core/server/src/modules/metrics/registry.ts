@@ -8,7 +8,7 @@ import { DOMAIN_STATUSES } from '../domains/lifecycle.ts';
 const DAY = 86_400;
 
 /**
- * Prometheus metrics (issue 5 item 8), one registry per running Portico (tests start several in one process).
+ * Prometheus metrics, one registry per running Portico (tests start several in one process).
  * State gauges are read from the database when scraped; event counters and histograms are fed by the code that
  * sees the events (the ask endpoint, the edge reconciler).
  */
@@ -62,7 +62,7 @@ export function createMetrics({ orm, config }: { orm: MikroORM; config: PorticoC
     },
   });
 
-  // Edge health (issue 6 item 5), from the edge_statuses rows every reconcile writes, whichever process ran it.
+  // Edge health, from the edge_statuses rows every reconcile writes, whichever process ran it.
   type EdgeRow = { edge_id: string; ok: boolean; last_sync_at: Date | null; consecutive_failures: number; routes: number };
   const readEdgeRows = async (): Promise<Map<string, EdgeRow>> => {
     const ids = config.edges.map((e) => e.id);

@@ -3,7 +3,7 @@ import { baseColumns } from '../../db/columns.ts';
 import { User } from '../users/entity.ts';
 import { Organization } from './entity.ts';
 
-/** The audit log of limit changes (FR-066): one row per setting changed, with who changed it and when. */
+/** The audit log of limit changes: one row per setting changed, with who changed it and when. */
 export const OrganizationSettingsChangeSchema = defineEntity({
   name: 'OrganizationSettingsChange',
   tableName: 'organization_settings_changes',

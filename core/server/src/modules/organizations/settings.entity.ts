@@ -3,7 +3,7 @@ import { baseColumns } from '../../db/columns.ts';
 import { Organization } from './entity.ts';
 
 /**
- * The organization's limits (FR-062): default, largest value accepted, and what each one bounds. The entity,
+ * The organization's limits: default, largest value accepted, and what each one bounds. The entity,
  * the API schemas and the docs all read this table.
  */
 export const LIMITS = {

@@ -20,12 +20,12 @@ export interface AssignmentResult {
   assigned: Domain[];
   /** New domains created pending, with the records to publish. */
   created: Array<{ domain: Domain; instructions: ExpectedRecord[] }>;
-  /** Domains that were already assigned (seed 002 FR-026: reported, not an error). */
+  /** Domains that were already assigned: reported, not an error. */
   alreadyAssigned: Domain[];
 }
 
 /**
- * Assign domains to a project in one request (seed 002 FR-001–FR-007): existing organization domains are
+ * Assign domains to a project in one request: existing organization domains are
  * assigned, new hostnames are created pending; all in one transaction, so a bad entry or the quota leaves
  * nothing half done.
  */
@@ -64,7 +64,7 @@ export function createAssignmentService({
         // before it, so the error reports the organization's real usage).
         for (const domain of toAssign) {
           if (!ASSIGNABLE.has(domain.status) && access.role !== 'owner' && access.role !== 'admin') {
-            // seed 002 FR-057: project admins assign verified organization domains; unverified ones are the admins' call.
+            // Project admins assign verified organization domains; unverified ones are the admins' call.
             throw new AppError('FORBIDDEN', `${domain.hostname} is not verified yet; an organization admin can assign it.`, {
               requiredRole: 'admin',
               hostname: domain.hostname,

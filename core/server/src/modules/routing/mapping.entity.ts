@@ -11,9 +11,9 @@ export const PROTOCOL_MODES = ['https', 'http', 'both', 'redirect-to-https'] as 
 export const TLS_SOURCES = ['acme', 'uploaded', 'none'] as const;
 
 /**
- * One external `host + basePath` routed to a service (seed 002 FR-027, FR-036). `host` is the subdomain joined to
- * the domain, stored so one unique index refuses the same host and base path twice anywhere (FR-047, FR-011).
- * Deleting the service, the project's domain assignment or the domain removes the mapping (FR-051–FR-055).
+ * One external `host + basePath` routed to a service. `host` is the subdomain joined to
+ * the domain, stored so one unique index refuses the same host and base path twice anywhere in the organization.
+ * Deleting the service, the project's domain assignment or the domain removes the mapping.
  */
 export const ServiceDomainMappingSchema = defineEntity({
   name: 'ServiceDomainMapping',

@@ -57,7 +57,7 @@ function fieldIssues(result: Availability, internal: { issue?: FieldIssue }, por
 }
 
 /**
- * Service domain mappings (seed 002 FR-027–FR-055): validated with suggestions, conflicts refused by the unique
+ * Service domain mappings: validated with suggestions, conflicts refused by the unique
  * (host, base path) index and explained with what holds the combination and what is free, across every project of
  * the organization. Every change notifies the route table of the hosts it touched.
  */
@@ -178,7 +178,7 @@ export function createMappingsService({ orm, projectService, settingsService }: 
           basePath: result.basePath,
           internalPath: internal.value,
           internalPort: port,
-          // FR-034: without a base path there is nothing to strip.
+          // Without a base path there is nothing to strip.
           stripPath: result.basePath === '/' ? false : (input.stripPath ?? true),
           protocol: input.protocol ?? 'https',
           redirectStatus: input.redirectStatus ?? 308,
@@ -189,7 +189,7 @@ export function createMappingsService({ orm, projectService, settingsService }: 
         return mapping;
       });
     } catch (error) {
-      // Two requests raced past the check: the unique index has the last word (FR-047).
+      // Two requests raced past the check: the unique index has the last word.
       if (error instanceof UniqueConstraintViolationException) {
         const em = orm.em.fork();
         const { domain } = await domainInProject(em, access, project.id, input.domainId);
@@ -202,7 +202,7 @@ export function createMappingsService({ orm, projectService, settingsService }: 
   return {
     reach,
 
-    /** The real-time check (FR-046): is this subdomain + base path free on the domain, and if not, what is. */
+    /** The real-time check: is this subdomain + base path free on the domain, and if not, what is. */
     async check(principal: Principal, projectId: string, input: { domainId: string; subdomain?: string | null; basePath?: string }): Promise<Availability> {
       const { project, access } = await projectService.get(principal, projectId);
       const em = orm.em.fork();
@@ -211,7 +211,7 @@ export function createMappingsService({ orm, projectService, settingsService }: 
     },
 
     /**
-     * The live preview of a draft mapping (FR-035, issue 5 item 3): the external URL, where it lands inside, what
+     * The live preview of a draft mapping: the external URL, where it lands inside, what
      * is stripped, an example request, and whether the combination is free — through the kernel's
      * `previewRoute`, the function the edges' renderers follow, so the preview and the routing cannot disagree.
      */

@@ -4,7 +4,7 @@ import { Organization } from '../organizations/entity.ts';
 import { Project } from '../projects/entity.ts';
 import { ROUTES_CHANNEL } from './route-channel.ts';
 
-/** A service of a project: where its traffic goes inside the SaaS (seed 002 FR-027: the container and its port). */
+/** A service of a project: where its traffic goes inside the SaaS: the container and its port. */
 export const ServiceSchema = defineEntity({
   name: 'Service',
   tableName: 'services',

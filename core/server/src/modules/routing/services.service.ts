@@ -91,7 +91,7 @@ export function createServicesService({ orm, projectService, config }: { orm: Mi
       requireRole(access, 'project_admin', service.project.id);
       return orm.em.fork().transactional(async (em) => {
         const hosts = (await em.find(ServiceDomainMapping, { service: service.id }, { fields: ['host'] })).map((m) => m.host);
-        await em.nativeDelete(Service, { id: service.id }); // its mappings go with it (FR-054, ON DELETE CASCADE)
+        await em.nativeDelete(Service, { id: service.id }); // its mappings go with it (ON DELETE CASCADE)
         return { hosts };
       });
     },

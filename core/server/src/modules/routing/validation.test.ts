@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkBasePath, checkInternalPath, checkPort, checkSubdomain, checkUpstreamHost, compileUpstreamPolicy, parseUpstreamPattern, protocolNotice } from './validation.ts';
 
-describe('mapping field rules (FR-028–FR-031)', () => {
+describe('mapping field rules: subdomain, base path, internal path, port', () => {
   it.each([
     ['', null],
     ['API', 'api'],
@@ -69,7 +69,7 @@ describe('mapping field rules (FR-028–FR-031)', () => {
     else expect(issue).toMatchObject({ field: 'internalPort', reason: 'out_of_range', suggestion });
   });
 
-  it('warns about plain HTTP (FR-038, FR-039)', () => {
+  it('warns about plain HTTP and about accepting both protocols', () => {
     expect(protocolNotice('http')).toMatch(/^Not recommended for production/);
     expect(protocolNotice('both')).toMatch(/auto-redirect/);
     expect(protocolNotice('https')).toBeNull();

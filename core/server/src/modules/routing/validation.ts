@@ -2,7 +2,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { forbiddenUpstream, inAddressRange, normaliseBasePath, normaliseInternalPath, parseAddressRange, type AddressRange, type ForbiddenUpstream, type PathCheck } from '@portico/kernel';
 
 /**
- * Field rules of a service domain mapping (seed 002 FR-028–FR-031), each failure with a stable reason and, where
+ * Field rules of a service domain mapping, each failure with a stable reason and, where
  * one exists, a corrected value to offer ("did you mean /api?").
  */
 export interface FieldIssue {
@@ -12,14 +12,14 @@ export interface FieldIssue {
   suggestion?: string | number | boolean;
 }
 
-/** Base paths the suggestion engine offers (FR-049), in this order. */
+/** Base paths the suggestion engine offers, in this order. */
 export const SUGGESTED_BASE_PATHS = ['/v1', '/v2', '/v3', '/api', '/app', '/web', '/admin', '/dashboard'] as const;
 /** Subdomains offered when a host is taken. */
 export const SUGGESTED_SUBDOMAINS = ['app', 'api', 'www', 'portal', 'dashboard'] as const;
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** FR-028: labels of letters, digits and inner hyphens, at most 63 each; a leading `*` label makes a wildcard. */
+/** Subdomain: labels of letters, digits and inner hyphens, at most 63 each; a leading `*` label makes a wildcard. */
 export function checkSubdomain(raw: string | null | undefined): { value: string | null; issue?: FieldIssue } {
   if (raw === undefined || raw === null || raw.trim() === '') return { value: null };
   const value = raw.trim().toLowerCase().replace(/\.+$/, '');
@@ -40,7 +40,7 @@ export function checkSubdomain(raw: string | null | undefined): { value: string 
 /**
  * The kernel's path rules (`normaliseBasePath` / `normaliseInternalPath` in @portico/kernel's routing.ts) are the
  * ones every edge renderer and the routing preview use, so the API accepts exactly what routes can carry. A base
- * path with a trailing slash is refused here (FR-029) rather than silently trimmed, with the trimmed one offered.
+ * path with a trailing slash is refused here rather than silently trimmed, with the trimmed one offered.
  */
 function checkPath(field: 'basePath' | 'internalPath', raw: string | undefined, check: (input: string) => PathCheck): { value: string; issue?: FieldIssue } {
   const input = raw ?? '/';
@@ -54,19 +54,19 @@ function checkPath(field: 'basePath' | 'internalPath', raw: string | undefined, 
   return { value: result.path };
 }
 
-/** FR-029: starts with "/", no trailing slash except "/", URL-safe, at most 255 characters. */
+/** Base path: starts with "/", no trailing slash except "/", URL-safe, at most 255 characters. */
 export const checkBasePath = (raw: string | undefined) => checkPath('basePath', raw, normaliseBasePath);
-/** FR-030: starts with "/", URL-safe. */
+/** Internal path: starts with "/", URL-safe. */
 export const checkInternalPath = (raw: string | undefined) => checkPath('internalPath', raw, normaliseInternalPath);
 
-/** FR-031. */
+/** Port: a whole number from 1 to 65535. */
 export function checkPort(port: number): FieldIssue | undefined {
   if (Number.isInteger(port) && port >= 1 && port <= 65535) return undefined;
   const suggestion = Number.isFinite(port) ? Math.min(65535, Math.max(1, Math.round(port))) : undefined;
   return { field: 'internalPort', reason: 'out_of_range', message: 'The port must be a whole number from 1 to 65535.', ...(suggestion ? { suggestion } : {}) };
 }
 
-/** The notices FR-038/FR-039 ask the console to show for a protocol mode. */
+/** The warning the console shows for a protocol mode: HTTP only and both get one, HTTPS none. */
 export function protocolNotice(protocol: string): string | null {
   if (protocol === 'http') return 'Not recommended for production. Traffic will not be encrypted.';
   if (protocol === 'both') return 'Services will accept both protocols. Consider enabling auto-redirect for better security.';
