@@ -22,6 +22,16 @@ export default defineConfig({
       { test: { name: 'plugins', root: 'plugins', include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts'], ...limits } },
       // The package template third parties copy (docs/plugins/dns-provider-template): tested so it cannot rot.
       { test: { name: 'templates', root: 'docs/plugins', include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts'], ...limits } },
+      // The Connect widget in real Chromium against a real Portico: the server's PostgreSQL, then the widget build.
+      {
+        test: {
+          name: 'widget',
+          root: 'widget',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          globalSetup: ['../core/server/test/global-setup.ts', 'test/global-setup.ts'],
+          ...limits,
+        },
+      },
       { test: { name: 'test-servers', root: 'core/test-servers', include: ['src/**/*.test.ts'], ...limits } },
     ],
   },
