@@ -19,6 +19,10 @@ export function createApp(container: AwilixContainer<Cradle>): Koa {
   const app = new Koa({ proxy: config.http.trustProxy });
   const router = new Router();
 
+  // Someone who opens Portico's own URL finds where to go: the API description, readiness and the widget.
+  router.get('/', (ctx) => {
+    ctx.body = { name: 'Portico', version, openapi: '/v1/openapi.json', ready: '/readyz', widget: '/widget/manifest.json' };
+  });
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });

@@ -41,7 +41,7 @@ describe('HTTP layer', () => {
   it('answers 404 ROUTE_NOT_FOUND for an unknown route, signed in or not', async () => {
     expectError(track(await portico.http.get('/v1/nope')), 404, 'ROUTE_NOT_FOUND');
     expectError(track(await portico.http.post('/v1/nope').send({ a: 1 })), 404, 'ROUTE_NOT_FOUND');
-    expectError(track(await portico.http.get('/')), 404, 'ROUTE_NOT_FOUND');
+    expectError(track(await portico.http.get('/nope')), 404, 'ROUTE_NOT_FOUND');
     expectError(track(await session.agent.get('/v1/organizations/x/y/z')), 404, 'ROUTE_NOT_FOUND');
     expectError(track(await session.agent.get('/v1/nope/%zz')), 404, 'ROUTE_NOT_FOUND');
   });
@@ -53,6 +53,12 @@ describe('HTTP layer', () => {
     expectError(track(await portico.http.post('/healthz')), 405, 'METHOD_NOT_ALLOWED');
     const res = track(await portico.http.delete('/v1/auth/login'));
     expect(res.headers.allow).toMatch(/POST/);
+  });
+
+  it('answers its own root with where to go: the API description, readiness and the widget', async () => {
+    const res = track(await portico.http.get('/'));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ name: 'Portico', openapi: '/v1/openapi.json', ready: '/readyz', widget: '/widget/manifest.json' });
   });
 
   it('answers 501 METHOD_NOT_IMPLEMENTED for a method the API does not implement', async () => {
