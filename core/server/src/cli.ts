@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
-import { createOwnerCommand } from './cli-users.ts';
+import { createOwnerCommand, makeOperatorCommand } from './cli-users.ts';
 import { loadConfig } from './config/load-config.ts';
 import { createLogger } from './logger.ts';
 import type { EdgeHealth, EdgePreview, ReconcileResult } from './modules/edges/service.ts';
@@ -18,6 +18,9 @@ Commands:
                                Create a user who owns an organization (created unless one with that name's
                                slug exists). The password is generated and printed once, or read from the
                                first line of stdin with --password-stdin (at least 12 characters)
+  users make-operator --email <address> [--revoke]
+                               Make an existing account an instance operator (the /v1/operator routes), or
+                               with --revoke withdraw it
 
 Options:
   --config <path>    Configuration file (default: PORTICO_CONFIG, else ./portico.config.json when present)
@@ -25,6 +28,7 @@ Options:
   --exit-code        With --dry-run: exit 1 when some edge would change (for CI checks of a GitOps repo)
   --json             Machine-readable output
   --email, --organization, --name, --password-stdin   For users create-owner
+  --revoke           For users make-operator: withdraw the flag
   -h, --help         This help
 `;
 
@@ -68,6 +72,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (t) => process.s
         organization: { type: 'string' },
         name: { type: 'string' },
         'password-stdin': { type: 'boolean', default: false },
+        revoke: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -81,7 +86,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (t) => process.s
     io.out(USAGE);
     return values.help ? 0 : 2;
   }
-  if (command !== 'edges status' && command !== 'edges reconcile' && command !== 'users create-owner') {
+  if (command !== 'edges status' && command !== 'edges reconcile' && command !== 'users create-owner' && command !== 'users make-operator') {
     io.err(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;
   }
@@ -90,6 +95,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (t) => process.s
   let portico: Awaited<ReturnType<typeof startPortico>> | undefined;
   try {
     const { config, baseDir } = await loadConfig({ path: values.config });
+    if (command === 'users make-operator') return await makeOperatorCommand(config, { email: values.email, revoke: values.revoke }, io, logger);
     if (command === 'users create-owner') {
       return await createOwnerCommand(config, { email: values.email, name: values.name, organization: values.organization, passwordStdin: values['password-stdin'] }, io, logger);
     }

@@ -19,6 +19,7 @@ import { openDatabase } from './db/orm.ts';
 import { countUsers, seedDemo, type DemoSeed } from './db/seed.ts';
 import { startBoss } from './jobs/boss.ts';
 import { startWorkers } from './jobs/workers.ts';
+import { installBilling } from './modules/plans/billing.ts';
 import { portInUseError } from './port-in-use.ts';
 
 /** `cli`: database, plugins and route table for one command (`portico edges …`); no API, no workers, no queued syncs. */
@@ -109,6 +110,10 @@ export async function startPortico(options: { config: PorticoConfig; baseDir: st
     stops.push(() => boss.stop({ graceful: true, timeout: 10_000 }));
 
     const container = buildContainer({ config, logger, orm, boss, kernel, dns, secretBox, version: VERSION });
+    await installBilling(container, config.plans.billing, options.baseDir, logger);
+    // Resolved now: it attaches the outbox to the ORM (every event row sends its job), and stops the live feed.
+    const { eventService } = container.cradle;
+    stops.push(() => eventService.stop());
     const demo = config.seedDemo ? (await seedDemo(orm)).seed : undefined;
     const portico: Portico = { container, databaseUrl, demo, needsOwner: (await countUsers(orm)) === 0, stop };
     step();

@@ -75,6 +75,7 @@ export interface Caller {
   get(path: string): Test;
   post(path: string, body?: object): Test;
   patch(path: string, body?: object): Test;
+  put(path: string, body?: object): Test;
   delete(path: string): Test;
 }
 
@@ -85,6 +86,7 @@ export function sessionCaller(session: { agent: ReturnType<typeof supertest.agen
     get: (path) => agent.get(path),
     post: (path, body = {}) => agent.post(path).set('x-csrf-token', csrf).send(body),
     patch: (path, body = {}) => agent.patch(path).set('x-csrf-token', csrf).send(body),
+    put: (path, body = {}) => agent.put(path).set('x-csrf-token', csrf).send(body),
     delete: (path) => agent.delete(path).set('x-csrf-token', csrf),
   };
 }
@@ -96,6 +98,7 @@ export function keyCaller(portico: TestPortico, secret: string): Caller {
     get: (path) => portico.http.get(path).set(auth),
     post: (path, body = {}) => portico.http.post(path).set(auth).send(body),
     patch: (path, body = {}) => portico.http.patch(path).set(auth).send(body),
+    put: (path, body = {}) => portico.http.put(path).set(auth).send(body),
     delete: (path) => portico.http.delete(path).set(auth),
   };
 }

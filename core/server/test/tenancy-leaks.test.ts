@@ -5,6 +5,8 @@ import { ROUTES } from '../src/api/routes.ts';
 import { buildOpenApi } from '../src/http/openapi.ts';
 import { addVerifiedDomain, createMember, createOrganizationWithUser, createProject, keyCaller, sessionCaller, type Caller } from './factories.ts';
 import { signIn, type TestPortico } from './helpers.ts';
+import { WebhookDelivery } from '../src/modules/webhooks/entity.ts';
+import { Session } from '../src/modules/sessions/entity.ts';
 import { startScriptedPortico } from './scripted-portico.ts';
 
 // Tenants never see each other (docs/reference/claims.md, architecture.md "Tenancy"): every route of the OpenAPI
@@ -15,7 +17,7 @@ import { startScriptedPortico } from './scripted-portico.ts';
 // verified `parent.leaks.test` sits above V's verified and routed `shop.parent.leaks.test`.
 
 const TOKEN = 'memory-token-leaks-3b9e';
-const ALL_SCOPES = ['domains:read', 'domains:write', 'projects:read', 'projects:write', 'dns-credentials:read', 'dns-credentials:write', 'widget-tokens:write'];
+const ALL_SCOPES = ['domains:read', 'domains:write', 'projects:read', 'projects:write', 'dns-credentials:read', 'dns-credentials:write', 'widget-tokens:write', 'webhooks:read', 'webhooks:write', 'events:read', 'audit:read'];
 
 /** What a request can name. */
 interface Ids {
@@ -26,8 +28,13 @@ interface Ids {
   mappingId: string;
   credentialId: string;
   apiKeyId: string;
+  webhookId: string;
+  deliveryId: string;
+  userId: string;
+  invitationId: string;
+  sessionId: string;
 }
-const ID_PARAMS = ['organizationId', 'projectId', 'domainId', 'serviceId', 'mappingId', 'credentialId', 'apiKeyId'] as const;
+const ID_PARAMS = ['organizationId', 'projectId', 'domainId', 'serviceId', 'mappingId', 'credentialId', 'apiKeyId', 'webhookId', 'deliveryId', 'userId', 'invitationId', 'sessionId'] as const;
 const randomIds = (): Ids => Object.fromEntries(ID_PARAMS.map((k) => [k, randomUUID()])) as unknown as Ids;
 
 /**
@@ -44,6 +51,16 @@ let probe = 0;
 const SPECS: Record<string, Spec> = {
   'post /v1/auth/login': { body: () => ({ email: 'nobody@example.test', password: 'wrong-password' }) },
   'patch /v1/organizations/{organizationId}/settings': { body: () => ({ maxDomains: 500 }) },
+  'get /v1/subscription': { query: (ids) => `organizationId=${ids.organizationId}`, refs: [['organizationId']] },
+  'post /v1/subscription': { body: (ids) => ({ organizationId: ids.organizationId, planId: 'default' }), refs: [['organizationId']] },
+  'get /v1/usage': { query: (ids) => `organizationId=${ids.organizationId}&projectId=${ids.projectId}`, refs: [['organizationId'], ['projectId']] },
+  'put /v1/organizations/{organizationId}/oidc': { body: () => ({ displayName: 'Probe', issuer: 'https://idp.leaks.test', clientId: 'probe' }) },
+  // Events name their organization and project in the query; with only the caller's own ids a stream would stay open.
+  'get /v1/events': { query: (ids) => `organizationId=${ids.organizationId}&projectId=${ids.projectId}`, refs: [['organizationId'], ['projectId']] },
+  'get /v1/audit': { query: (ids) => `organizationId=${ids.organizationId}`, refs: [['organizationId']] },
+  'get /v1/events/stream': { query: (ids) => `organizationId=${ids.organizationId}&projectId=${ids.projectId}`, refs: [['organizationId'], ['projectId']] },
+  'post /v1/organizations/{organizationId}/webhooks': { body: () => ({ url: 'https://1.1.1.1/probe-hook', enabled: false }) },
+  'post /v1/organizations/{organizationId}/webhooks/{webhookId}/replay': { body: () => ({ since: '2020-01-01T00:00:00Z' }) },
   'post /v1/organizations/{organizationId}/projects': { body: () => ({ name: 'Probe', slug: `probe-${++probe}` }) },
   'post /v1/projects/{projectId}/domains': { body: () => ({ hostnames: [`probe-${++probe}.leaks.test`] }) },
   'delete /v1/projects/{projectId}/domains/{domainId}': { refs: [['domainId']] },
@@ -61,6 +78,10 @@ const SPECS: Record<string, Spec> = {
   'patch /v1/mappings/{mappingId}': { body: (ids) => ({ serviceId: ids.serviceId }), refs: [['serviceId']] },
   'post /v1/domains/{domainId}/certificates': { body: () => ({}) },
   'post /v1/widget-tokens': { body: (ids) => ({ projectId: ids.projectId }), refs: [['projectId']] },
+  'patch /v1/organizations/{organizationId}': { body: () => ({ name: 'Probe' }) },
+  'patch /v1/projects/{projectId}': { body: () => ({ name: 'Probe' }) },
+  'put /v1/organizations/{organizationId}/members/{userId}/role': { body: () => ({ role: 'admin' }) },
+  'post /v1/organizations/{organizationId}/invitations': { body: () => ({ email: `probe-${++probe}@leaks.example`, role: 'admin' }) },
   'patch /v1/projects/{projectId}/widget': { body: () => ({ allowedOrigins: ['https://probe.leaks.example'] }) },
 };
 /** Refused for who the caller is or what its key may do, before any id is looked at: never an oracle. */
@@ -70,13 +91,15 @@ const ROLE_FIRST = new Set([...IDENTITY_FIRST, 'FORBIDDEN']);
 
 interface Operation {
   key: string;
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
   path: string;
   params: string[];
 }
+/** Path parameters that name no tenant's data (a sign-in provider): filled with a fixed name, never probed as ids. */
+const NAME_PARAMS: Record<string, string> = { provider: 'probe-provider' };
 const doc = buildOpenApi(ROUTES, { version: 'test' }) as unknown as { paths: Record<string, Record<string, unknown>> };
 const OPERATIONS: Operation[] = Object.entries(doc.paths).flatMap(([path, methods]) =>
-  Object.keys(methods).map((method) => ({ key: `${method} ${path}`, method: method as Operation['method'], path, params: [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!) })),
+  Object.keys(methods).map((method) => ({ key: `${method} ${path}`, method: method as Operation['method'], path, params: [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).filter((name) => !(name in NAME_PARAMS)) })),
 );
 
 describe('no route leaks across tenants or projects (every route of the OpenAPI document, every kind of caller)', () => {
@@ -108,6 +131,22 @@ describe('no route leaks across tenants or projects (every route of the OpenAPI 
     return { domainId: domain.id as string, serviceId: service.id as string, mappingId: mapped.id as string, credentialId: credential.body.id as string };
   };
 
+  /** A disabled webhook endpoint (nothing is ever sent) and one delivery row of it. */
+  const webhook = async (owner: Caller, organizationId: string, label: string) => {
+    const endpoint = (await owner.post(`/v1/organizations/${organizationId}/webhooks`, { url: `https://1.1.1.1/${label}-hook`, description: `${label}-hook`, enabled: false }).expect(201)).body;
+    const em = portico.container.cradle.orm.em.fork();
+    const delivery = em.create(WebhookDelivery, { endpoint: endpoint.id, organization: organizationId, eventId: randomUUID(), eventType: 'domain.verified', occurredAt: new Date(), payload: { label } });
+    await em.flush();
+    return { webhookId: endpoint.id as string, deliveryId: delivery.id };
+  };
+
+  /** A console session of the user (the caller's own, or another organization's owner's). */
+  const sessionOf = async (userId: string) => (await portico.container.cradle.orm.em.fork().findOneOrFail(Session, { user: userId })).id;
+
+  /** A pending invitation of the organization (no mail server: the mail is only logged). */
+  const invitation = async (owner: Caller, organizationId: string, label: string) =>
+    (await owner.post(`/v1/organizations/${organizationId}/invitations`, { email: `${label}-invitee@leaks.example`, role: 'admin' }).expect(201)).body.id as string;
+
   beforeAll(async () => {
     portico = await startScriptedPortico({ zone: 'leaks.test', token: TOKEN });
 
@@ -118,17 +157,17 @@ describe('no route leaks across tenants or projects (every route of the OpenAPI 
     ownParentDomain = parent.domainId;
     ownService = parent.serviceId;
     const xKey = await newKey(xOwner, x.organizationId, 'caller-key', null);
-    own = { organizationId: x.organizationId, projectId: x.projectId, ...parent, apiKeyId: xKey.id };
+    own = { organizationId: x.organizationId, projectId: x.projectId, ...parent, apiKeyId: xKey.id, ...(await webhook(xOwner, x.organizationId, 'caller-own')), userId: x.userId, invitationId: await invitation(xOwner, x.organizationId, 'caller-own'), sessionId: await sessionOf(x.userId) };
     const { projectId: q } = await createProject(portico, x.organizationId, 'q-hidden-project');
-    hidden = { organizationId: x.organizationId, projectId: q, ...(await furnish(xOwner, x.organizationId, q, 'q-hidden.leaks.test', 'q-hidden')), apiKeyId: xKey.id };
-    hiddenSecrets.push(q, 'q-hidden', hidden.domainId, hidden.serviceId, hidden.mappingId, hidden.credentialId);
+    hidden = { organizationId: x.organizationId, projectId: q, ...(await furnish(xOwner, x.organizationId, q, 'q-hidden.leaks.test', 'q-hidden')), apiKeyId: xKey.id, webhookId: own.webhookId, deliveryId: own.deliveryId, invitationId: own.invitationId, sessionId: own.sessionId, userId: (await createMember(portico, x.organizationId, { role: 'project_member', projectId: q })).userId };
+    hiddenSecrets.push(q, 'q-hidden', hidden.domainId, hidden.serviceId, hidden.mappingId, hidden.credentialId, hidden.userId);
 
     // V: a project `main` too, and a secret project whose verified shop.parent.leaks.test routes `/`.
     const v = await createOrganizationWithUser(portico, { role: 'owner', name: 'victim-secret-org' });
     const vOwner = await orgSession(v.email, v.password);
     const { projectId: secretProject } = await createProject(portico, v.organizationId, 'victim-secret-project');
     const vKey = await newKey(vOwner, v.organizationId, 'victim-secret-key', null);
-    victim = { organizationId: v.organizationId, projectId: secretProject, ...(await furnish(vOwner, v.organizationId, secretProject, 'shop.parent.leaks.test', 'victim-secret')), apiKeyId: vKey.id };
+    victim = { organizationId: v.organizationId, projectId: secretProject, ...(await furnish(vOwner, v.organizationId, secretProject, 'shop.parent.leaks.test', 'victim-secret')), apiKeyId: vKey.id, ...(await webhook(vOwner, v.organizationId, 'victim-secret')), userId: v.userId, invitationId: await invitation(vOwner, v.organizationId, 'victim-secret'), sessionId: await sessionOf(v.userId) };
     await addVerifiedDomain(vOwner, v.organizationId, 'victim-private.leaks.test', v.projectId);
     victimSecrets.push(...Object.values(victim), v.projectId, v.userId, v.email, 'victim-secret', 'victim-private');
 
@@ -147,6 +186,7 @@ describe('no route leaks across tenants or projects (every route of the OpenAPI 
   const send = (caller: Caller, op: Operation, ids: Ids): Promise<Response> => {
     const spec = SPECS[op.key] ?? {};
     let path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+      if (name in NAME_PARAMS) return NAME_PARAMS[name]!;
       if (!(ID_PARAMS as readonly string[]).includes(name)) throw new Error(`${op.key}: add path parameter ${name} to ID_PARAMS`);
       return ids[name as keyof Ids];
     });
@@ -209,7 +249,8 @@ describe('no route leaks across tenants or projects (every route of the OpenAPI 
           if (projectBound && group.some((k) => hidden[k] !== own[k])) await probeOnce(caller, op, pick(hidden), pick(randomIds()), secrets, `${name} ${op.key} (own, ${group.join('+')} of project Q)`, ROLE_FIRST);
         }
         // A project-bound caller and its organization's other project.
-        const reachesQ = op.params.some((p) => p !== 'organizationId' && p !== 'apiKeyId');
+        // Organization-level resources (API keys, webhooks) belong to no project.
+        const reachesQ = op.params.some((p) => !['organizationId', 'apiKeyId', 'webhookId', 'deliveryId', 'invitationId', 'sessionId'].includes(p));
         if (projectBound && reachesQ) {
           await probeOnce(caller, op, { ...hidden, organizationId: own.organizationId }, { ...randomIds(), organizationId: own.organizationId }, secrets, `${name} ${op.key} (project Q)`);
         }

@@ -1,20 +1,30 @@
 import type { AnyRoute } from '../http/route.ts';
 import { apiKeyRoutes } from './api-keys/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { certificateRoutes } from './certificates/routes.ts';
 import { dnsCredentialRoutes } from './dns-credentials/routes.ts';
 import { dnsSetupRoutes } from './dns-setup/routes.ts';
 import { domainRoutes } from './domains/routes.ts';
 import { edgeRoutes } from './edges/routes.ts';
+import { eventRoutes } from './events/routes.ts';
 import { mappingRoutes } from './mappings/routes.ts';
+import { oidcRoutes } from './oidc/routes.ts';
 import { providerRoutes } from './providers/routes.ts';
 import { serviceRoutes } from './services/routes.ts';
 import { organizationRoutes } from './organizations/routes.ts';
+import { memberRoutes } from './organizations/members.routes.ts';
+import { invitationRoutes } from './invitations/routes.ts';
+import { signupRoutes } from './auth/signup.routes.ts';
+import { operatorRoutes } from './operator/routes.ts';
 import { settingsRoutes } from './organizations/settings.routes.ts';
 import { projectDomainRoutes } from './projects/domains.routes.ts';
 import { projectRoutes } from './projects/routes.ts';
 import { verificationMethodRoutes } from './verification-methods/routes.ts';
 import { widgetRoutes } from './widget/routes.ts';
+import { planRoutes } from './plans/routes.ts';
+import { usageRoutes } from './usage/routes.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
 
 /** Every API route; the router and the OpenAPI document both read this list. */
-export const ROUTES: AnyRoute[] = [...authRoutes, ...organizationRoutes, ...settingsRoutes, ...projectRoutes, ...projectDomainRoutes, ...apiKeyRoutes, ...dnsSetupRoutes, ...domainRoutes, ...verificationMethodRoutes, ...dnsCredentialRoutes, ...providerRoutes, ...serviceRoutes, ...mappingRoutes, ...certificateRoutes, ...edgeRoutes, ...widgetRoutes];
+export const ROUTES: AnyRoute[] = [...authRoutes, ...oidcRoutes, ...signupRoutes, ...organizationRoutes, ...memberRoutes, ...invitationRoutes, ...settingsRoutes, ...projectRoutes, ...projectDomainRoutes, ...apiKeyRoutes, ...dnsSetupRoutes, ...domainRoutes, ...verificationMethodRoutes, ...dnsCredentialRoutes, ...providerRoutes, ...serviceRoutes, ...mappingRoutes, ...certificateRoutes, ...edgeRoutes, ...widgetRoutes, ...operatorRoutes, ...webhookRoutes, ...eventRoutes, ...auditRoutes, ...planRoutes, ...usageRoutes];

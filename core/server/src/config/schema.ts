@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { parseUpstreamPattern } from '../modules/routing/validation.ts';
+import { oidcConfigSchema } from '../modules/oidc/config.ts';
+import { plansConfigSchema } from '../modules/plans/catalogue.ts';
 
 /**
  * portico.config.json (or portico.config.ts default-exporting the same object). Every field has a default, so
@@ -275,6 +277,51 @@ export const configSchema = z.object({
       pollingIntervalSeconds: z.number().min(0.5).max(60).default(1),
     })
     .prefault({}),
+  /** The event outbox, `GET /v1/events` and the live stream (docs/reference/events.md). */
+  /** The audit log (docs/reference/audit.md): who changed what, from where, and refused attempts. */
+  audit: z
+    .object({
+      /** Entries older than this many days are deleted (daily). */
+      retentionDays: z.number().int().min(1).max(3650).default(365),
+    })
+    .prefault({}),
+  events: z
+    .object({
+      /** Events older than this many days are deleted (daily). */
+      retentionDays: z.number().int().min(1).max(3650).default(90),
+      /** Live streams (`GET /v1/events/stream`) one user session, API key or widget token may hold open at once; the next one is refused with 429. */
+      maxStreamsPerPrincipal: z.number().int().min(1).max(100).default(5),
+      /** Seconds between heartbeat comments on a live stream (keeps proxies from closing an idle connection). */
+      heartbeatSeconds: z.number().min(1).max(300).default(15),
+    })
+    .prefault({}),
+  /** Outgoing webhooks (docs/reference/webhooks.md). */
+  webhooks: z
+    .object({
+      /**
+       * Let endpoints be plain http and point at loopback, private or link-local addresses. Only for development
+       * and tests: with it on, anyone who may create an endpoint can make Portico POST into its own network.
+       */
+      allowPrivateAddresses: z.boolean().default(false),
+      /** Waits before each retry of a failed delivery, in seconds (then the delivery is given up). */
+      retryScheduleSeconds: z
+        .array(z.number().min(0).max(7 * 86_400))
+        .min(0)
+        .max(30)
+        .default([5, 300, 1800, 7200, 18_000, 36_000, 36_000, 50_400, 72_000, 86_400]),
+      /** An endpoint whose attempts all failed for at least `days` and at least `attempts` times in a row is disabled. */
+      disableAfterFailures: z
+        .object({
+          days: z.number().min(0).max(90).default(5),
+          attempts: z.number().int().min(1).max(10_000).default(10),
+        })
+        .prefault({}),
+      /** Most deliveries one `POST …/webhooks/{id}/replay` may queue. */
+      maxReplay: z.number().int().min(1).max(100_000).default(1000),
+      /** Finished deliveries (and their attempt logs) older than this many days are deleted. */
+      retentionDays: z.number().int().min(1).max(3650).default(30),
+    })
+    .prefault({}),
   /**
    * Sign-in throttling (`POST /v1/auth/login`): attempts are counted per account (the email, known or not) and per
    * client address over a fixed window, before the password is checked; past a limit the answer is 429
@@ -287,6 +334,62 @@ export const configSchema = z.object({
       /** Attempts per client address in a window (behind a proxy, set http.trustProxy so this is the real client). */
       attemptsPerAddress: z.number().int().min(1).max(100_000).default(30),
       windowMinutes: z.number().min(1).max(1440).default(15),
+    })
+    .prefault({}),
+  /**
+   * Outgoing email (docs/reference/email.md): invitations, password resets, security notices. `smtp: null` (the
+   * default) sends nothing and logs "would send <template> to <hash of the address>" without content or links.
+   */
+  mail: z
+    .object({
+      smtp: z
+        .object({
+          host: z.string().min(1),
+          port: z.number().int().min(1).max(65535).default(587),
+          /** true: TLS from the first byte (port 465); false: plain, upgraded with STARTTLS when the server offers it. */
+          secure: z.boolean().default(false),
+          user: z.string().min(1).optional(),
+          /** Name of the secret holding the SMTP password, read from PORTICO_SECRET_<NAME> (never from this file). */
+          passwordSecret: z.string().regex(/^[A-Za-z0-9_]{1,64}$/).optional(),
+          /** Bound on connecting, the greeting and each socket wait, so a stuck server fails the job (retried) instead of hanging it. */
+          timeoutMs: z.number().int().min(500).max(120_000).default(15_000),
+        })
+        .nullable()
+        .default(null),
+      /** The From header (`Portico <no-reply@saas.example>`). */
+      from: z.string().min(3).default('Portico <no-reply@localhost>'),
+    })
+    .prefault({}),
+  /** Password resets, two-factor sign-in (docs/reference/accounts.md) and OpenID Connect. */
+  auth: z
+    .object({
+      /** How long a password-reset link works (it works once). */
+      passwordResetMinutes: z.number().int().min(5).max(1440).default(30),
+      /** Reset requests per email address (known or not) and per client address in one sign-in throttle window. */
+      passwordResetsPerWindow: z.number().int().min(1).max(1000).default(3),
+      totp: z
+        .object({
+          /** The issuer shown in authenticator apps. */
+          issuer: z.string().min(1).max(64).default('Portico'),
+          /** Codes one step (30 s) before or after now are accepted, for clocks that drift. */
+          window: z.number().int().min(0).max(5).default(1),
+        })
+        .prefault({}),
+      /** Sign-in with OpenID Connect (docs/reference/oidc.md). */
+      oidc: oidcConfigSchema,
+    })
+    .prefault({}),
+  /**
+   * Who may create accounts (docs/reference/accounts.md). `signup`: `invite-only` (default: `POST /v1/auth/signup`
+   * only with an invitation token, which proves the address), `open` (anyone may also sign up and gets a new
+   * organization they own), `closed` (no sign-up: accounts come from `portico users create-owner`, and invitations
+   * are accepted by existing accounts only).
+   */
+  accounts: z
+    .object({
+      signup: z.enum(['open', 'invite-only', 'closed']).default('invite-only'),
+      /** How long an invitation link works. */
+      invitationDays: z.number().int().min(1).max(90).default(7),
     })
     .prefault({}),
   /**
@@ -314,6 +417,12 @@ export const configSchema = z.object({
       edgeHttpsPort: z.number().int().min(0).max(65535).default(8443),
     })
     .prefault({}),
+  /**
+   * Plans the operator offers (docs/reference/plans-and-usage.md). Every organization is on one; with no
+   * subscription it is on the first plan listed. `billing` names a module whose default export makes the billing
+   * provider asked on every plan change (none: changes take effect at once).
+   */
+  plans: plansConfigSchema,
   plugins: z.array(pluginEntrySchema).default([]),
 });
 

@@ -1,4 +1,5 @@
 import { ApiKey } from '../modules/api-keys/entity.ts';
+import { AuditLog } from '../modules/audit/entity.ts';
 import { AcmeChallenge, AcmeDnsChallenge } from '../modules/certificates/challenge.entity.ts';
 import { Certificate } from '../modules/certificates/entity.ts';
 import { CertificateOrder } from '../modules/certificates/order.entity.ts';
@@ -6,8 +7,10 @@ import { DnsCredential } from '../modules/credentials/entity.ts';
 import { Domain } from '../modules/domains/entity.ts';
 import { EdgeStatus } from '../modules/edges/status.entity.ts';
 import { DomainEvent } from '../modules/domains/event.entity.ts';
+import { Invitation } from '../modules/invitations/entity.ts';
 import { Organization } from '../modules/organizations/entity.ts';
 import { Membership } from '../modules/organizations/membership.entity.ts';
+import { OidcIdentity, OidcLoginAttempt, OrganizationOidcProvider } from '../modules/oidc/entities.ts';
 import { OrganizationSettingsChange } from '../modules/organizations/settings-change.entity.ts';
 import { OrganizationSettings } from '../modules/organizations/settings.entity.ts';
 import { Project } from '../modules/projects/entity.ts';
@@ -17,8 +20,14 @@ import { Service } from '../modules/routing/service.entity.ts';
 import { ProjectDomain } from '../modules/projects/project-domain.entity.ts';
 import { Session } from '../modules/sessions/entity.ts';
 import { LoginThrottle } from '../modules/sessions/throttle.entity.ts';
+import { RecoveryCode, UserTotp } from '../modules/sessions/totp.entity.ts';
+import { PasswordReset } from '../modules/users/password-reset.entity.ts';
 import { User } from '../modules/users/entity.ts';
+import { PublishedEvent } from '../modules/events/entity.ts';
 import { ProjectWidgetSettings, WidgetToken } from '../modules/widget/entity.ts';
+import { Subscription } from '../modules/plans/subscription.entity.ts';
+import { UsageDaily } from '../modules/usage/entity.ts';
+import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '../modules/webhooks/entity.ts';
 
 /** Every entity the ORM knows; the migration generator diffs against exactly this list. */
-export const ENTITIES = [Organization, OrganizationSettings, OrganizationSettingsChange, User, Membership, Project, ProjectDomain, ApiKey, Session, LoginThrottle, DnsCredential, Domain, DomainEvent, Service, ServiceDomainMapping, Certificate, CertificateOrder, AcmeChallenge, AcmeDnsChallenge, EdgeStatus, OnDemandApproval, WidgetToken, ProjectWidgetSettings];
+export const ENTITIES = [Organization, OrganizationSettings, OrganizationSettingsChange, User, Membership, Project, ProjectDomain, ApiKey, Session, LoginThrottle, PasswordReset, UserTotp, RecoveryCode, DnsCredential, Domain, DomainEvent, Service, ServiceDomainMapping, Certificate, CertificateOrder, AcmeChallenge, AcmeDnsChallenge, EdgeStatus, OnDemandApproval, WidgetToken, ProjectWidgetSettings, Invitation, WebhookEndpoint, WebhookDelivery, WebhookAttempt, AuditLog, PublishedEvent, OidcIdentity, OrganizationOidcProvider, OidcLoginAttempt, Subscription, UsageDaily];

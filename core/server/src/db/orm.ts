@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
+import { AuditedEntityManager } from '../modules/audit/entity-manager.ts';
+import { AuditSubscriber } from '../modules/audit/subscriber.ts';
 import { ENTITIES } from './entities.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -10,6 +12,10 @@ export function ormOptions(clientUrl: string, extra: Partial<Options> = {}): Opt
   return defineConfig({
     clientUrl,
     entities: ENTITIES,
+    // Every change to an audited entity is recorded in the same transaction (modules/audit): flushes by the
+    // subscriber, nativeUpdate/nativeDelete by the entity manager.
+    subscribers: [new AuditSubscriber()],
+    entityManager: AuditedEntityManager,
     extensions: [Migrator],
     migrations: { path: MIGRATIONS_DIR, pathTs: MIGRATIONS_DIR, glob: '!(*.d).{js,ts}', emit: 'ts', snapshot: false, silent: true },
     // Every request and job gets its own context; a stray global em use is a bug.

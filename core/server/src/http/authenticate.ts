@@ -11,8 +11,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * Sign-in is not a cookie-authenticated write: the browser has no token to send yet (a live session's token may
  * be lost with the page), so the session cookie is not consulted there. The route itself rotates the session.
+ * Password-reset requests and confirmations act on an address or a token, never on the cookie's session.
  */
-const SESSIONLESS = new Set(['POST /v1/auth/login']);
+const SESSIONLESS = new Set(['POST /v1/auth/login', 'POST /v1/auth/password-reset', 'POST /v1/auth/password-reset/confirm']);
 
 const sameToken = (sent: string, expected: string): boolean => {
   const a = Buffer.from(sent);
@@ -46,17 +47,18 @@ export function authenticate({ apiKeyService, sessionService, widgetService }: {
         scopes: key.scopes,
       };
       ctx.state.principal = principal;
+      ctx.state.actorLabel = `pk_${key.prefix}`; // how the audit log names the key (never its secret)
       return next();
     }
     if (SESSIONLESS.has(`${ctx.method} ${ctx.path}`)) return next();
     const cookie = ctx.cookies.get(SESSION_COOKIE);
     const session = cookie ? await sessionService.fromToken(cookie) : null;
     if (session) {
+      ctx.state.session = session; // set first: a refused write is still audited under the session's user
       if (!SAFE_METHODS.has(ctx.method) && !sameToken(ctx.get('x-csrf-token'), session.csrfToken)) {
         throw new AppError('CSRF_TOKEN_INVALID', 'Send the x-csrf-token header you received at sign-in.');
       }
       ctx.state.principal = { kind: 'user', userId: session.user.id, sessionId: session.id } satisfies Principal;
-      ctx.state.session = session;
     }
     return next();
   };

@@ -1,4 +1,5 @@
 import type { Queue } from 'pg-boss';
+import type { MailTemplateName } from '../modules/mail/templates.ts';
 
 /**
  * Every pg-boss queue, in one table: name → retry, backoff, expiry, dead letter. Queues are created from this
@@ -48,6 +49,11 @@ export const QUEUES = {
    * running per domain.
    */
   'certificate.check': { retryLimit: 1, retryDelay: 60, expireInSeconds: 300, deadLetter: 'dead-letter', notify: true, policy: 'exclusive' },
+  /**
+   * Send one email (modules/mail): data { template, sealed }, the address and the template's data sealed with the
+   * secret box (a reset link never sits in the job table in clear). Completed jobs are deleted after a day.
+   */
+  'mail.send': { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 120, deleteAfterSeconds: 24 * 3600, deadLetter: 'dead-letter', notify: true },
   /** Every minute: dispatch due automatic retries and watch checks. */
   'domain.sweep': { retryLimit: 0, expireInSeconds: 120, notify: false, policy: 'singleton' },
   /**
@@ -56,12 +62,39 @@ export const QUEUES = {
    * (domains/deadlines.ts).
    */
   'domain.deadlines': { retryLimit: 0, expireInSeconds: 120, notify: false, policy: 'singleton' },
+  /**
+   * One per event committed to the outbox (modules/events), sent in the event's own transaction. Data: { eventId }.
+   * Durable consumers (webhook fan-out) work this queue; the event row is the truth, so a handler must be idempotent.
+   */
+  'event.published': { retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 300, deadLetter: 'dead-letter', notify: true },
+  /** Daily: delete events older than `events.retentionDays`. */
+  'events.prune': { retryLimit: 1, retryDelay: 600, expireInSeconds: 900, notify: false, policy: 'singleton' },
+  /** Daily: delete audit log entries older than `audit.retentionDays`. */
+  'audit.purge': { retryLimit: 1, retryDelay: 600, expireInSeconds: 900, notify: false, policy: 'singleton' },
+  /**
+   * POST one webhook delivery (modules/webhooks). Data: { deliveryId }. The delivery row decides, not the queue: a job
+   * runs only while its delivery is pending, due and unclaimed, so stale and duplicate jobs are no-ops. A failed POST
+   * is retried by the worker itself (the next job, sent with `startAfter`, commits with the attempt), so pg-boss
+   * retries only crashes; the `webhook.sweep` re-queues a delivery whose job was lost.
+   */
+  'webhook.deliver': { retryLimit: 3, retryDelay: 60, retryBackoff: true, expireInSeconds: 90, deadLetter: 'dead-letter', notify: true },
+  /** Every minute: queue again pending webhook deliveries whose job was lost. */
+  'webhook.sweep': { retryLimit: 0, expireInSeconds: 120, notify: false, policy: 'singleton' },
+  /**
+   * Every hour: rewrite today's usage snapshot of every organization (modules/usage); idempotent per day, so the
+   * day's last run is what the history keeps.
+   */
+  'usage.snapshot': { retryLimit: 1, retryDelay: 60, expireInSeconds: 900, notify: false, policy: 'singleton' },
 } as const satisfies Record<string, Omit<Queue, 'name'>>;
 
 /** Cron schedules (pg-boss `schedule`): queue → cron expression. */
 export const SCHEDULES: Partial<Record<QueueName, string>> = {
+  'webhook.sweep': '* * * * *',
   'domain.sweep': '* * * * *',
   'domain.deadlines': '* * * * *',
+  'usage.snapshot': '7 * * * *',
+  'audit.purge': '37 3 * * *',
+  'events.prune': '17 3 * * *',
 };
 
 export type QueueName = keyof typeof QUEUES;
@@ -77,5 +110,12 @@ export interface JobData {
   'domain.probe': { domainId: string; edgeId: string; attempt: number };
   'certificate.issue': { domainId: string; hostname: string };
   'certificate.check': { domainId: string };
+  'mail.send': { template: MailTemplateName; sealed: string };
+  'event.published': { eventId: string };
+  'events.prune': Record<string, never>;
+  'audit.purge': Record<string, never>;
+  'webhook.deliver': { deliveryId: string };
+  'webhook.sweep': Record<string, never>;
+  'usage.snapshot': Record<string, never>;
   'dead-letter': Record<string, unknown>;
 }

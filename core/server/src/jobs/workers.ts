@@ -7,7 +7,7 @@ import type { JobData } from './queues.ts';
  * Attach a worker to every queue that has one. Workers are small functions of their dependencies; retries,
  * backoff and dead letters come from the queue table.
  */
-export async function startWorkers({ boss, verificationService, dnsSetupService, edgeService, certificateService, widgetService, config }: Pick<Cradle, 'boss' | 'verificationService' | 'dnsSetupService' | 'edgeService' | 'certificateService' | 'widgetService' | 'config'>): Promise<string[]> {
+export async function startWorkers({ boss, eventService, auditService, verificationService, dnsSetupService, edgeService, certificateService, widgetService, config, mailer, webhookService, usageService }: Pick<Cradle, 'boss' | 'eventService' | 'auditService' | 'verificationService' | 'dnsSetupService' | 'edgeService' | 'certificateService' | 'widgetService' | 'config' | 'mailer' | 'webhookService' | 'usageService'>): Promise<string[]> {
   // NOTIFY wakes workers when a job is created, not when a group slot frees up: keep the backstop poll as
   // frequent as the plain one, or jobs held back by an organization's concurrency cap would wait for it.
   const seconds = config.jobs.pollingIntervalSeconds;
@@ -27,14 +27,31 @@ export async function startWorkers({ boss, verificationService, dnsSetupService,
     await work(boss, 'domain.probe', { ...polling, localConcurrency: 4 }, async (data: JobData['domain.probe']) => edgeService.runProbe(data)),
     await work(boss, 'certificate.issue', { ...polling, localConcurrency: 2 }, async (data: JobData['certificate.issue']) => certificateService.runIssue(data)),
     await work(boss, 'certificate.check', { ...polling, localConcurrency: 2 }, async (data: JobData['certificate.check']) => certificateService.runCheck(data)),
+    await work(boss, 'mail.send', { ...polling, localConcurrency: 2 }, async (data: JobData['mail.send']) => mailer.run(data)),
+    await work(boss, 'event.published', { ...polling, localConcurrency: 2 }, async (data: JobData['event.published']) => {
+      await webhookService.fanOut(data.eventId);
+    }),
+    await work(boss, 'webhook.deliver', { ...polling, localConcurrency: 8 }, async (data: JobData['webhook.deliver']) => webhookService.deliver(data.deliveryId)),
+    await work(boss, 'webhook.sweep', polling, async () => {
+      await webhookService.sweep();
+    }),
     await work(boss, 'domain.sweep', polling, async () => {
       await verificationService.dispatchDue();
       await certificateService.renewDue();
       await certificateService.dispatchChecks();
       await edgeService.requestSync(); // heals an edge that restarted and lost its config
     }),
+    await work(boss, 'events.prune', polling, async () => {
+      await eventService.prune();
+    }),
+    await work(boss, 'usage.snapshot', polling, async () => {
+      await usageService.snapshot();
+    }),
     await work(boss, 'domain.deadlines', polling, async () => {
       await verificationService.sweepDeadlines();
+    }),
+    await work(boss, 'audit.purge', polling, async () => {
+      await auditService.purge();
     }),
   ];
 }

@@ -2,8 +2,13 @@ import { z } from 'zod';
 import { SESSION_COOKIE } from '../../http/authenticate.ts';
 import { defineRoute } from '../../http/route.ts';
 import type { Session } from '../../modules/sessions/entity.ts';
+import { securityRoutes } from './security-routes.ts';
 
-const loginBody = z.object({ email: z.email().max(254), password: z.string().min(1).max(1024) });
+const loginBody = z.object({
+  email: z.email().max(254),
+  password: z.string().min(1).max(1024),
+  code: z.string().trim().min(6).max(32).optional().meta({ description: 'With two-factor sign-in on: a 6-digit authenticator code or a recovery code (without it: 401 TOTP_REQUIRED).' }),
+});
 const sessionResponse = z.object({
   user: z.object({ id: z.string(), email: z.string(), name: z.string() }),
   csrfToken: z.string().meta({ description: 'Send as x-csrf-token on every cookie-authenticated write.' }),
@@ -26,7 +31,7 @@ export const authRoutes = [
     response: sessionResponse,
     async handler({ body, cradle, ctx }) {
       // ctx.ip is the client's address (from X-Forwarded-For only with http.trustProxy): the throttle's second key.
-      const { token, session } = await cradle.sessionService.login(body.email, body.password, { address: ctx.ip });
+      const { token, session } = await cradle.sessionService.login(body.email, body.password, { address: ctx.ip, userAgent: ctx.get('user-agent'), ...(body.code ? { code: body.code } : {}) });
       // Rotate: the session this browser held before (if any) ends, so one browser holds one live session.
       const previous = ctx.cookies.get(SESSION_COOKIE);
       if (previous) await cradle.sessionService.logoutToken(previous);
@@ -62,4 +67,5 @@ export const authRoutes = [
       ctx.cookies.set(SESSION_COOKIE, null, { path: '/' });
     },
   }),
+  ...securityRoutes,
 ];

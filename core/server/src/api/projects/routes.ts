@@ -56,4 +56,30 @@ export const projectRoutes = [
     response: projectSchema,
     handler: async ({ params, principal, cradle }) => projectView((await cradle.projectService.get(principal, params.projectId)).project),
   }),
+  defineRoute({
+    method: 'patch',
+    path: '/v1/projects/:projectId',
+    tag: 'projects',
+    summary: 'Rename a project or change its slug (project admin and up; a slug change reconciles the edges)',
+    auth: 'principal',
+    scope: 'projects:write',
+    params: z.object({ projectId: uuid }),
+    body: z.object({ name: z.string().trim().min(1).max(120).optional(), slug: slug.optional() }),
+    response: projectSchema,
+    handler: async ({ params, body, principal, cradle }) => projectView(await cradle.projectService.update(principal, params.projectId, body)),
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/v1/projects/:projectId',
+    tag: 'projects',
+    summary: 'Delete a project (project admin and up, confirm=<slug>): unassigns its domains, removes its mappings, services, widget tokens, project API keys and memberships',
+    auth: 'principal',
+    scope: 'projects:write',
+    params: z.object({ projectId: uuid }),
+    query: z.object({ confirm: z.string().max(64).optional() }),
+    response: null,
+    handler: async ({ params, query, principal, cradle }) => {
+      await cradle.projectService.remove(principal, params.projectId, query.confirm);
+    },
+  }),
 ];

@@ -7,9 +7,10 @@ import { Project } from '../projects/entity.ts';
 import { User } from '../users/entity.ts';
 import { sha256 } from '../sessions/service.ts';
 import { ApiKey } from './entity.ts';
+import type { PlanService } from '../plans/service.ts';
 
 /** Scopes an API key can hold. Each route names the one it needs. */
-export const API_KEY_SCOPES = ['domains:read', 'domains:write', 'projects:read', 'projects:write', 'dns-credentials:read', 'dns-credentials:write', 'widget-tokens:write'] as const;
+export const API_KEY_SCOPES = ['domains:read', 'domains:write', 'projects:read', 'projects:write', 'dns-credentials:read', 'dns-credentials:write', 'widget-tokens:write', 'audit:read', 'webhooks:read', 'webhooks:write', 'events:read'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 /** `pk_<prefix>_<secret>`: the prefix is visible and indexed, the secret is only ever hashed. */
@@ -18,7 +19,7 @@ const parseKey = (raw: string): { prefix: string; secret: string } | null => {
   return match ? { prefix: match[1], secret: match[2] } : null;
 };
 
-export function createApiKeyService({ orm }: { orm: MikroORM }) {
+export function createApiKeyService({ orm, planService }: { orm: MikroORM; planService: PlanService }) {
   return {
     async create(access: Access, input: { name: string; scopes: ApiKeyScope[]; projectId?: string | null }, createdBy: string | null) {
       const em = orm.em;
@@ -29,16 +30,18 @@ export function createApiKeyService({ orm }: { orm: MikroORM }) {
       }
       const prefix = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
       const secret = randomBytes(32).toString('base64url');
-      const key = em.create(ApiKey, {
-        organization: em.getReference(Organization, access.organizationId),
-        project,
-        createdBy: createdBy ? em.getReference(User, createdBy) : null,
-        name: input.name,
-        prefix,
-        secretHash: sha256(secret),
-        scopes: [...new Set(input.scopes)],
+      const key = await em.transactional(async (tx) => {
+        await planService.assertWithinPlan(tx, { organizationId: access.organizationId, resource: 'apiKeys' });
+        return tx.create(ApiKey, {
+          organization: tx.getReference(Organization, access.organizationId),
+          project,
+          createdBy: createdBy ? tx.getReference(User, createdBy) : null,
+          name: input.name,
+          prefix,
+          secretHash: sha256(secret),
+          scopes: [...new Set(input.scopes)],
+        });
       });
-      await em.flush();
       return { key, secret: `pk_${prefix}_${secret}` };
     },
 

@@ -6,6 +6,7 @@
  * swallowed into a final `failed`.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { publishCertificateOutcome } from '../events/certificate-events.ts';
 import type { DnsLookup, Kernel } from '@portico/kernel';
 import type { Logger } from 'pino';
 import type { PorticoConfig } from '../../config/schema.ts';
@@ -78,6 +79,7 @@ export function createIssueJob(deps: IssueDeps) {
     await orm.em.fork().transactional(async (em) => {
       await em.nativeUpdate(Certificate, { id }, { ...patch, requestedAt: null, orderingUntil: null });
       if (order) em.create(CertificateOrder, { ...order, registeredDomain: registeredDomainOf(order.hostname) });
+      if (order) await publishCertificateOutcome(em, id, order.outcome, patch);
     });
   }
 

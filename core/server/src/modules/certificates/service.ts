@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../../errors/app-error.ts';
+import { publishCertificatesExpiring } from '../events/certificate-events.ts';
 import type { JobQueue } from '../../jobs/boss.ts';
 import type { JobData } from '../../jobs/queues.ts';
 import { Domain } from '../domains/entity.ts';
@@ -120,7 +121,8 @@ export function createCertificateService(deps: Deps) {
         const connection = em.getConnection();
         const ctx = em.getTransactionContext();
         await connection.execute("update certificates set status = 'expired' where status in ('active', 'expiring') and not_after <= ?", [now], 'run', ctx);
-        await connection.execute("update certificates set status = 'expiring' where status = 'active' and not_after > ? and not_after < ?", [now, new Date(now.getTime() + expiringWithinDays * DAY)], 'run', ctx);
+        const expiring = await connection.execute<Array<{ id: string }>>("update certificates set status = 'expiring' where status = 'active' and not_after > ? and not_after < ? returning id", [now, new Date(now.getTime() + expiringWithinDays * DAY)], 'all', ctx);
+        await publishCertificatesExpiring(em, expiring.map((row) => row.id), now);
         const due: Array<{ domain_id: string; hostname: string }> = await connection.execute(
           `update certificates c set requested_at = ? from domains d
            where d.id = c.domain_id and d.status in (?)

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Domain } from './entity.ts';
 import { DomainEvent } from './event.entity.ts';
+import { publishDomainMove } from '../events/domain-events.ts';
 import { findTransition, renderMessage, type DomainStatus } from './lifecycle.ts';
 
 /** When each domain's latest event was created in this process: the next one is later, so events read back in order. */
@@ -10,7 +11,8 @@ const lastEventAt = new WeakMap<Domain, number>();
  * Move a domain along the transition table and record the event (persisted with the caller's flush). Refuses a
  * move the table does not list: that is a programming error, not a user error. A change of status stamps
  * `statusChangedAt`, from which the deadline sweep (deadlines.ts) counts. A domain that carries the SaaS's customer
- * reference has it in every event's details, so notifications and webhooks can name the customer.
+ * reference has it in every event's details, so notifications and webhooks can name the customer. Moves that
+ * matter outside (verified, failed, drifted, live…) also publish to the event outbox (events/domain-events.ts).
  */
 export function transition(em: EntityManager, domain: Domain, to: DomainStatus, reason: string, details: Record<string, unknown> = {}): DomainEvent {
   const from = (domain.status as DomainStatus | undefined) ?? null;
@@ -24,5 +26,6 @@ export function transition(em: EntityManager, domain: Domain, to: DomainStatus, 
   const at = Math.max(Date.now(), (lastEventAt.get(domain) ?? 0) + 1);
   lastEventAt.set(domain, at);
   const recorded = domain.customerRef ? { ...details, customerRef: domain.customerRef } : details;
+  publishDomainMove(em, domain, from, to, reason, message, details); // the outbox event, committed with this move
   return em.create(DomainEvent, { domain, fromStatus: from, toStatus: to, reason, message, details: recorded, createdAt: new Date(at) });
 }

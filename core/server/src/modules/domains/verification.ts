@@ -12,6 +12,7 @@ import { checkErrorDelayMinutes, retryAfterCheckError, sweepDeadlines } from './
 import { Domain } from './entity.ts';
 import { AUTO_RETRIED, RECHECKABLE, VERIFIABLE, WATCHED, type DomainStatus } from './lifecycle.ts';
 import { transition } from './transition.ts';
+import type { UsageService } from '../usage/service.ts';
 
 export type VerifyTrigger = 'manual' | 'automatic' | 'watch';
 
@@ -22,6 +23,7 @@ interface Deps {
   config: PorticoConfig;
   logger: Logger;
   settingsService: SettingsService;
+  usageService: UsageService;
 }
 
 const MINUTE = 60_000;
@@ -48,7 +50,7 @@ function pluginFailure(method: string, error: unknown): VerifyResult {
  * Jobs carry the organization as their pg-boss group, so at most `maxConcurrentVerifications` run at once per
  * organization; the rest wait in the queue.
  */
-export function createVerificationService({ orm, kernel, jobs, config, logger, settingsService }: Deps) {
+export function createVerificationService({ orm, kernel, jobs, config, logger, settingsService, usageService }: Deps) {
   const { watchIntervalMinutes, driftThreshold, missRecheckMinutes, driftGraceHours, checkErrorRetryMinutes, checkDeadlineMinutes } = config.verification;
   const methodOffered = (method: string) => kernel.descriptors.verificationMethods.some((d) => d.method === method);
 
@@ -194,6 +196,7 @@ export function createVerificationService({ orm, kernel, jobs, config, logger, s
         logger.warn({ domainId, method: domain.method, err: error }, 'verification check threw; recorded as a checker error');
         result = pluginFailure(domain.method, error);
       }
+      await usageService.increment(domain.organization.id, 'checks');
       // The check took time: record it only if nobody deleted, disabled or settled the domain meanwhile.
       await orm.em.fork().transactional(async (em) => {
         const fresh = await em.findOne(Domain, { id: domainId }, { lockMode: LockMode.PESSIMISTIC_WRITE });

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { AppError, notFound } from '../../errors/app-error.ts';
 import type { Principal } from '../../http/principal.ts';
 import { Membership, type Role } from './membership.entity.ts';
+import { User } from '../users/entity.ts';
 
 /**
  * What a caller may reach inside one organization. Anything outside the caller's organizations answers 404
@@ -22,7 +23,12 @@ export interface Access {
   principal: Principal;
 }
 
-const RANK: Record<Role, number> = { owner: 4, admin: 3, project_admin: 2, project_member: 1 };
+/** Role strength: a role allows everything a weaker one does. */
+export const RANK: Record<Role, number> = { owner: 4, admin: 3, project_admin: 2, project_member: 1 };
+
+/** Organization roles span every project; the others are held per project. */
+export const ORGANIZATION_ROLES: readonly Role[] = ['owner', 'admin'];
+export const isOrganizationRole = (role: Role): boolean => ORGANIZATION_ROLES.includes(role);
 
 export function createAccessService({ orm }: { orm: MikroORM }) {
   return {
@@ -51,6 +57,22 @@ export function createAccessService({ orm }: { orm: MikroORM }) {
         if (!current || RANK[m.role] > RANK[current]) projectRoles[m.project!.id] = m.role;
       }
       return { organizationId, role: best.role, projectIds: Object.keys(projectRoles), projectRoles, principal };
+    },
+
+    /**
+     * The signed-in user when they are an instance operator; OPERATOR_REQUIRED for anyone else (API keys and
+     * widget tokens included). Being an operator grants nothing inside organizations: that takes a membership.
+     */
+    async requireOperator(principal: Principal): Promise<User> {
+      const user = principal.kind === 'user' ? await orm.em.findOne(User, { id: principal.userId }) : null;
+      if (!user?.operator) throw new AppError('OPERATOR_REQUIRED', 'This route is for instance operators.');
+      return user;
+    },
+
+    /** Whether the caller is a signed-in instance operator. */
+    async isOperator(principal: Principal): Promise<boolean> {
+      if (principal.kind !== 'user') return false;
+      return (await orm.em.count(User, { id: principal.userId, operator: true })) > 0;
     },
 
     /** Organizations the caller belongs to (a key: its own). */

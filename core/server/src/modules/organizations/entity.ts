@@ -8,6 +8,11 @@ export const OrganizationSchema = defineEntity({
     ...baseColumns,
     name: p.string().length(120),
     slug: p.string().length(64).unique(),
+    /**
+     * Set when the organization was deleted: its domains were archived, its members, keys and tokens removed; the
+     * row stays (with a freed slug) so history and audit keep a name to point at.
+     */
+    deletedAt: p.datetime().nullable(),
   },
 });
 export class Organization extends OrganizationSchema.class {}

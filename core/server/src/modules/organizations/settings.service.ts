@@ -6,6 +6,8 @@ import { AppError } from '../../errors/app-error.ts';
 import { Domain } from '../domains/entity.ts';
 import { ServiceDomainMapping } from '../routing/mapping.entity.ts';
 import { User } from '../users/entity.ts';
+import { SETTING_FOR, type PlanResource } from '../plans/catalogue.ts';
+import { planLimitReached, type PlanService } from '../plans/service.ts';
 import { requireRole, type Access } from './access.ts';
 import { Organization } from './entity.ts';
 import { OrganizationSettingsChange } from './settings-change.entity.ts';
@@ -37,7 +39,7 @@ export interface SettingsUsage {
   domains: number;
 }
 
-export function createSettingsService({ orm }: { orm: MikroORM }) {
+export function createSettingsService({ orm, planService }: { orm: MikroORM; planService: PlanService }) {
   const countDomains = (em: EntityManager, organizationId: string) => em.count(Domain, { organization: organizationId, status: { $ne: 'archived' } });
 
   /**
@@ -87,6 +89,20 @@ export function createSettingsService({ orm }: { orm: MikroORM }) {
       return em.transactional(async (tx) => {
         const settings = await load(tx, organizationId, true);
         const changed = SETTING_NAMES.filter((name) => parsed.data[name] !== undefined && parsed.data[name] !== settings[name]);
+        // An owner may lower a plan's limit for the organization, never raise it beyond the plan.
+        for (const [resource, setting] of Object.entries(SETTING_FOR) as [PlanResource, SettingName][]) {
+          const requestedValue = parsed.data[setting];
+          if (requestedValue === undefined || !changed.includes(setting)) continue;
+          const plan = await planService.limitOf(organizationId, resource, tx);
+          if (plan.limit !== null && requestedValue > plan.limit) {
+            throw new AppError('SETTINGS_ABOVE_PLAN', `The ${plan.planId} plan allows at most ${plan.limit}; ${setting} cannot be set to ${requestedValue}.`, {
+              setting,
+              requested: requestedValue,
+              planLimit: plan.limit,
+              planId: plan.planId,
+            });
+          }
+        }
         const requested = parsed.data.maxDomains;
         if (requested !== undefined && changed.includes('maxDomains')) {
           const usage = await countDomains(tx, organizationId);
@@ -119,12 +135,16 @@ export function createSettingsService({ orm }: { orm: MikroORM }) {
     },
 
     /**
-     * DOMAIN_QUOTA_EXCEEDED when `adding` more domains would pass `maxDomains`. Pass the caller's `em`: inside a
+     * DOMAIN_QUOTA_EXCEEDED (409) when `adding` more domains would pass `maxDomains`, PLAN_LIMIT_REACHED (402) when
+     * they would pass the plan's limit and the setting does not lower it. Pass the caller's `em`: inside a
      * transaction the settings row stays locked until commit, so concurrent additions cannot both squeeze in.
      */
     async assertDomainQuota(organizationId: string, adding = 1, em: EntityManager = orm.em): Promise<{ used: number; limit: number }> {
       const settings = await load(em, organizationId, true);
       const used = await countDomains(em, organizationId);
+      const plan = await planService.limitOf(organizationId, 'domains', em);
+      // The plan's limit binds when the organization's own setting is not lower: that answer is 402 (change plan).
+      if (plan.limit !== null && plan.limit <= settings.maxDomains && used + adding > plan.limit) throw planLimitReached('domains', plan.limit, used, plan.planId);
       const limit = settings.maxDomains;
       if (used + adding > limit) {
         throw new AppError('DOMAIN_QUOTA_EXCEEDED', `Domain limit reached (${used}/${limit}). Ask an organization owner to raise the limit.`, { used, limit });
@@ -133,12 +153,15 @@ export function createSettingsService({ orm }: { orm: MikroORM }) {
     },
 
     /**
-     * MAPPING_QUOTA_EXCEEDED when one more mapping in `projectId` would pass `maxMappingsPerProject`. Pass the
+     * MAPPING_QUOTA_EXCEEDED (409) when one more mapping in `projectId` would pass `maxMappingsPerProject`,
+     * PLAN_LIMIT_REACHED (402) when it would pass the plan's limit and the setting does not lower it. Pass the
      * caller's transaction `em`: the settings row stays locked until commit, so concurrent creations cannot both fit.
      */
     async assertMappingQuota(organizationId: string, projectId: string, em: EntityManager): Promise<void> {
       const settings = await load(em, organizationId, true);
       const used = await em.count(ServiceDomainMapping, { project: projectId });
+      const plan = await planService.limitOf(organizationId, 'mappingsPerProject', em);
+      if (plan.limit !== null && plan.limit <= settings.maxMappingsPerProject && used + 1 > plan.limit) throw planLimitReached('mappingsPerProject', plan.limit, used, plan.planId);
       const limit = settings.maxMappingsPerProject;
       if (used + 1 > limit) {
         throw new AppError('MAPPING_QUOTA_EXCEEDED', `Mapping limit of this project reached (${used}/${limit}). Ask an organization owner to raise the limit.`, { used, limit });

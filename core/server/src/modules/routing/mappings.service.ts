@@ -1,4 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { publishMappingEvent } from '../events/mapping-events.ts';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { previewRoute, type Route } from '@portico/kernel';
 import { AppError, notFound } from '../../errors/app-error.ts';
@@ -185,6 +186,7 @@ export function createMappingsService({ orm, projectService, settingsService }: 
           tlsSource: input.tlsSource ?? 'acme',
           primary: input.primary ?? false,
         });
+        publishMappingEvent(em, 'mapping.created', mapping);
         await em.flush();
         return mapping;
       });
@@ -299,6 +301,7 @@ export function createMappingsService({ orm, projectService, settingsService }: 
             tlsSource: patch.tlsSource ?? fresh.tlsSource,
             primary: patch.primary ?? fresh.primary,
           });
+          publishMappingEvent(em, 'mapping.updated', fresh);
           await em.flush();
           return fresh;
         });
@@ -312,6 +315,8 @@ export function createMappingsService({ orm, projectService, settingsService }: 
       const { mapping, access } = await reach(principal, mappingId);
       requireRole(access, 'project_admin', mapping.project.id);
       await orm.em.fork().transactional(async (em) => {
+        const gone = await em.findOne(ServiceDomainMapping, { id: mapping.id }, { populate: ['domain'] });
+        if (gone) publishMappingEvent(em, 'mapping.deleted', gone);
         await em.nativeDelete(ServiceDomainMapping, { id: mapping.id });
       });
     },

@@ -7,23 +7,34 @@ import { User } from '../users/entity.ts';
 import { hashPassword, verifyPassword } from '../users/password.ts';
 import { Session } from './entity.ts';
 import { createLoginThrottle, type ThrottleKey } from './throttle.ts';
+import type { TotpService } from './totp.ts';
 
 const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
+/** `lastSeenAt` is written at most this often per session, so reads do not turn every request into a write. */
+const LAST_SEEN_EVERY_MS = 60_000;
 export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 
 // A hash of a random password, so a login for an unknown email costs the same time as a wrong password.
 let dummyHash: Promise<string> | undefined;
 
-export function createSessionService({ orm, config, logger }: { orm: MikroORM; config: Pick<PorticoConfig, 'login'>; logger: Logger }) {
+export interface SignInContext {
+  address: string;
+  userAgent?: string;
+  /** A 6-digit authenticator code or a recovery code, for accounts with two-factor sign-in on. */
+  code?: string;
+}
+
+export function createSessionService({ orm, config, logger, totpService }: { orm: MikroORM; config: Pick<PorticoConfig, 'login'>; logger: Logger; totpService: TotpService }) {
   const throttle = createLoginThrottle({ orm, config });
   const audit = logger.child({ component: 'auth' });
   return {
     /**
-     * Check email + password; on success create a session and return its cookie token (shown once). Attempts are
-     * throttled per account and per client `address` before the password is hashed; failures are audited (the
-     * email's hash or the account id, and the address — never the password).
+     * Check email + password (and, with two-factor sign-in on, `code`: without one the answer is 401 TOTP_REQUIRED,
+     * a wrong one 400 TOTP_CODE_INVALID); on success create a session and return its cookie token (shown once).
+     * Attempts, codes included, are throttled per account and per client `address` before the password is hashed;
+     * failures are audited (the email's hash or the account id, and the address — never the password or code).
      */
-    async login(email: string, password: string, { address }: { address: string }): Promise<{ token: string; session: Session; user: User }> {
+    async login(email: string, password: string, { address, userAgent, code }: SignInContext): Promise<{ token: string; session: Session; user: User }> {
       const em = orm.em;
       const normalized = email.trim().toLowerCase();
       const emailHash = sha256(normalized).slice(0, 16);
@@ -44,6 +55,15 @@ export function createSessionService({ orm, config, logger }: { orm: MikroORM; c
         audit.warn({ event: 'login.failed', reason: user ? 'wrong_password' : 'unknown_email', ...(user ? { userId: user.id } : {}), emailHash, address }, 'sign-in failed');
         throw new AppError('INVALID_CREDENTIALS', 'Email or password is wrong.');
       }
+      if (await totpService.required(em, user)) {
+        if (!code) throw new AppError('TOTP_REQUIRED', 'This account has two-factor sign-in: send the authenticator code (or a recovery code) as `code`.');
+        try {
+          await totpService.verifySignIn(em, user, code);
+        } catch (error) {
+          audit.warn({ event: 'login.failed', reason: 'wrong_code', userId: user.id, address }, 'sign-in failed');
+          throw error;
+        }
+      }
       await throttle.succeeded(keys);
       const token = randomBytes(32).toString('base64url');
       const session = em.create(Session, {
@@ -51,6 +71,9 @@ export function createSessionService({ orm, config, logger }: { orm: MikroORM; c
         tokenHash: sha256(token),
         csrfToken: randomBytes(32).toString('base64url'),
         expiresAt: new Date(Date.now() + SESSION_TTL_MS),
+        lastSeenAt: new Date(),
+        ip: address.slice(0, 100),
+        userAgent: userAgent ? userAgent.slice(0, 500) : null,
       });
       await em.flush();
       return { token, session, user };
@@ -60,7 +83,28 @@ export function createSessionService({ orm, config, logger }: { orm: MikroORM; c
     async fromToken(token: string): Promise<Session | null> {
       const session = await orm.em.findOne(Session, { tokenHash: sha256(token) }, { populate: ['user'] });
       if (!session || session.expiresAt.getTime() <= Date.now()) return null;
+      const now = new Date();
+      if (!session.lastSeenAt || now.getTime() - session.lastSeenAt.getTime() > LAST_SEEN_EVERY_MS) {
+        await orm.em.nativeUpdate(Session, { id: session.id }, { lastSeenAt: now });
+        session.lastSeenAt = now;
+      }
       return session;
+    },
+
+    /** The user's live sessions, newest first. */
+    async list(userId: string): Promise<Session[]> {
+      return orm.em.fork().find(Session, { user: userId, expiresAt: { $gt: new Date() } }, { orderBy: { createdAt: 'desc' } });
+    },
+
+    /** End one of the user's own sessions; someone else's (or none) is 404, as if it did not exist. */
+    async revoke(userId: string, sessionId: string): Promise<void> {
+      const deleted = await orm.em.fork().nativeDelete(Session, { id: sessionId, user: userId });
+      if (deleted === 0) throw new AppError('NOT_FOUND', 'No such session.');
+    },
+
+    /** End every session of the user except `keepSessionId` (all of them without it); returns how many ended. */
+    async revokeAll(userId: string, keepSessionId?: string): Promise<number> {
+      return orm.em.fork().nativeDelete(Session, keepSessionId ? { user: userId, id: { $ne: keepSessionId } } : { user: userId });
     },
 
     async logout(sessionId: string): Promise<void> {
