@@ -8,8 +8,12 @@ import supertest from 'supertest';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load-config.ts';
+import { Domain } from '../src/modules/domains/entity.ts';
 import { PublishedEvent } from '../src/modules/events/entity.ts';
 import { publishEvent } from '../src/modules/events/publish.ts';
+import { Organization } from '../src/modules/organizations/entity.ts';
+import { Project } from '../src/modules/projects/entity.ts';
+import { ProjectDomain } from '../src/modules/projects/project-domain.entity.ts';
 import { WebhookDelivery, WebhookEndpoint } from '../src/modules/webhooks/entity.ts';
 import { startPortico } from '../src/runtime.ts';
 import { createMember, createOrganizationWithUser, createProject, sessionCaller, type Caller } from './factories.ts';
@@ -67,14 +71,18 @@ type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 const domainData = (hostname: string) => ({ hostname, fromStatus: 'pending', status: 'verified', reason: 'verified', message: 'Verified.' });
 
 /** Commit one event to the outbox, as the engine does. */
-async function publish(portico: TestPortico, organizationId: string, options: { projectId?: string | null; hostname?: string; type?: 'domain.verified' | 'certificate.issued' } = {}): Promise<string> {
+async function publish(
+  portico: TestPortico,
+  organizationId: string,
+  options: { projectId?: string | null; hostname?: string; subjectId?: string; type?: 'domain.verified' | 'certificate.issued' } = {},
+): Promise<string> {
   const em = portico.container.cradle.orm.em.fork();
   const hostname = options.hostname ?? `shop-${Math.random().toString(36).slice(2, 8)}.example.com`;
   return em.transactional(async (tx) => {
     const event =
       options.type === 'certificate.issued'
         ? publishEvent(tx, { type: 'certificate.issued', organizationId, projectId: options.projectId ?? null, subject: { kind: 'certificate', id: hostname }, data: { hostname, domainId: 'd', notAfter: null } })
-        : publishEvent(tx, { type: 'domain.verified', organizationId, projectId: options.projectId ?? null, customerRef: 'cust-42', subject: { kind: 'domain', id: hostname }, data: domainData(hostname) });
+        : publishEvent(tx, { type: 'domain.verified', organizationId, projectId: options.projectId ?? null, customerRef: 'cust-42', subject: { kind: 'domain', id: options.subjectId ?? hostname }, data: domainData(hostname) });
     await tx.flush();
     return event.id;
   });
@@ -247,6 +255,32 @@ describe('webhooks', () => {
     expect(receiver.at('/certs-only').map((r) => r.headers['webhook-id'])).toEqual([marker]);
     expect(receiver.at('/project-main').map((r) => r.headers['webhook-id'])).toEqual([marker]);
     expect(receiver.at('/other-org')).toHaveLength(0);
+  });
+
+  it('sends a project-limited endpoint the events of domains assigned to its project, not of other projects’ domains', async () => {
+    const { orm, webhookService } = portico.container.cradle;
+    const { projectId: third } = await createProject(portico, org.organizationId, 'third');
+    const { projectId: fourth } = await createProject(portico, org.organizationId, 'fourth');
+    const em = orm.em.fork();
+    const domainOf = (hostname: string, projectId: string) => {
+      const domain = em.create(Domain, { organization: em.getReference(Organization, org.organizationId), hostname, status: 'verified', method: 'dns-txt', token: randomUUID().replaceAll('-', '') });
+      em.create(ProjectDomain, { project: em.getReference(Project, projectId), domain });
+      return domain;
+    };
+    const mine = domainOf(`mine-${randomUUID().slice(0, 8)}.example.com`, third);
+    const theirs = domainOf(`theirs-${randomUUID().slice(0, 8)}.example.com`, fourth);
+    await em.flush();
+    const { id: endpointId } = await createEndpoint('/project-third', { projectId: third, eventTypes: ['domain.verified'] });
+    // Domain events carry no project; the assignment at fan-out time decides.
+    const theirsEvent = await publish(portico, org.organizationId, { hostname: theirs.hostname, subjectId: theirs.id });
+    const mineEvent = await publish(portico, org.organizationId, { hostname: mine.hostname, subjectId: mine.id });
+    // The worker fans out too; a fan-out is idempotent, so once these return every delivery row exists.
+    await webhookService.fanOut(theirsEvent);
+    await webhookService.fanOut(mineEvent);
+    const rows = await orm.em.fork().find(WebhookDelivery, { endpoint: endpointId });
+    expect(rows.map((r) => r.eventId)).toEqual([mineEvent]);
+    const [message] = await waitFor(async () => receiver.at('/project-third'), (r) => r.length >= 1);
+    expect(JSON.parse(message!.body)).toMatchObject({ type: 'domain.verified', data: { id: mineEvent, projectId: null, subject: { kind: 'domain', id: mine.id } } });
   });
 
   it('answers 404 to other organizations and 403 to roles below admin', async () => {

@@ -19,6 +19,7 @@ const APP_ERROR_CODES = {
   INVALID_CREDENTIALS: { status: 401, description: 'Email or password is wrong.' },
   LOGIN_RATE_LIMITED: { status: 429, description: 'Too many sign-in attempts for this account or from this address; checked before the password, so nothing is verified. Retry-After and `details.retryAfterSeconds` say when to try again.' },
   TOTP_REQUIRED: { status: 401, description: 'The email and password are right, but the account has two-factor sign-in: send the request again with `code` (a 6-digit authenticator code or a recovery code).' },
+  PASSWORD_SIGNIN_DISABLED: { status: 403, description: 'The email and password (and code) are right, but an organization the account belongs to enforces its OpenID Connect provider: its members sign in only through it. The message names the provider; `details` has its `provider` id and `organization` slug. No session is created.' },
   TOTP_CODE_INVALID: { status: 400, description: 'The authenticator code is wrong, outside the accepted time window or used already, or the recovery code is wrong or used already.' },
   TOTP_ALREADY_ENABLED: { status: 409, description: 'Two-factor sign-in is on already; turn it off (password and code) before enrolling another authenticator.' },
   TOTP_NOT_ENROLLED: { status: 409, description: 'Two-factor sign-in is not on (or enrolment was not started), so there is nothing to confirm or turn off.' },

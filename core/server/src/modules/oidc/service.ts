@@ -48,6 +48,22 @@ export function createOidcService({ orm, config, secretBox, logger }: { orm: Mik
   const publicBase = (config.http.publicUrl ?? `http://${config.http.host}:${config.http.port}`).replace(/\/+$/, '');
   const callbackUrl = (key: string): string => `${publicBase}/v1/auth/oidc/${encodeURIComponent(key)}/callback`;
 
+  /**
+   * The provider `userId` must sign in through instead of a password: the enabled, enforced OpenID Connect
+   * provider of an organization it belongs to (the first by organization slug when several do), or null.
+   */
+  async function enforcedProvider(userId: string): Promise<ProviderListing | null> {
+    const em = orm.em.fork();
+    const organizations = (await em.find(Membership, { user: userId }, { fields: ['organization'] })).map((m) => m.organization.id);
+    if (organizations.length === 0) return null;
+    const row = await em.findOne(
+      OrganizationOidcProvider,
+      { organization: { $in: organizations, deletedAt: null }, enabled: true, enforce: true },
+      { populate: ['organization'], orderBy: { organization: { slug: 'asc' } } },
+    );
+    return row ? { id: row.id, kind: 'organization', displayName: row.displayName, organization: { slug: row.organization.slug, name: row.organization.name } } : null;
+  }
+
   return {
     callbackUrl,
 
@@ -126,15 +142,14 @@ export function createOidcService({ orm, config, secretBox, logger }: { orm: Mik
       });
     },
 
+    enforcedProvider,
+
     /**
      * Whether `userId` may sign in with a password: not when an organization it belongs to enforces its enabled
      * OpenID Connect provider.
      */
     async passwordSignInAllowed(userId: string): Promise<boolean> {
-      const em = orm.em.fork();
-      const organizations = (await em.find(Membership, { user: userId }, { fields: ['organization'] })).map((m) => m.organization.id);
-      if (organizations.length === 0) return true;
-      return (await em.count(OrganizationOidcProvider, { organization: { $in: organizations, deletedAt: null }, enabled: true, enforce: true })) === 0;
+      return (await enforcedProvider(userId)) === null;
     },
   };
 }

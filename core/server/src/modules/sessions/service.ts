@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { PorticoConfig } from '../../config/schema.ts';
 import { AppError } from '../../errors/app-error.ts';
+import type { OidcService } from '../oidc/service.ts';
 import { User } from '../users/entity.ts';
 import { hashPassword, verifyPassword } from '../users/password.ts';
 import { Session } from './entity.ts';
@@ -24,7 +25,17 @@ export interface SignInContext {
   code?: string;
 }
 
-export function createSessionService({ orm, config, logger, totpService }: { orm: MikroORM; config: Pick<PorticoConfig, 'login'>; logger: Logger; totpService: TotpService }) {
+interface Deps {
+  orm: MikroORM;
+  config: Pick<PorticoConfig, 'login'>;
+  logger: Logger;
+  totpService: TotpService;
+  oidcService: OidcService;
+}
+
+/** `deps` is the container's cradle: `oidcService` is looked up when a sign-in needs it, not when this is built. */
+export function createSessionService(deps: Deps) {
+  const { orm, config, logger, totpService } = deps;
   const throttle = createLoginThrottle({ orm, config });
   const audit = logger.child({ component: 'auth' });
   return {
@@ -33,6 +44,8 @@ export function createSessionService({ orm, config, logger, totpService }: { orm
      * a wrong one 400 TOTP_CODE_INVALID); on success create a session and return its cookie token (shown once).
      * Attempts, codes included, are throttled per account and per client `address` before the password is hashed;
      * failures are audited (the email's hash or the account id, and the address — never the password or code).
+     * A member of an organization that enforces its OpenID Connect provider is refused with 403
+     * PASSWORD_SIGNIN_DISABLED, asked only once the credentials are right so it tells nothing about other accounts.
      */
     async login(email: string, password: string, { address, userAgent, code }: SignInContext): Promise<{ token: string; session: Session; user: User }> {
       const em = orm.em;
@@ -63,6 +76,16 @@ export function createSessionService({ orm, config, logger, totpService }: { orm
           audit.warn({ event: 'login.failed', reason: 'wrong_code', userId: user.id, address }, 'sign-in failed');
           throw error;
         }
+      }
+      const provider = await deps.oidcService.enforcedProvider(user.id);
+      if (provider) {
+        audit.warn({ event: 'login.refused', reason: 'oidc_enforced', userId: user.id, provider: provider.id, address }, 'password sign-in refused');
+        const organization = provider.organization!;
+        throw new AppError(
+          'PASSWORD_SIGNIN_DISABLED',
+          `${organization.name} requires its members to sign in with ${provider.displayName}; password sign-in is turned off for this account.`,
+          { provider: provider.id, organization: organization.slug },
+        );
       }
       await throttle.succeeded(keys);
       const token = randomBytes(32).toString('base64url');

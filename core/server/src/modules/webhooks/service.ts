@@ -15,6 +15,7 @@ import { requireProject, requireRole, type Access } from '../organizations/acces
 import { Organization } from '../organizations/entity.ts';
 import { Membership } from '../organizations/membership.entity.ts';
 import { Project } from '../projects/entity.ts';
+import { ProjectDomain } from '../projects/project-domain.entity.ts';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint, type DeliveryStatus } from './entity.ts';
 import { postWebhook, privateAddress, resolveHost, urlProblem } from './http.ts';
 import { generateSecret, signatureHeaders } from './signing.ts';
@@ -40,6 +41,8 @@ const CLAIM_SECONDS = 60;
 /** A pending delivery this late with no worker on it lost its job: the sweep queues it again. */
 const LOST_AFTER_MS = 2 * 60_000;
 const DAY_MS = 86_400_000;
+/** Domain ids are UUIDs: a domain subject that is not one is assigned to no project. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `domain.verified`, `domain.*` or `*`. */
 export const EVENT_FILTER = /^(\*|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*(\.\*)?)$/;
@@ -345,16 +348,23 @@ export function createWebhookService({ orm, config, logger, secretBox, dns, jobs
 
     /**
      * The `event.published` worker: one delivery per enabled endpoint of the event's organization whose filter and
-     * project take it. Idempotent (a re-run adds nothing); an event already pruned is skipped.
+     * project take it. An endpoint limited to a project takes the events of that project and the events of domains
+     * assigned to it when the fan-out runs (domain events carry no project: a domain may serve several), the rule
+     * the event feed applies to project-limited members. Idempotent (a re-run adds nothing); an event already
+     * pruned is skipped.
      */
     async fanOut(eventId: string): Promise<number> {
       const em = orm.em.fork();
       const row = await em.findOne(PublishedEvent, { id: eventId });
       if (!row) return 0;
       const event = toEventRecord(row);
-      const endpoints = (await em.find(WebhookEndpoint, { organization: event.organizationId, enabled: true })).filter(
-        (endpoint) => typeMatches(endpoint.eventTypes, event.type) && (!endpoint.project || endpoint.project.id === event.projectId),
-      );
+      const matching = (await em.find(WebhookEndpoint, { organization: event.organizationId, enabled: true })).filter((endpoint) => typeMatches(endpoint.eventTypes, event.type));
+      const domainProjects = new Set<string>();
+      if (event.subject.kind === 'domain' && UUID.test(event.subject.id) && matching.some((endpoint) => endpoint.project && endpoint.project.id !== event.projectId)) {
+        const links = await em.find(ProjectDomain, { domain: { id: event.subject.id, organization: event.organizationId } });
+        for (const link of links) domainProjects.add(link.project.id);
+      }
+      const endpoints = matching.filter((endpoint) => !endpoint.project || endpoint.project.id === event.projectId || domainProjects.has(endpoint.project.id));
       if (endpoints.length === 0) return 0;
       return (await em.transactional((tx) => addDeliveries(tx, endpoints, event))).length;
     },
