@@ -41,6 +41,7 @@ import { NO_BILLING, type BillingProvider } from './modules/plans/billing.ts';
 import { createPlanService, type PlanService } from './modules/plans/service.ts';
 import { createUsageService, type UsageService } from './modules/usage/service.ts';
 import { createWebhookService, type WebhookService } from './modules/webhooks/service.ts';
+import { createNotificationService, type NotificationService } from './modules/notifications/service.ts';
 
 /** Everything the container holds. Services state the slice they take, so their dependencies are explicit. */
 export interface Cradle {
@@ -101,6 +102,8 @@ export interface Cradle {
   usageService: UsageService;
   /** Outgoing webhooks: endpoints, fan-out of outbox events, signed deliveries with retries. */
   webhookService: WebhookService;
+  /** In-app notifications per user from outbox events (rules.ts), their email and the daily digest. */
+  notificationService: NotificationService;
 }
 
 export type Infrastructure = Pick<Cradle, 'config' | 'logger' | 'orm' | 'boss' | 'kernel' | 'dns' | 'secretBox' | 'version'>;
@@ -145,6 +148,7 @@ export function buildContainer(infra: Infrastructure): AwilixContainer<Cradle> {
     planService: asFunction(createPlanService).singleton(),
     usageService: asFunction(createUsageService).singleton(),
     webhookService: asFunction(createWebhookService).singleton(),
+    notificationService: asFunction(createNotificationService).singleton(),
   });
   return container;
 }

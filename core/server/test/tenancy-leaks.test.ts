@@ -7,6 +7,7 @@ import { addVerifiedDomain, createMember, createOrganizationWithUser, createProj
 import { signIn, type TestPortico } from './helpers.ts';
 import { WebhookDelivery } from '../src/modules/webhooks/entity.ts';
 import { Session } from '../src/modules/sessions/entity.ts';
+import { Notification } from '../src/modules/notifications/entity.ts';
 import { startScriptedPortico } from './scripted-portico.ts';
 
 // Tenants never see each other (docs/reference/claims.md, architecture.md "Tenancy"): every route of the OpenAPI
@@ -33,8 +34,9 @@ interface Ids {
   userId: string;
   invitationId: string;
   sessionId: string;
+  notificationId: string;
 }
-const ID_PARAMS = ['organizationId', 'projectId', 'domainId', 'serviceId', 'mappingId', 'credentialId', 'apiKeyId', 'webhookId', 'deliveryId', 'userId', 'invitationId', 'sessionId'] as const;
+const ID_PARAMS = ['organizationId', 'projectId', 'domainId', 'serviceId', 'mappingId', 'credentialId', 'apiKeyId', 'webhookId', 'deliveryId', 'userId', 'invitationId', 'sessionId', 'notificationId'] as const;
 const randomIds = (): Ids => Object.fromEntries(ID_PARAMS.map((k) => [k, randomUUID()])) as unknown as Ids;
 
 /**
@@ -83,6 +85,7 @@ const SPECS: Record<string, Spec> = {
   'put /v1/organizations/{organizationId}/members/{userId}/role': { body: () => ({ role: 'admin' }) },
   'post /v1/organizations/{organizationId}/invitations': { body: () => ({ email: `probe-${++probe}@leaks.example`, role: 'admin' }) },
   'patch /v1/projects/{projectId}/widget': { body: () => ({ allowedOrigins: ['https://probe.leaks.example'] }) },
+  'put /v1/notifications/preferences': { body: () => ({ preferences: [{ channel: 'email', topic: 'domains', enabled: true }] }) },
 };
 /** Refused for who the caller is or what its key may do, before any id is looked at: never an oracle. */
 const IDENTITY_FIRST = new Set(['UNAUTHENTICATED', 'API_KEY_SCOPE_MISSING']);
@@ -143,6 +146,14 @@ describe('no route leaks across tenants or projects (every route of the OpenAPI 
   /** A console session of the user (the caller's own, or another organization's owner's). */
   const sessionOf = async (userId: string) => (await portico.container.cradle.orm.em.fork().findOneOrFail(Session, { user: userId })).id;
 
+  /** A notification of one user (notifications are personal: only that user reaches its id). */
+  const notificationOf = async (userId: string, organizationId: string, label: string) => {
+    const em = portico.container.cradle.orm.em.fork();
+    const row = em.create(Notification, { user: userId, organization: organizationId, eventId: randomUUID(), type: 'domain.verified', severity: 'info', title: `${label}-notification`, body: `${label} body`, link: null });
+    await em.flush();
+    return row.id;
+  };
+
   /** A pending invitation of the organization (no mail server: the mail is only logged). */
   const invitation = async (owner: Caller, organizationId: string, label: string) =>
     (await owner.post(`/v1/organizations/${organizationId}/invitations`, { email: `${label}-invitee@leaks.example`, role: 'admin' }).expect(201)).body.id as string;
@@ -157,17 +168,18 @@ describe('no route leaks across tenants or projects (every route of the OpenAPI 
     ownParentDomain = parent.domainId;
     ownService = parent.serviceId;
     const xKey = await newKey(xOwner, x.organizationId, 'caller-key', null);
-    own = { organizationId: x.organizationId, projectId: x.projectId, ...parent, apiKeyId: xKey.id, ...(await webhook(xOwner, x.organizationId, 'caller-own')), userId: x.userId, invitationId: await invitation(xOwner, x.organizationId, 'caller-own'), sessionId: await sessionOf(x.userId) };
+    own = { organizationId: x.organizationId, projectId: x.projectId, ...parent, apiKeyId: xKey.id, ...(await webhook(xOwner, x.organizationId, 'caller-own')), userId: x.userId, invitationId: await invitation(xOwner, x.organizationId, 'caller-own'), sessionId: await sessionOf(x.userId), notificationId: await notificationOf(x.userId, x.organizationId, 'caller-own') };
     const { projectId: q } = await createProject(portico, x.organizationId, 'q-hidden-project');
-    hidden = { organizationId: x.organizationId, projectId: q, ...(await furnish(xOwner, x.organizationId, q, 'q-hidden.leaks.test', 'q-hidden')), apiKeyId: xKey.id, webhookId: own.webhookId, deliveryId: own.deliveryId, invitationId: own.invitationId, sessionId: own.sessionId, userId: (await createMember(portico, x.organizationId, { role: 'project_member', projectId: q })).userId };
-    hiddenSecrets.push(q, 'q-hidden', hidden.domainId, hidden.serviceId, hidden.mappingId, hidden.credentialId, hidden.userId);
+    hidden = { organizationId: x.organizationId, projectId: q, ...(await furnish(xOwner, x.organizationId, q, 'q-hidden.leaks.test', 'q-hidden')), apiKeyId: xKey.id, webhookId: own.webhookId, deliveryId: own.deliveryId, invitationId: own.invitationId, sessionId: own.sessionId, notificationId: own.notificationId, userId: (await createMember(portico, x.organizationId, { role: 'project_member', projectId: q })).userId };
+    hidden.notificationId = await notificationOf(hidden.userId, x.organizationId, 'q-hidden');
+    hiddenSecrets.push(q, 'q-hidden', hidden.domainId, hidden.serviceId, hidden.mappingId, hidden.credentialId, hidden.userId, hidden.notificationId);
 
     // V: a project `main` too, and a secret project whose verified shop.parent.leaks.test routes `/`.
     const v = await createOrganizationWithUser(portico, { role: 'owner', name: 'victim-secret-org' });
     const vOwner = await orgSession(v.email, v.password);
     const { projectId: secretProject } = await createProject(portico, v.organizationId, 'victim-secret-project');
     const vKey = await newKey(vOwner, v.organizationId, 'victim-secret-key', null);
-    victim = { organizationId: v.organizationId, projectId: secretProject, ...(await furnish(vOwner, v.organizationId, secretProject, 'shop.parent.leaks.test', 'victim-secret')), apiKeyId: vKey.id, ...(await webhook(vOwner, v.organizationId, 'victim-secret')), userId: v.userId, invitationId: await invitation(vOwner, v.organizationId, 'victim-secret'), sessionId: await sessionOf(v.userId) };
+    victim = { organizationId: v.organizationId, projectId: secretProject, ...(await furnish(vOwner, v.organizationId, secretProject, 'shop.parent.leaks.test', 'victim-secret')), apiKeyId: vKey.id, ...(await webhook(vOwner, v.organizationId, 'victim-secret')), userId: v.userId, invitationId: await invitation(vOwner, v.organizationId, 'victim-secret'), sessionId: await sessionOf(v.userId), notificationId: await notificationOf(v.userId, v.organizationId, 'victim-secret') };
     await addVerifiedDomain(vOwner, v.organizationId, 'victim-private.leaks.test', v.projectId);
     victimSecrets.push(...Object.values(victim), v.projectId, v.userId, v.email, 'victim-secret', 'victim-private');
 

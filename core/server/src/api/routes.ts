@@ -25,6 +25,7 @@ import { widgetRoutes } from './widget/routes.ts';
 import { planRoutes } from './plans/routes.ts';
 import { usageRoutes } from './usage/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
+import { notificationRoutes } from './notifications/routes.ts';
 
 /** Every API route; the router and the OpenAPI document both read this list. */
-export const ROUTES: AnyRoute[] = [...authRoutes, ...oidcRoutes, ...signupRoutes, ...organizationRoutes, ...memberRoutes, ...invitationRoutes, ...settingsRoutes, ...projectRoutes, ...projectDomainRoutes, ...apiKeyRoutes, ...dnsSetupRoutes, ...domainRoutes, ...verificationMethodRoutes, ...dnsCredentialRoutes, ...providerRoutes, ...serviceRoutes, ...mappingRoutes, ...certificateRoutes, ...edgeRoutes, ...widgetRoutes, ...operatorRoutes, ...webhookRoutes, ...eventRoutes, ...auditRoutes, ...planRoutes, ...usageRoutes];
+export const ROUTES: AnyRoute[] = [...authRoutes, ...oidcRoutes, ...signupRoutes, ...organizationRoutes, ...memberRoutes, ...invitationRoutes, ...settingsRoutes, ...projectRoutes, ...projectDomainRoutes, ...apiKeyRoutes, ...dnsSetupRoutes, ...domainRoutes, ...verificationMethodRoutes, ...dnsCredentialRoutes, ...providerRoutes, ...serviceRoutes, ...mappingRoutes, ...certificateRoutes, ...edgeRoutes, ...widgetRoutes, ...operatorRoutes, ...webhookRoutes, ...eventRoutes, ...auditRoutes, ...planRoutes, ...usageRoutes, ...notificationRoutes];

@@ -64,7 +64,7 @@ export const QUEUES = {
   'domain.deadlines': { retryLimit: 0, expireInSeconds: 120, notify: false, policy: 'singleton' },
   /**
    * One per event committed to the outbox (modules/events), sent in the event's own transaction. Data: { eventId }.
-   * Durable consumers (webhook fan-out) work this queue; the event row is the truth, so a handler must be idempotent.
+   * Durable consumers (webhook fan-out, then notification fan-out, jobs/event-consumers.ts) work this queue; the event row is the truth, so a handler must be idempotent.
    */
   'event.published': { retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 300, deadLetter: 'dead-letter', notify: true },
   /** Daily: delete events older than `events.retentionDays`. */
@@ -85,6 +85,8 @@ export const QUEUES = {
    * day's last run is what the history keeps.
    */
   'usage.snapshot': { retryLimit: 1, retryDelay: 60, expireInSeconds: 900, notify: false, policy: 'singleton' },
+  /** Daily: mail each user who asked for it one digest of their unread notifications since the last (modules/notifications). */
+  'notifications.digest': { retryLimit: 2, retryDelay: 300, expireInSeconds: 900, notify: false, policy: 'singleton' },
 } as const satisfies Record<string, Omit<Queue, 'name'>>;
 
 /** Cron schedules (pg-boss `schedule`): queue → cron expression. */
@@ -95,6 +97,7 @@ export const SCHEDULES: Partial<Record<QueueName, string>> = {
   'usage.snapshot': '7 * * * *',
   'audit.purge': '37 3 * * *',
   'events.prune': '17 3 * * *',
+  'notifications.digest': '0 7 * * *',
 };
 
 export type QueueName = keyof typeof QUEUES;
@@ -117,5 +120,6 @@ export interface JobData {
   'webhook.deliver': { deliveryId: string };
   'webhook.sweep': Record<string, never>;
   'usage.snapshot': Record<string, never>;
+  'notifications.digest': Record<string, never>;
   'dead-letter': Record<string, unknown>;
 }

@@ -1,17 +1,19 @@
 import type { PgBoss } from 'pg-boss';
 import type { Cradle } from '../container.ts';
 import { CONCURRENCY_TIERS } from '../modules/domains/verification.ts';
+import { dispatchEvent, eventConsumers } from './event-consumers.ts';
 import type { JobData } from './queues.ts';
 
 /**
  * Attach a worker to every queue that has one. Workers are small functions of their dependencies; retries,
  * backoff and dead letters come from the queue table.
  */
-export async function startWorkers({ boss, eventService, auditService, verificationService, dnsSetupService, edgeService, certificateService, widgetService, config, mailer, webhookService, usageService }: Pick<Cradle, 'boss' | 'eventService' | 'auditService' | 'verificationService' | 'dnsSetupService' | 'edgeService' | 'certificateService' | 'widgetService' | 'config' | 'mailer' | 'webhookService' | 'usageService'>): Promise<string[]> {
+export async function startWorkers({ boss, eventService, auditService, verificationService, dnsSetupService, edgeService, certificateService, widgetService, config, mailer, webhookService, usageService, notificationService, logger }: Pick<Cradle, 'boss' | 'eventService' | 'auditService' | 'verificationService' | 'dnsSetupService' | 'edgeService' | 'certificateService' | 'widgetService' | 'config' | 'mailer' | 'webhookService' | 'usageService' | 'notificationService' | 'logger'>): Promise<string[]> {
   // NOTIFY wakes workers when a job is created, not when a group slot frees up: keep the backstop poll as
   // frequent as the plain one, or jobs held back by an organization's concurrency cap would wait for it.
   const seconds = config.jobs.pollingIntervalSeconds;
   const polling = { pollingIntervalSeconds: seconds, notifyPollingIntervalSeconds: seconds, batchSize: 1 };
+  const consumers = eventConsumers({ webhookService, notificationService });
   return [
     await work(boss, 'domain.verify', { ...polling, localConcurrency: 4, groupConcurrency: { default: 5, tiers: CONCURRENCY_TIERS } }, async (data: JobData['domain.verify']) =>
       verificationService.run(data.domainId, data.trigger ?? 'manual'),
@@ -29,7 +31,7 @@ export async function startWorkers({ boss, eventService, auditService, verificat
     await work(boss, 'certificate.check', { ...polling, localConcurrency: 2 }, async (data: JobData['certificate.check']) => certificateService.runCheck(data)),
     await work(boss, 'mail.send', { ...polling, localConcurrency: 2 }, async (data: JobData['mail.send']) => mailer.run(data)),
     await work(boss, 'event.published', { ...polling, localConcurrency: 2 }, async (data: JobData['event.published']) => {
-      await webhookService.fanOut(data.eventId);
+      await dispatchEvent(data.eventId, consumers, logger);
     }),
     await work(boss, 'webhook.deliver', { ...polling, localConcurrency: 8 }, async (data: JobData['webhook.deliver']) => webhookService.deliver(data.deliveryId)),
     await work(boss, 'webhook.sweep', polling, async () => {
@@ -52,6 +54,9 @@ export async function startWorkers({ boss, eventService, auditService, verificat
     }),
     await work(boss, 'audit.purge', polling, async () => {
       await auditService.purge();
+    }),
+    await work(boss, 'notifications.digest', polling, async () => {
+      await notificationService.sendDigests();
     }),
   ];
 }

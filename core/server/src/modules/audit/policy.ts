@@ -23,6 +23,9 @@ export const NOT_AUDITED: ReadonlySet<string> = new Set([
   'CertificateOrder',
   'OidcLoginAttempt',
   'UsageDaily',
+  // Notifications and digests: written per user for every event; a user's preferences are audited.
+  'Notification',
+  'NotificationDigest',
 ]);
 
 /**

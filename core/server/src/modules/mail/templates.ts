@@ -17,8 +17,10 @@ export interface MailTemplates {
   'new-sign-in': { at: string; address: string; userAgent: string };
   /** Deliveries to a webhook endpoint kept failing, so it was disabled. */
   'webhook-disabled': { endpointUrl: string; organizationName: string; reason: string; consoleUrl?: string };
-  /** A digest of notifications (placeholder layout until notifications define their items). */
-  'notification-digest': { organizationName: string; items: { title: string; url?: string }[] };
+  /** One in-app notification, mailed because the user asked for email in its category (modules/notifications). */
+  notification: { organizationName: string; title: string; body: string; url?: string };
+  /** The daily digest of a user's unread notifications since the last digest; `more` counts those left out. */
+  'notification-digest': { items: { organizationName: string; title: string; url?: string }[]; more: number; consoleUrl?: string };
 }
 
 export type MailTemplateName = keyof MailTemplates;
@@ -84,9 +86,22 @@ const TEMPLATES: { [K in MailTemplateName]: Template<MailTemplates[K]> } = {
       ...(d.consoleUrl ? [{ label: 'Open the webhook', url: d.consoleUrl }] : []),
     ],
   },
+  notification: {
+    subject: (d) => `${d.title} (${d.organizationName})`,
+    body: (d) => [d.body, ...(d.url ? [{ label: 'Open in Portico', url: d.url }] : []), 'You get this email because of your notification preferences; change them in the console.'],
+  },
   'notification-digest': {
-    subject: (d) => `Portico: ${d.items.length} update${d.items.length === 1 ? '' : 's'} in ${d.organizationName}`,
-    body: (d) => [`What happened in ${d.organizationName}:`, ...d.items.map((item): Block => (item.url ? { label: item.title, url: item.url } : `• ${item.title}`))],
+    subject: (d) => {
+      const count = d.items.length + d.more;
+      return `Portico: ${count} unread notification${count === 1 ? '' : 's'}`;
+    },
+    body: (d) => [
+      'Unread notifications since your last digest:',
+      ...d.items.map((item): Block => (item.url ? { label: `${item.organizationName}: ${item.title}`, url: item.url } : `• ${item.organizationName}: ${item.title}`)),
+      ...(d.more > 0 ? [`…and ${d.more} more.`] : []),
+      ...(d.consoleUrl ? [{ label: 'Open Portico', url: d.consoleUrl }] : []),
+      'You get this digest because of your notification preferences; change them in the console.',
+    ],
   },
 };
 
