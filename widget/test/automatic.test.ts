@@ -1,8 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchBrowser, printAxeLog, screenshot, seriousAxeViolations } from './browser.ts';
-import { enterDomain, heading, openWidget, widgetText } from './journey.ts';
-import { MEMORY_TOKEN, startWidgetStack, type WidgetStack } from './stack.ts';
+import { describe, expect, it } from 'vitest';
+import { browserSkipReason, screenshot, seriousAxeViolations } from './browser.ts';
+import { enterDomain, heading, openWidget, useWidgetStack, widgetText } from './journey.ts';
+import { MEMORY_TOKEN } from './stack.ts';
 
 // Automatic setup with the in-memory DNS provider: the customer pastes an API token of their DNS provider into
 // the widget (stored for this customer only), Portico writes the records, sees them in DNS and verifies the
@@ -12,21 +11,11 @@ const ZONE = 'auto.test';
 const PROVIDER = 'In-memory (reference)';
 
 describe.skipIf(skip !== null)('automatic setup through a DNS provider’s API', () => {
-  let stack: WidgetStack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startWidgetStack({ zone: ZONE }), launchBrowser()]);
-  });
-  afterAll(async () => {
-    printAxeLog();
-    await browser?.close();
-    await stack?.stop();
-  });
+  const suite = useWidgetStack({ zone: ZONE });
 
   it('asks for the provider’s token with the exact permissions, says so when the provider refuses it, then sets the domain up', async () => {
     const hostname = `shop.${ZONE}`;
-    const { page, context } = await openWidget(browser, stack);
+    const { page, context } = await openWidget(suite.browser, suite.stack);
     try {
       await enterDomain(page, hostname);
       await heading(page, `Connect ${hostname}`).waitFor();
@@ -43,18 +32,18 @@ describe.skipIf(skip !== null)('automatic setup through a DNS provider’s API',
       await page.getByRole('button', { name: `Connect ${PROVIDER}` }).click();
       await page.locator('portico-connect').getByText(`${PROVIDER} refused this token`, { exact: false }).waitFor();
       // Nothing was stored, no domain was added, and the field is still there to correct.
-      expect((await stack.owner.get(`/v1/projects/${stack.projectId}/dns-credentials`)).body.data).toEqual([]);
-      expect(await stack.domainByHostname(hostname)).toBeUndefined();
+      expect((await suite.stack.owner.get(`/v1/projects/${suite.stack.projectId}/dns-credentials`)).body.data).toEqual([]);
+      expect(await suite.stack.domainByHostname(hostname)).toBeUndefined();
       await screenshot(page, 'automatic-credential-refused');
       expect(await seriousAxeViolations(page, 'automatic-credential refused (light)')).toEqual([]);
 
       await token.fill(MEMORY_TOKEN);
       await page.getByRole('button', { name: `Connect ${PROVIDER}` }).click();
       await heading(page, 'Verified — main will finish connecting it').waitFor();
-      expect(stack.zones().get(hostname, 'CNAME')?.values).toEqual(['edge.portico.test']);
-      expect((await stack.domainByHostname(hostname))?.status).toBe('verified');
+      expect(suite.stack.zones().get(hostname, 'CNAME')?.values).toEqual(['edge.portico.test']);
+      expect((await suite.stack.domainByHostname(hostname))?.status).toBe('verified');
       // Stored for this customer (the SaaS team sees it; the token never leaves Portico again).
-      const stored = (await stack.owner.get(`/v1/projects/${stack.projectId}/dns-credentials`)).body.data as Array<{ provider: string }>;
+      const stored = (await suite.stack.owner.get(`/v1/projects/${suite.stack.projectId}/dns-credentials`)).body.data as Array<{ provider: string }>;
       expect(stored.map((c) => c.provider)).toEqual(['memory']);
       expect(JSON.stringify(stored)).not.toContain(MEMORY_TOKEN);
     } finally {
@@ -64,11 +53,11 @@ describe.skipIf(skip !== null)('automatic setup through a DNS provider’s API',
 
   it('shows records of someone else in the way and replaces them only when asked', async () => {
     const hostname = `blog.${ZONE}`;
-    stack.zones().apply({ zone: ZONE, upsert: [{ name: hostname, type: 'CNAME', ttl: 300, values: ['old-blog.hosting.example'] }], remove: [] });
+    suite.stack.zones().apply({ zone: ZONE, upsert: [{ name: hostname, type: 'CNAME', ttl: 300, values: ['old-blog.hosting.example'] }], remove: [] });
     // The customer's credential is stored already (as after the first journey): no token is asked for again.
-    const stored = (await stack.owner.get(`/v1/projects/${stack.projectId}/dns-credentials`)).body.data as unknown[];
-    if (stored.length === 0) await stack.storeCustomerCredential({ provider: 'memory', credentials: { token: MEMORY_TOKEN } });
-    const { page, context } = await openWidget(browser, stack);
+    const stored = (await suite.stack.owner.get(`/v1/projects/${suite.stack.projectId}/dns-credentials`)).body.data as unknown[];
+    if (stored.length === 0) await suite.stack.storeCustomerCredential({ provider: 'memory', credentials: { token: MEMORY_TOKEN } });
+    const { page, context } = await openWidget(suite.browser, suite.stack);
     try {
       await enterDomain(page, hostname);
       await heading(page, `Connect ${hostname}`).waitFor();
@@ -80,11 +69,11 @@ describe.skipIf(skip !== null)('automatic setup through a DNS provider’s API',
       await screenshot(page, 'conflict');
       expect(await seriousAxeViolations(page, 'conflict (light)')).toEqual([]);
       // Nothing is touched before the customer agrees.
-      expect(stack.zones().get(hostname, 'CNAME')?.values).toEqual(['old-blog.hosting.example']);
+      expect(suite.stack.zones().get(hostname, 'CNAME')?.values).toEqual(['old-blog.hosting.example']);
 
       await page.getByRole('button', { name: 'Replace these records' }).click();
       await heading(page, 'Verified — main will finish connecting it').waitFor();
-      expect(stack.zones().get(hostname, 'CNAME')?.values).toEqual(['edge.portico.test']);
+      expect(suite.stack.zones().get(hostname, 'CNAME')?.values).toEqual(['edge.portico.test']);
     } finally {
       await context.close();
     }

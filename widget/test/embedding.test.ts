@@ -1,8 +1,6 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchBrowser, POLL, openPage, printAxeLog, screenshot, seriousAxeViolations } from './browser.ts';
-import { waitForText } from './journey.ts';
-import { startWidgetStack, type WidgetStack } from './stack.ts';
+import { describe, expect, it } from 'vitest';
+import { browserSkipReason, POLL, openPage, screenshot, seriousAxeViolations } from './browser.ts';
+import { useWidgetStack, waitForText } from './journey.ts';
 
 // Embedding: the SaaS's page loads the widget with one script tag (SRI + crossorigin) and hands it a token its
 // server asked Portico for. Only origins the project lists may use the token; a script that does not match its
@@ -10,23 +8,13 @@ import { startWidgetStack, type WidgetStack } from './stack.ts';
 const skip = browserSkipReason();
 
 describe.skipIf(skip !== null)('embedding the widget in a page', () => {
-  let stack: WidgetStack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startWidgetStack({ zone: 'embed.test' }), launchBrowser()]);
-  });
-  afterAll(async () => {
-    printAxeLog();
-    await browser?.close();
-    await stack?.stop();
-  });
+  const suite = useWidgetStack({ zone: 'embed.test' });
 
   it('loads from one script tag whose integrity holds, and defines <portico-connect>', async () => {
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(suite.browser);
     try {
-      const script = page.waitForResponse((res) => res.url() === stack.scriptUrl);
-      await page.goto(stack.host.url());
+      const script = page.waitForResponse((res) => res.url() === suite.stack.scriptUrl);
+      await page.goto(suite.stack.host.url());
       const served = await script;
       expect(served.status()).toBe(200);
       // Portico serves it for any page: immutable under its versioned path, readable cross-origin (SRI needs CORS).
@@ -40,9 +28,9 @@ describe.skipIf(skip !== null)('embedding the widget in a page', () => {
   });
 
   it('loads the ES module build the same way', async () => {
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(suite.browser);
     try {
-      await page.goto(stack.host.url({ module: true }));
+      await page.goto(suite.stack.host.url({ module: true }));
       await page.getByRole('textbox', { name: 'Your domain' }).waitFor();
       expect(await page.evaluate(() => Array.from(document.scripts).some((s) => s.type === 'module' && s.src.endsWith('/portico-connect.mjs')))).toBe(true);
       expect(errors).toEqual([]);
@@ -52,9 +40,9 @@ describe.skipIf(skip !== null)('embedding the widget in a page', () => {
   });
 
   it('never runs a script whose integrity does not match: the element is not defined', async () => {
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(suite.browser);
     try {
-      await page.goto(stack.host.url({ tamperIntegrity: true }));
+      await page.goto(suite.stack.host.url({ tamperIntegrity: true }));
       await page.waitForFunction(() => (window as unknown as { porticoReady?: boolean }).porticoReady === true);
       expect(await page.evaluate(() => customElements.get('portico-connect'))).toBeUndefined();
       // Chromium says why on the console: the digest did not match.
@@ -65,9 +53,9 @@ describe.skipIf(skip !== null)('embedding the widget in a page', () => {
   });
 
   it('shows the first screen on an allowed origin', async () => {
-    const { page, context } = await openPage(browser);
+    const { page, context } = await openPage(suite.browser);
     try {
-      await page.goto(stack.host.url());
+      await page.goto(suite.stack.host.url());
       await expect.poll(() => page.getByRole('textbox', { name: 'Your domain' }).count(), POLL).toBe(1);
       await page.getByRole('button', { name: 'Continue' }).waitFor();
       await screenshot(page, 'enter');
@@ -78,11 +66,11 @@ describe.skipIf(skip !== null)('embedding the widget in a page', () => {
   });
 
   it('tells a page on an origin the project does not list that it may not use the widget, naming the origin', async () => {
-    const { page, context } = await openPage(browser);
+    const { page, context } = await openPage(suite.browser);
     try {
-      await page.goto(stack.refusedHost.url());
+      await page.goto(suite.stack.refusedHost.url());
       const text = await waitForText(page, 'This page is not allowed to use this widget.');
-      expect(text).toContain(stack.refusedHost.origin);
+      expect(text).toContain(suite.stack.refusedHost.origin);
       // Nothing of the journey is offered on a refused origin.
       expect(await page.getByRole('textbox', { name: 'Your domain' }).count()).toBe(0);
       await screenshot(page, 'refused-origin');

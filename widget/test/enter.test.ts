@@ -1,8 +1,6 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchBrowser, printAxeLog, screenshot, seriousAxeViolations } from './browser.ts';
-import { enterDomain, heading, openWidget, waitForText } from './journey.ts';
-import { startWidgetStack, type WidgetStack } from './stack.ts';
+import { describe, expect, it } from 'vitest';
+import { browserSkipReason, screenshot, seriousAxeViolations } from './browser.ts';
+import { enterDomain, heading, openWidget, useWidgetStack, waitForText } from './journey.ts';
 
 // Entering a domain: what the customer typed is checked by the API, shown back as people read it (Unicode for
 // an IDN), with the DNS provider detected; anything that cannot go on is said in plain words, and what was typed
@@ -11,20 +9,10 @@ const skip = browserSkipReason();
 const ZONE = 'enter.test';
 
 describe.skipIf(skip !== null)('entering a domain', () => {
-  let stack: WidgetStack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startWidgetStack({ zone: ZONE }), launchBrowser()]);
-  });
-  afterAll(async () => {
-    printAxeLog();
-    await browser?.close();
-    await stack?.stop();
-  });
+  const suite = useWidgetStack({ zone: ZONE });
 
   it('says why a name is not a domain, and keeps what was typed', async () => {
-    const { page, context } = await openWidget(browser, stack);
+    const { page, context } = await openWidget(suite.browser, suite.stack);
     try {
       await enterDomain(page, 'not a domain!');
       await waitForText(page, '“not a domain!” is not a domain name we can connect.');
@@ -40,7 +28,7 @@ describe.skipIf(skip !== null)('entering a domain', () => {
   });
 
   it('shows an internationalized name in Unicode and names the detected DNS provider', async () => {
-    const { page, context } = await openWidget(browser, stack);
+    const { page, context } = await openWidget(suite.browser, suite.stack);
     try {
       await enterDomain(page, `Bücher.${ZONE}`);
       await heading(page, `Connect bücher.${ZONE}`).waitFor();
@@ -56,10 +44,10 @@ describe.skipIf(skip !== null)('entering a domain', () => {
 
   it('refuses, in words, a name outside the token’s limit and a name another customer connected', async () => {
     const taken = `taken.${ZONE}`;
-    const added = await stack.key.post(`/v1/organizations/${stack.organizationId}/domains`, { hostname: taken, projectId: stack.projectId, customerRef: 'someone-else' });
+    const added = await suite.stack.key.post(`/v1/organizations/${suite.stack.organizationId}/domains`, { hostname: taken, projectId: suite.stack.projectId, customerRef: 'someone-else' });
     expect(added.status, JSON.stringify(added.body)).toBe(201);
 
-    const limited = await openWidget(browser, stack, { hostname: `shop.${ZONE}` });
+    const limited = await openWidget(suite.browser, suite.stack, { hostname: `shop.${ZONE}` });
     try {
       await enterDomain(limited.page, `www.${ZONE}`);
       await waitForText(limited.page, `You can only connect shop.${ZONE} here.`);
@@ -68,7 +56,7 @@ describe.skipIf(skip !== null)('entering a domain', () => {
       await limited.context.close();
     }
 
-    const { page, context } = await openWidget(browser, stack);
+    const { page, context } = await openWidget(suite.browser, suite.stack);
     try {
       await enterDomain(page, taken);
       await waitForText(page, `${taken} is already connected to another account.`);
@@ -79,7 +67,7 @@ describe.skipIf(skip !== null)('entering a domain', () => {
   });
 
   it('says when the name is in no DNS zone it can find', async () => {
-    const { page, context } = await openWidget(browser, stack);
+    const { page, context } = await openWidget(suite.browser, suite.stack);
     try {
       await enterDomain(page, 'shop.nowhere.example');
       await waitForText(page, 'We could not find shop.nowhere.example in DNS.');

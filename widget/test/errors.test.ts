@@ -1,9 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../core/server/test/helpers.ts';
-import { browserSkipReason, launchBrowser, printAxeLog, screenshot, seriousAxeViolations } from './browser.ts';
-import { enterDomain, heading, openWidget, waitForDomain, waitForText } from './journey.ts';
-import { startWidgetStack, type WidgetStack } from './stack.ts';
+import { browserSkipReason, screenshot, seriousAxeViolations } from './browser.ts';
+import { fastestVerifyPace, heading, openManualSetup, useWidgetStack, waitForText } from './journey.ts';
 
 // When verification fails (the customer made a typo in the TXT value), the widget says what Portico saw, takes
 // the customer back to the records with the hostname kept and the wrong record named, and checks again when told.
@@ -11,36 +9,19 @@ const skip = browserSkipReason();
 const ZONE = 'errors.test';
 
 describe.skipIf(skip !== null)('a failed verification', () => {
-  let stack: WidgetStack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startWidgetStack({ zone: ZONE }), launchBrowser()]);
-    // The organization's fastest "verify now" pace, so asking again after fixing the typo does not wait a minute.
-    const settings = (await stack.owner.get(`/v1/organizations/${stack.organizationId}/settings`)).body as { maxima: { verificationRateLimitPerMinute: number } };
-    const patched = await stack.owner.patch(`/v1/organizations/${stack.organizationId}/settings`, { verificationRateLimitPerMinute: settings.maxima.verificationRateLimitPerMinute });
-    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
-  });
-  afterAll(async () => {
-    printAxeLog();
-    await browser?.close();
-    await stack?.stop();
-  });
+  // The organization's fastest "verify now" pace, so asking again after fixing the typo does not wait a minute.
+  const suite = useWidgetStack({ zone: ZONE }, fastestVerifyPace);
 
   it('shows what was found, goes back to the records with the wrong one named, and verifies once it is fixed', async () => {
     const hostname = `shop.${ZONE}`;
-    const { page, context } = await openWidget(browser, stack);
+    const { page, context } = await openManualSetup(suite.browser, suite.stack, hostname);
     try {
-      await enterDomain(page, hostname);
-      await page.getByRole('button', { name: 'Set it up myself' }).click();
-      await heading(page, 'Add these records').waitFor();
-      await waitForDomain(stack, hostname);
-      await stack.publishInstructions(hostname, { tamper: true });
+      await suite.stack.publishInstructions(hostname, { tamper: true });
       await page.getByRole('button', { name: 'I have added them' }).click();
 
       // Portico found a TXT record with another value: a definite failure, which the widget names in Portico's words.
       const failed = await waitFor(
-        () => stack.domainByHostname(hostname),
+        () => suite.stack.domainByHostname(hostname),
         (d) => d?.status !== 'pending' && d?.status !== 'verifying',
         150,
       );
@@ -59,7 +40,7 @@ describe.skipIf(skip !== null)('a failed verification', () => {
       expect(text).toContain(hostname);
       expect(await seriousAxeViolations(page, 'manual with records in the way (light)')).toEqual([]);
 
-      await stack.publishInstructions(hostname);
+      await suite.stack.publishInstructions(hostname);
       await page.getByRole('button', { name: 'I have added them' }).click();
       await heading(page, 'Verified — main will finish connecting it').waitFor();
     } finally {

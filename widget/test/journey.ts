@@ -1,6 +1,48 @@
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { openPage, type PageSession } from './browser.ts';
-import type { HostPageOptions, StackDomain, WidgetStack } from './stack.ts';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { launchBrowser, openPage, printAxeLog, type PageSession } from './browser.ts';
+import { startWidgetStack, type HostPageOptions, type StackDomain, type WidgetStack } from './stack.ts';
+
+/** The stack and browser a suite's tests share (read them inside tests and hooks: they exist once `beforeAll` ran). */
+export interface WidgetSuite {
+  readonly stack: WidgetStack;
+  readonly browser: Browser;
+}
+
+/**
+ * Registers the suite's `beforeAll`/`afterAll`: starts a widget stack and a browser (together), runs `prepare`
+ * once both are up, and afterwards prints the axe log and stops both.
+ */
+export function useWidgetStack(options: Parameters<typeof startWidgetStack>[0], prepare?: (stack: WidgetStack) => Promise<void>): WidgetSuite {
+  let stack: WidgetStack | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startWidgetStack(options), launchBrowser()]);
+    await prepare?.(stack);
+  });
+  afterAll(async () => {
+    printAxeLog();
+    await browser?.close();
+    await stack?.stop();
+  });
+  return {
+    get stack() {
+      if (!stack) throw new Error('the widget stack is not started (read it inside a test or hook)');
+      return stack;
+    },
+    get browser() {
+      if (!browser) throw new Error('the browser is not launched (read it inside a test or hook)');
+      return browser;
+    },
+  };
+}
+
+/** Sets the organization's "verify now" pace to the fastest it allows, so a journey may ask again within a minute. */
+export async function fastestVerifyPace(stack: WidgetStack): Promise<void> {
+  const settings = (await stack.owner.get(`/v1/organizations/${stack.organizationId}/settings`)).body as { maxima: { verificationRateLimitPerMinute: number } };
+  const patched = await stack.owner.patch(`/v1/organizations/${stack.organizationId}/settings`, { verificationRateLimitPerMinute: settings.maxima.verificationRateLimitPerMinute });
+  expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+}
 
 /** The host page with the widget on it, its first screen (or `until`) shown. */
 export async function openWidget(browser: Browser, stack: WidgetStack, options: HostPageOptions = {}, context: BrowserContextOptions = {}): Promise<PageSession> {
@@ -8,6 +50,23 @@ export async function openWidget(browser: Browser, stack: WidgetStack, options: 
   await session.page.goto(stack.host.url(options));
   await session.page.waitForFunction(() => (window as unknown as { porticoReady?: boolean }).porticoReady === true);
   return session;
+}
+
+/**
+ * The widget with `hostname` entered and "Set it up myself" chosen: the records are shown and the domain was added.
+ * The page's context is closed again when getting there fails.
+ */
+export async function openManualSetup(browser: Browser, stack: WidgetStack, hostname: string): Promise<PageSession & { domain: StackDomain }> {
+  const session = await openWidget(browser, stack);
+  try {
+    await enterDomain(session.page, hostname);
+    await session.page.getByRole('button', { name: 'Set it up myself' }).click();
+    await heading(session.page, 'Add these records').waitFor();
+    return { ...session, domain: await waitForDomain(stack, hostname) };
+  } catch (error) {
+    await session.context.close();
+    throw error;
+  }
 }
 
 /** Types `hostname` into "Your domain" and continues. */

@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caddyEdge, edgeCaddyPlugin, httpsGet, startCaddyWithPebble } from '../../core/server/test/caddy-stack.ts';
 import { browserSkipReason, launchBrowser, POLL, printAxeLog, screenshot, seriousAxeViolations } from './browser.ts';
-import { announcements, enterDomain, heading, hostEvents, openWidget, recordAnnouncements, waitForDomain } from './journey.ts';
+import { announcements, heading, hostEvents, openManualSetup, recordAnnouncements } from './journey.ts';
 import { startWidgetStack, type WidgetStack } from './stack.ts';
 
 // All the way to live: the project's widget has a default service, so a domain the customer verifies is mapped to
@@ -57,12 +57,8 @@ describe.skipIf(skip !== null)('progress all the way to live', () => {
 
   it('goes on to live without a reload, announcing the steps as they pass, and ends on the live URL', { timeout: 180_000 }, async () => {
     const hostname = `shop.${ZONE}`;
-    const { page, context } = await openWidget(browser, stack);
+    const { page, context, domain } = await openManualSetup(browser, stack, hostname);
     try {
-      await enterDomain(page, hostname);
-      await page.getByRole('button', { name: 'Set it up myself' }).click();
-      await heading(page, 'Add these records').waitFor();
-      const domain = await waitForDomain(stack, hostname);
       await stack.publishInstructions(hostname);
       await recordAnnouncements(page);
       await page.getByRole('button', { name: 'I have added them' }).click();

@@ -1,9 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchBrowser, POLL, printAxeLog, screenshot, seriousAxeViolations } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { browserSkipReason, POLL, screenshot, seriousAxeViolations } from './browser.ts';
 import { waitFor } from '../../core/server/test/helpers.ts';
-import { announcements, heading, hostEvents, openWidget, recordAnnouncements, waitForDomain, waitForText, widgetText } from './journey.ts';
-import { startWidgetStack, type WidgetStack } from './stack.ts';
+import { announcements, fastestVerifyPace, heading, hostEvents, openWidget, recordAnnouncements, useWidgetStack, waitForDomain, waitForText, widgetText } from './journey.ts';
 
 // Manual setup and progress: the customer copies the records from the widget into their DNS panel (here: the test
 // writes them into the in-memory zone Portico's DNS checks read), says "I have added them", and watches the steps
@@ -13,25 +11,12 @@ const skip = browserSkipReason();
 const ZONE = 'manual.test';
 
 describe.skipIf(skip !== null)('manual setup, then progress up to verified', () => {
-  let stack: WidgetStack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startWidgetStack({ zone: ZONE }), launchBrowser()]);
-    // The organization's fastest "verify now" pace: the journey asks twice within a minute.
-    const settings = (await stack.owner.get(`/v1/organizations/${stack.organizationId}/settings`)).body as { maxima: { verificationRateLimitPerMinute: number } };
-    const patched = await stack.owner.patch(`/v1/organizations/${stack.organizationId}/settings`, { verificationRateLimitPerMinute: settings.maxima.verificationRateLimitPerMinute });
-    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
-  });
-  afterAll(async () => {
-    printAxeLog();
-    await browser?.close();
-    await stack?.stop();
-  });
+  // The organization's fastest "verify now" pace: the journey asks twice within a minute.
+  const suite = useWidgetStack({ zone: ZONE }, fastestVerifyPace);
 
   it('shows the records with copy buttons, checks when told, and advances to verified without a reload', async () => {
     const hostname = `shop.${ZONE}`;
-    const { page, context } = await openWidget(browser, stack, { domain: hostname }, { permissions: ['clipboard-read', 'clipboard-write'] });
+    const { page, context } = await openWidget(suite.browser, suite.stack, { domain: hostname }, { permissions: ['clipboard-read', 'clipboard-write'] });
     try {
       // The suggested domain is filled in.
       await expect.poll(() => page.getByRole('textbox', { name: 'Your domain' }).inputValue(), POLL).toBe(hostname);
@@ -44,11 +29,11 @@ describe.skipIf(skip !== null)('manual setup, then progress up to verified', () 
 
       await page.getByRole('button', { name: 'Set it up myself' }).click();
       await heading(page, 'Add these records').waitFor();
-      const domain = await waitForDomain(stack, hostname);
+      const domain = await waitForDomain(suite.stack, hostname);
       const table = page.locator('portico-connect').getByRole('table');
       await table.first().waitFor();
       const text = await widgetText(page);
-      const owner = (await stack.owner.get(`/v1/domains/${domain.id}`)).body as { instructions: Array<{ name: string; type: string; value: string }> };
+      const owner = (await suite.stack.owner.get(`/v1/domains/${domain.id}`)).body as { instructions: Array<{ name: string; type: string; value: string }> };
       const challenge = owner.instructions.find((r) => r.type === 'TXT')!;
       // Host relative to the zone, as DNS panels want it; the full name too; the exact value.
       expect(text).toContain(challenge.name.slice(0, -(ZONE.length + 1)));
@@ -66,7 +51,7 @@ describe.skipIf(skip !== null)('manual setup, then progress up to verified', () 
       await page.getByRole('button', { name: 'I have added them' }).click();
       await heading(page, `Connecting ${hostname}`).waitFor();
       await waitFor(
-        () => stack.domainByHostname(hostname),
+        () => suite.stack.domainByHostname(hostname),
         (d) => d?.status === 'failed_temporary',
         150,
       );
@@ -76,19 +61,19 @@ describe.skipIf(skip !== null)('manual setup, then progress up to verified', () 
       expect(await seriousAxeViolations(page, 'progress (light)')).toEqual([]);
 
       // The customer adds the records at their DNS provider, comes back and says so again.
-      await stack.publishInstructions(hostname);
+      await suite.stack.publishInstructions(hostname);
       await recordAnnouncements(page);
       await page.getByRole('button', { name: 'Show the records again' }).click();
       await heading(page, 'Add these records').waitFor();
       await page.getByRole('button', { name: 'I have added them' }).click();
       await heading(page, 'Verified — main will finish connecting it').waitFor();
-      expect((await stack.domainByHostname(hostname))?.status).toBe('verified');
+      expect((await suite.stack.domainByHostname(hostname))?.status).toBe('verified');
       expect(await widgetText(page)).toContain(hostname);
       await screenshot(page, 'verified');
       expect(await seriousAxeViolations(page, 'verified (light)')).toEqual([]);
       expect(await announcements(page)).toContain('Ownership verified done.');
       // The domain carries the SaaS's reference for this customer.
-      expect((await stack.domainByHostname(hostname))?.customerRef).toBe('customer-1');
+      expect((await suite.stack.domainByHostname(hostname))?.customerRef).toBe('customer-1');
       expect((await hostEvents(page)).filter((e) => e.type === 'portico:error')).toEqual([]);
     } finally {
       await context.close();
@@ -97,7 +82,7 @@ describe.skipIf(skip !== null)('manual setup, then progress up to verified', () 
 
   it('can be completed with the keyboard alone (Tab, Enter, Space)', async () => {
     const hostname = `keys.${ZONE}`;
-    const { page, context } = await openWidget(browser, stack);
+    const { page, context } = await openWidget(suite.browser, suite.stack);
     try {
       const input = page.getByRole('textbox', { name: 'Your domain' });
       await input.waitFor();
@@ -121,7 +106,7 @@ describe.skipIf(skip !== null)('manual setup, then progress up to verified', () 
       };
       await pressOn('Set it up myself', 'Space');
       await heading(page, 'Add these records').waitFor();
-      await stack.publishInstructions(hostname);
+      await suite.stack.publishInstructions(hostname);
       await pressOn('I have added them', 'Enter');
       await heading(page, 'Verified — main will finish connecting it').waitFor();
     } finally {
@@ -130,7 +115,7 @@ describe.skipIf(skip !== null)('manual setup, then progress up to verified', () 
   });
 
   it('reads well in the dark theme and in German (axe on each, screenshots)', async () => {
-    const dark = await openWidget(browser, stack, { theme: 'dark', domain: `dark.${ZONE}` }, { colorScheme: 'dark' });
+    const dark = await openWidget(suite.browser, suite.stack, { theme: 'dark', domain: `dark.${ZONE}` }, { colorScheme: 'dark' });
     try {
       await dark.page.getByRole('textbox', { name: 'Your domain' }).waitFor();
       await screenshot(dark.page, 'dark');
@@ -146,7 +131,7 @@ describe.skipIf(skip !== null)('manual setup, then progress up to verified', () 
       await dark.context.close();
     }
 
-    const de = await openWidget(browser, stack, { locale: 'de', domain: `laden.${ZONE}` }, { locale: 'de-DE' });
+    const de = await openWidget(suite.browser, suite.stack, { locale: 'de', domain: `laden.${ZONE}` }, { locale: 'de-DE' });
     try {
       await de.page.locator('portico-connect').getByRole('textbox').waitFor();
       await screenshot(de.page, 'de');

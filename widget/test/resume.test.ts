@@ -1,8 +1,6 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchBrowser, POLL, printAxeLog, screenshot, seriousAxeViolations } from './browser.ts';
-import { enterDomain, heading, hostEvents, openWidget, waitForDomain, waitForText } from './journey.ts';
-import { startWidgetStack, type WidgetStack } from './stack.ts';
+import { describe, expect, it } from 'vitest';
+import { browserSkipReason, POLL, screenshot, seriousAxeViolations } from './browser.ts';
+import { enterDomain, heading, hostEvents, openManualSetup, openWidget, useWidgetStack, waitForDomain, waitForText } from './journey.ts';
 
 // Not losing one's place: closing mid-flow asks first, a reload or a later visit resumes the domain, and an
 // expired token pauses the widget (overlay + event) until the page hands in a fresh one, then the same step goes on.
@@ -10,26 +8,12 @@ const skip = browserSkipReason();
 const ZONE = 'resume.test';
 
 describe.skipIf(skip !== null)('not losing one’s place', () => {
-  let stack: WidgetStack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startWidgetStack({ zone: ZONE }), launchBrowser()]);
-  });
-  afterAll(async () => {
-    printAxeLog();
-    await browser?.close();
-    await stack?.stop();
-  });
+  const suite = useWidgetStack({ zone: ZONE });
 
   it('asks before closing mid-flow (Escape keeps going), tells the page, and resumes the domain after a reload', async () => {
     const hostname = `shop.${ZONE}`;
-    const { page, context } = await openWidget(browser, stack);
+    const { page, context, domain } = await openManualSetup(suite.browser, suite.stack, hostname);
     try {
-      await enterDomain(page, hostname);
-      await page.getByRole('button', { name: 'Set it up myself' }).click();
-      await heading(page, 'Add these records').waitFor();
-      const domain = await waitForDomain(stack, hostname);
 
       await page.getByRole('button', { name: 'Close' }).click();
       const dialog = page.getByRole('dialog', { name: `Stop connecting ${hostname}?` });
@@ -63,8 +47,8 @@ describe.skipIf(skip !== null)('not losing one’s place', () => {
   });
 
   it('resumes the domain named by the domain-id attribute, in a browser that never saw it', async () => {
-    const domain = await waitForDomain(stack, `shop.${ZONE}`);
-    const { page, context } = await openWidget(browser, stack, { domainId: domain.id });
+    const domain = await waitForDomain(suite.stack, `shop.${ZONE}`);
+    const { page, context } = await openWidget(suite.browser, suite.stack, { domainId: domain.id });
     try {
       await heading(page, 'Add these records').waitFor();
       await waitForText(page, `shop.${ZONE}`);
@@ -75,22 +59,22 @@ describe.skipIf(skip !== null)('not losing one’s place', () => {
 
   it('pauses on an expired token, tells the page, and carries on with the fresh token it hands in', async () => {
     const hostname = `late.${ZONE}`;
-    const { page, context } = await openWidget(browser, stack, { manualToken: true });
+    const { page, context } = await openWidget(suite.browser, suite.stack, { manualToken: true });
     try {
       await enterDomain(page, hostname);
       await page.getByRole('button', { name: 'Set it up myself' }).click();
       await heading(page, 'Add these records').waitFor();
-      const domain = await waitForDomain(stack, hostname);
-      await stack.publishInstructions(hostname);
+      const domain = await waitForDomain(suite.stack, hostname);
+      await suite.stack.publishInstructions(hostname);
 
-      await stack.expireTokens();
+      await suite.stack.expireTokens();
       await page.getByRole('button', { name: 'I have added them' }).click();
       await page.getByRole('alertdialog', { name: 'Your session expired' }).waitFor();
       await expect.poll(async () => (await hostEvents(page)).filter((e) => e.type === 'portico:token-expired').map((e) => e.detail), POLL).toEqual([{ domainId: domain.id }]);
       await screenshot(page, 'expired');
       expect(await seriousAxeViolations(page, 'expired (light)')).toEqual([]);
       // Nothing was sent with the dead token.
-      expect((await stack.domainByHostname(hostname))?.status).toBe('pending');
+      expect((await suite.stack.domainByHostname(hostname))?.status).toBe('pending');
 
       await page.evaluate(() => (window as unknown as { porticoHandToken: () => Promise<void> }).porticoHandToken());
       await page.getByRole('alertdialog').waitFor({ state: 'detached' });

@@ -28,22 +28,39 @@ export async function createOwnerCommand(config: PorticoConfig, options: CreateO
   } else {
     password = generatePassword();
   }
+  const email = options.email;
+  return withDatabase(config, 'create-owner', io, logger, async (orm) => {
+    const { user, organization, createdOrganization } = await createOwner(orm, { email, name: options.name, organization: options.organization, password });
+    io.out(`Created ${user.email}, owner of "${organization.name}" (${createdOrganization ? 'new organization' : 'existing organization'}, slug ${organization.slug}).\n`);
+    if (!options.passwordStdin) io.out(`Password (shown this once, store it now): ${password}\n`);
+    return 0;
+  });
+}
+
+/**
+ * Runs `run` against the configured database (starting the embedded PostgreSQL when no URL is configured) and
+ * closes everything afterwards. An AppError becomes `users <command> failed [CODE]: message` and exit code 1.
+ */
+async function withDatabase(
+  config: PorticoConfig,
+  command: string,
+  io: CliIo,
+  logger: Logger,
+  run: (orm: Awaited<ReturnType<typeof openDatabase>>) => Promise<number>,
+): Promise<number> {
   const embedded = config.database.url
     ? undefined
     : await startEmbeddedPostgres({ ...config.database.embedded, onNotice: (message, details) => logger.warn(details, message) });
   try {
     const orm = await openDatabase(config.database.url ?? embedded!.url);
     try {
-      const { user, organization, createdOrganization } = await createOwner(orm, { email: options.email, name: options.name, organization: options.organization, password });
-      io.out(`Created ${user.email}, owner of "${organization.name}" (${createdOrganization ? 'new organization' : 'existing organization'}, slug ${organization.slug}).\n`);
-      if (!options.passwordStdin) io.out(`Password (shown this once, store it now): ${password}\n`);
-      return 0;
+      return await run(orm);
     } finally {
       await orm.close(true);
     }
   } catch (error) {
     if (error instanceof AppError) {
-      io.err(`users create-owner failed [${error.code}]: ${error.message}\n`);
+      io.err(`users ${command} failed [${error.code}]: ${error.message}\n`);
       return 1;
     }
     throw error;
@@ -67,25 +84,10 @@ export async function makeOperatorCommand(config: PorticoConfig, options: { emai
     io.err('users make-operator needs --email <address>.\n');
     return 2;
   }
-  const embedded = config.database.url
-    ? undefined
-    : await startEmbeddedPostgres({ ...config.database.embedded, onNotice: (message, details) => logger.warn(details, message) });
-  try {
-    const orm = await openDatabase(config.database.url ?? embedded!.url);
-    try {
-      const user = await setOperator(orm, options.email, !options.revoke);
-      io.out(options.revoke ? `${user.email} is no longer an instance operator.\n` : `${user.email} is now an instance operator.\n`);
-      return 0;
-    } finally {
-      await orm.close(true);
-    }
-  } catch (error) {
-    if (error instanceof AppError) {
-      io.err(`users make-operator failed [${error.code}]: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
-  } finally {
-    await embedded?.stop();
-  }
+  const email = options.email;
+  return withDatabase(config, 'make-operator', io, logger, async (orm) => {
+    const user = await setOperator(orm, email, !options.revoke);
+    io.out(options.revoke ? `${user.email} is no longer an instance operator.\n` : `${user.email} is now an instance operator.\n`);
+    return 0;
+  });
 }

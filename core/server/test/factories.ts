@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import getPort from 'get-port';
 import type supertest from 'supertest';
 import type { Test } from 'supertest';
 import { Organization } from '../src/modules/organizations/entity.ts';
@@ -7,7 +9,7 @@ import { Project } from '../src/modules/projects/entity.ts';
 import { User } from '../src/modules/users/entity.ts';
 import { hashPassword } from '../src/modules/users/password.ts';
 import { scriptedVerifier } from './fixtures/scripted-verifier.ts';
-import { waitFor, type TestPortico } from './helpers.ts';
+import { startTestPortico, waitFor, type TestPortico } from './helpers.ts';
 
 /** Rows written straight through the ORM, for tests that need more tenants, users and roles than the demo seed. */
 
@@ -131,4 +133,23 @@ export async function addVerifiedDomain(
   );
   if (settled.status !== 'verified') throw new Error(`addVerifiedDomain ${hostname}: ended ${settled.status}`);
   return settled;
+}
+
+/**
+ * A Portico for plan and usage tests: the scripted verifier as the default method, the in-memory DNS provider
+ * (`token`) serving `zone` on a free port, private webhook addresses allowed, and the given `plans` config.
+ */
+export async function startPlansPortico(options: { zone: string; token: string; plans: Record<string, unknown> }): Promise<TestPortico> {
+  const dnsPort = await getPort({ host: '127.0.0.1' });
+  return startTestPortico({
+    dns: { mode: 'resolver', servers: [`127.0.0.1:${dnsPort}`], timeoutMs: 1000, tries: 1 },
+    routing: { cnameTarget: 'edge.portico.test', ipv4: ['192.0.2.80'] },
+    verification: { defaultMethod: 'scripted' },
+    webhooks: { allowPrivateAddresses: true },
+    plans: options.plans,
+    plugins: [
+      { package: fileURLToPath(new URL('./fixtures/scripted-verifier.ts', import.meta.url)) },
+      { package: '@portico/dns-memory', options: { token: options.token, serve: { port: dnsPort }, zones: [{ name: options.zone }] } },
+    ],
+  });
 }

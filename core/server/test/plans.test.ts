@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import getPort from 'get-port';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load-config.ts';
 import { SCHEDULES } from '../src/jobs/queues.ts';
 import { loadBilling, NO_BILLING } from '../src/modules/plans/billing.ts';
-import { addVerifiedDomain, createMember, createOrganizationWithUser, createProject, keyCaller, sessionCaller, type Caller } from './factories.ts';
+import { addVerifiedDomain, createMember, createOrganizationWithUser, createProject, keyCaller, sessionCaller, startPlansPortico, type Caller } from './factories.ts';
 import { User } from '../src/modules/users/entity.ts';
 import { billingState } from './fixtures/plans-billing.ts';
 import { collectingLogger, REPO_ROOT, signIn, startTestPortico, type TestPortico } from './helpers.ts';
 
-const SCRIPTED = fileURLToPath(new URL('./fixtures/scripted-verifier.ts', import.meta.url));
 const BILLING = fileURLToPath(new URL('./fixtures/plans-billing.ts', import.meta.url));
 
 // Plans from the config, one subscription per organization, every plan limit enforced where the resource is
@@ -27,15 +25,7 @@ describe('plans and subscriptions', () => {
   let portico: TestPortico;
 
   beforeAll(async () => {
-    const dnsPort = await getPort({ host: '127.0.0.1' });
-    portico = await startTestPortico({
-      dns: { mode: 'resolver', servers: [`127.0.0.1:${dnsPort}`], timeoutMs: 1000, tries: 1 },
-      routing: { cnameTarget: 'edge.portico.test', ipv4: ['192.0.2.80'] },
-      verification: { defaultMethod: 'scripted' },
-      webhooks: { allowPrivateAddresses: true },
-      plans: { list: PLANS, billing: { package: BILLING, options: { checkoutUrl: 'https://billing.example/checkout' } } },
-      plugins: [{ package: SCRIPTED }, { package: '@portico/dns-memory', options: { token: 'plans-token', serve: { port: dnsPort }, zones: [{ name: 'plans.test' }] } }],
-    });
+    portico = await startPlansPortico({ zone: 'plans.test', token: 'plans-token', plans: { list: PLANS, billing: { package: BILLING, options: { checkoutUrl: 'https://billing.example/checkout' } } } });
   });
   afterAll(async () => portico?.stop());
 

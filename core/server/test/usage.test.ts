@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import getPort from 'get-port';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Certificate } from '../src/modules/certificates/entity.ts';
 import { CertificateOrder } from '../src/modules/certificates/order.entity.ts';
 import { Domain } from '../src/modules/domains/entity.ts';
 import { dayOf } from '../src/modules/usage/counts.ts';
 import { UsageDaily } from '../src/modules/usage/entity.ts';
-import { addVerifiedDomain, createApiKey, createMember, createOrganizationWithUser, createProject, keyCaller, sessionCaller } from './factories.ts';
-import { signIn, startTestPortico, type TestPortico } from './helpers.ts';
+import { addVerifiedDomain, createApiKey, createMember, createOrganizationWithUser, createProject, keyCaller, sessionCaller, startPlansPortico } from './factories.ts';
+import { signIn, type TestPortico } from './helpers.ts';
 
-const SCRIPTED = fileURLToPath(new URL('./fixtures/scripted-verifier.ts', import.meta.url));
 
 // GET /v1/usage: what an organization (or one project) holds beside its limits, what happened this month
 // (certificates, checks, webhook deliveries) and the daily history the snapshot job writes, idempotently per day.
@@ -18,15 +15,7 @@ describe('usage', () => {
   let portico: TestPortico;
 
   beforeAll(async () => {
-    const dnsPort = await getPort({ host: '127.0.0.1' });
-    portico = await startTestPortico({
-      dns: { mode: 'resolver', servers: [`127.0.0.1:${dnsPort}`], timeoutMs: 1000, tries: 1 },
-      routing: { cnameTarget: 'edge.portico.test', ipv4: ['192.0.2.80'] },
-      verification: { defaultMethod: 'scripted' },
-      webhooks: { allowPrivateAddresses: true },
-      plans: { list: [{ id: 'team', name: 'Team', limits: { domains: 20, projects: 5, mappingsPerProject: 30, apiKeys: 8, members: 6, webhookEndpoints: 4, certificatesPerMonth: 100, checksPerDay: 1000 } }] },
-      plugins: [{ package: SCRIPTED }, { package: '@portico/dns-memory', options: { token: 'usage-token', serve: { port: dnsPort }, zones: [{ name: 'usage.test' }] } }],
-    });
+    portico = await startPlansPortico({ zone: 'usage.test', token: 'usage-token', plans: { list: [{ id: 'team', name: 'Team', limits: { domains: 20, projects: 5, mappingsPerProject: 30, apiKeys: 8, members: 6, webhookEndpoints: 4, certificatesPerMonth: 100, checksPerDay: 1000 } }] } });
   });
   afterAll(async () => portico?.stop());
 

@@ -1,11 +1,12 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, isIPv6, type LookupFunction } from 'node:net';
 
 /**
  * One HTTP(S) GET connected to an address chosen beforehand, whatever the URL's hostname resolves to by then:
  * the building block of the public-only fetch (public-fetch.ts), which checks the address first. Knows nothing
- * of DNS or of which addresses are allowed.
+ * of DNS or of which addresses are allowed. `requestPinned` is the single pinned request under it, for callers
+ * that send another method (the server's webhook POST).
  */
 
 /** What one pinned GET gave. */
@@ -94,7 +95,69 @@ export async function fetchPinned(options: PinnedFetchOptions): Promise<PinnedFe
 type Step = PinnedFetchOutcome | { kind: 'redirect'; location: string };
 
 function getOnce(url: URL, options: PinnedFetchOptions, signal: AbortSignal, aborted: (url: URL) => PinnedFetchOutcome): Promise<Step> {
-  const { address, maxBytes } = options;
+  const { maxBytes } = options;
+  return requestPinned<Step>({
+    url,
+    address: options.address,
+    method: 'GET',
+    headers: { 'user-agent': options.userAgent ?? 'Portico/0.1', accept: options.accept ?? '*/*', connection: 'close' },
+    ca: options.ca,
+    signal,
+    aborted: () => aborted(url),
+    failed: (code, message) => ({ kind: 'failed', url: url.href, code, message }),
+    onResponse: (response, settle, failed) => {
+      const status = response.statusCode ?? 0;
+      const location = response.headers.location;
+      if (REDIRECTS.has(status) && location) return settle({ kind: 'redirect', location });
+      if (status !== 200) return settle({ kind: 'response', url: url.href, status, body: '' });
+      if (Number(response.headers['content-length']) > maxBytes) return settle({ kind: 'too-large', url: url.href });
+
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBytes) return settle({ kind: 'too-large', url: url.href });
+        chunks.push(chunk);
+      });
+      response.on('end', () => settle({ kind: 'response', url: url.href, status, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', (error) => settle(failed(error)));
+      response.on('close', () => {
+        if (!response.complete) settle(failed(Object.assign(new Error('the connection closed mid-answer'), { code: 'ECONNRESET' })));
+      });
+    },
+  });
+}
+
+/** One request `requestPinned` sends, and how its outcome (`T`) is made. */
+export interface PinnedRequest<T> {
+  /** `http(s)://<hostname>[:port]/<path>`; the hostname goes into `Host` and TLS SNI. */
+  url: URL;
+  /** The checked address to connect to, whatever the hostname resolves to by then (no DNS rebinding). */
+  address: string;
+  method: string;
+  headers: OutgoingHttpHeaders;
+  body?: Buffer;
+  /** Certificates to trust for HTTPS instead of the system's (tests with a private CA). */
+  ca?: string;
+  /** Ends the exchange when it aborts (also when aborted already): the request is destroyed, the outcome is `aborted()`. */
+  signal: AbortSignal;
+  aborted: () => T;
+  /** A connection, TLS or stream error as an outcome: `code` is the error's code (`EUNKNOWN` when it has none). */
+  failed: (code: string, message: string) => T;
+  /**
+   * Reads the answer and calls `settle` with the outcome (only the first call counts; it destroys the request).
+   * `failed(error)` turns an error into an outcome, `aborted()` once the signal aborted.
+   */
+  onResponse: (response: IncomingMessage, settle: (outcome: T) => void, failed: (error: unknown) => T) => void;
+}
+
+/**
+ * Sends one HTTP(S) request connected to `address` only (a fresh agent, every lookup answered with that address,
+ * SNI from the URL's hostname unless it is an IP literal) and settles exactly once: with what `onResponse` settles,
+ * with `failed` on an error, or with `aborted` when `signal` aborts. Never rejects.
+ */
+export function requestPinned<T>(options: PinnedRequest<T>): Promise<T> {
+  const { url, address, signal } = options;
   const family = isIPv6(address) ? 6 : 4;
   // Whatever name the socket layer asks about, the answer is the address that was checked.
   const lookup = ((_hostname, lookupOptions, callback) => {
@@ -103,20 +166,20 @@ function getOnce(url: URL, options: PinnedFetchOptions, signal: AbortSignal, abo
   }) as LookupFunction;
   const https = url.protocol === 'https:';
 
-  return new Promise<Step>((resolve) => {
+  return new Promise<T>((resolve) => {
     let settled = false;
-    const settle = (step: Step) => {
+    const settle = (outcome: T) => {
       if (settled) return;
       settled = true;
       signal.removeEventListener('abort', onAbort);
       request.destroy();
-      resolve(step);
+      resolve(outcome);
     };
-    const onAbort = () => settle(aborted(url));
-    const failed = (error: unknown): Step => {
-      if (signal.aborted) return aborted(url);
+    const onAbort = () => settle(options.aborted());
+    const failed = (error: unknown): T => {
+      if (signal.aborted) return options.aborted();
       const code = (error as { code?: unknown } | null)?.code;
-      return { kind: 'failed', url: url.href, code: typeof code === 'string' ? code : 'EUNKNOWN', message: error instanceof Error ? error.message : String(error) };
+      return options.failed(typeof code === 'string' ? code : 'EUNKNOWN', error instanceof Error ? error.message : String(error));
     };
 
     const request = (https ? httpsRequest : httpRequest)(
@@ -125,37 +188,20 @@ function getOnce(url: URL, options: PinnedFetchOptions, signal: AbortSignal, abo
         host: url.hostname,
         port: url.port || DEFAULT_PORT[url.protocol],
         path: `${url.pathname}${url.search}`,
-        method: 'GET',
+        method: options.method,
         // A fresh agent: no pooled socket, possibly connected elsewhere, is reused.
         agent: false,
         lookup,
-        headers: { 'user-agent': options.userAgent ?? 'Portico/0.1', accept: options.accept ?? '*/*', connection: 'close' },
+        headers: options.headers,
         // SNI carries names only (RFC 6066): none for an IP literal.
         ...(https ? { ...(isIP(url.hostname.replace(/^\[|\]$/g, '')) ? {} : { servername: url.hostname }), ...(options.ca ? { ca: options.ca } : {}) } : {}),
       },
-      (response: IncomingMessage) => {
-        const status = response.statusCode ?? 0;
-        const location = response.headers.location;
-        if (REDIRECTS.has(status) && location) return settle({ kind: 'redirect', location });
-        if (status !== 200) return settle({ kind: 'response', url: url.href, status, body: '' });
-        if (Number(response.headers['content-length']) > maxBytes) return settle({ kind: 'too-large', url: url.href });
-
-        const chunks: Buffer[] = [];
-        let size = 0;
-        response.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxBytes) return settle({ kind: 'too-large', url: url.href });
-          chunks.push(chunk);
-        });
-        response.on('end', () => settle({ kind: 'response', url: url.href, status, body: Buffer.concat(chunks).toString('utf8') }));
-        response.on('error', (error) => settle(failed(error)));
-        response.on('close', () => {
-          if (!response.complete) settle(failed(Object.assign(new Error('the connection closed mid-answer'), { code: 'ECONNRESET' })));
-        });
-      },
+      (response: IncomingMessage) => options.onResponse(response, settle, failed),
     );
     request.on('error', (error) => settle(failed(error)));
+    if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
-    request.end();
+    if (options.body === undefined) request.end();
+    else request.end(options.body);
   });
 }

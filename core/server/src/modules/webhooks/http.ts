@@ -1,7 +1,5 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { isIP, isIPv6, type LookupFunction } from 'node:net';
-import { nonPublicReason, type DnsLookup } from '@portico/kernel';
+import { isIP } from 'node:net';
+import { nonPublicReason, requestPinned, type DnsLookup } from '@portico/kernel';
 
 /**
  * The webhook POST, with the same guard as the kernel's public fetch (which only GETs): the target's addresses
@@ -84,64 +82,32 @@ export async function postWebhook(options: PostOptions): Promise<PostOutcome> {
 }
 
 function postPinned(url: URL, address: string, options: PostOptions, deadline: AbortSignal): Promise<PostOutcome> {
-  const family = isIPv6(address) ? 6 : 4;
-  // Whatever name the socket layer asks about, the answer is the address that was checked.
-  const lookup = ((_hostname, lookupOptions, callback) => {
-    if (lookupOptions.all) callback(null, [{ address, family }]);
-    else callback(null, address, family);
-  }) as LookupFunction;
-  const https = url.protocol === 'https:';
   const body = Buffer.from(options.body, 'utf8');
-
-  return new Promise<PostOutcome>((resolve) => {
-    let settled = false;
-    const settle = (outcome: PostOutcome) => {
-      if (settled) return;
-      settled = true;
-      deadline.removeEventListener('abort', onAbort);
-      request.destroy();
-      resolve(outcome);
-    };
-    const onAbort = () => settle({ kind: 'failed', code: 'ETIMEDOUT', message: `no complete answer within ${options.timeoutMs} ms` });
-    const failed = (error: unknown): PostOutcome => {
-      if (deadline.aborted) return { kind: 'failed', code: 'ETIMEDOUT', message: `no complete answer within ${options.timeoutMs} ms` };
-      const code = (error as { code?: unknown } | null)?.code;
-      return { kind: 'failed', code: typeof code === 'string' ? code : 'EUNKNOWN', message: error instanceof Error ? error.message : String(error) };
-    };
-    const request = (https ? httpsRequest : httpRequest)(
-      {
-        protocol: url.protocol,
-        host: url.hostname,
-        port: url.port || (https ? 443 : 80),
-        path: `${url.pathname}${url.search}`,
-        method: 'POST',
-        // A fresh agent: no pooled socket, possibly connected elsewhere, is reused.
-        agent: false,
-        lookup,
-        headers: { ...options.headers, 'content-type': 'application/json', 'content-length': String(body.length), 'user-agent': options.userAgent ?? 'Portico-Webhooks/0.1', connection: 'close' },
-        ...(https && isIP(url.hostname.replace(/^\[|\]$/g, '')) === 0 ? { servername: url.hostname } : {}),
-      },
-      (response: IncomingMessage) => {
-        const status = response.statusCode ?? 0;
-        const chunks: Buffer[] = [];
-        let size = 0;
-        const done = () => settle({ kind: 'response', status, body: Buffer.concat(chunks).subarray(0, options.maxResponseBytes).toString('utf8') });
-        response.on('data', (chunk: Buffer) => {
-          if (size < options.maxResponseBytes) chunks.push(chunk);
-          size += chunk.length;
-          // Enough to log: the rest of a large answer is not waited for.
-          if (size >= options.maxResponseBytes) done();
-        });
-        response.on('end', done);
-        response.on('error', (error) => settle(failed(error)));
-        response.on('close', () => {
-          if (!response.complete) done();
-        });
-      },
-    );
-    request.on('error', (error) => settle(failed(error)));
-    if (deadline.aborted) return onAbort();
-    deadline.addEventListener('abort', onAbort, { once: true });
-    request.end(body);
+  return requestPinned<PostOutcome>({
+    url,
+    address,
+    method: 'POST',
+    headers: { ...options.headers, 'content-type': 'application/json', 'content-length': String(body.length), 'user-agent': options.userAgent ?? 'Portico-Webhooks/0.1', connection: 'close' },
+    body,
+    signal: deadline,
+    aborted: () => ({ kind: 'failed', code: 'ETIMEDOUT', message: `no complete answer within ${options.timeoutMs} ms` }),
+    failed: (code, message) => ({ kind: 'failed', code, message }),
+    onResponse: (response, settle, failed) => {
+      const status = response.statusCode ?? 0;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const done = () => settle({ kind: 'response', status, body: Buffer.concat(chunks).subarray(0, options.maxResponseBytes).toString('utf8') });
+      response.on('data', (chunk: Buffer) => {
+        if (size < options.maxResponseBytes) chunks.push(chunk);
+        size += chunk.length;
+        // Enough to log: the rest of a large answer is not waited for.
+        if (size >= options.maxResponseBytes) done();
+      });
+      response.on('end', done);
+      response.on('error', (error) => settle(failed(error)));
+      response.on('close', () => {
+        if (!response.complete) done();
+      });
+    },
   });
 }
