@@ -173,6 +173,16 @@ describe('HTTP layer', () => {
     expect(doc.components.schemas).toHaveProperty('Error');
   });
 
+  it('documents the event stream as text/event-stream, not as an empty 200', async () => {
+    const res = track(await portico.http.get('/v1/openapi.json'));
+    const doc = res.body as { paths: Record<string, Record<string, { responses: Record<string, { description: string; content?: Record<string, unknown> }> }>> };
+    const ok = doc.paths['/v1/events/stream']?.get?.responses['200'];
+    expect(Object.keys(ok?.content ?? {})).toEqual(['text/event-stream']);
+    expect(ok?.description).toContain('server-sent event');
+    // JSON routes keep their JSON body.
+    expect(Object.keys(doc.paths['/v1/events']?.get?.responses['200']?.content ?? {})).toEqual(['application/json']);
+  });
+
   it('never answers 500 to any of the above (501 for an unknown method is the one 5xx by design)', () => {
     expect(statuses.length).toBeGreaterThan(30);
     expect(statuses.filter((s) => s >= 500 && s !== 501)).toEqual([]);

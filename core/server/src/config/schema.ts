@@ -295,6 +295,15 @@ export const configSchema = z.object({
       heartbeatSeconds: z.number().min(1).max(300).default(15),
     })
     .prefault({}),
+  /** In-app notifications (docs/reference/notifications.md). */
+  notifications: z
+    .object({
+      /** Read notifications older than this many days are deleted (daily). */
+      retentionDays: z.number().int().min(1).max(3650).default(90),
+      /** Unread notifications older than this many days are deleted too (daily). */
+      unreadRetentionDays: z.number().int().min(1).max(3650).default(365),
+    })
+    .prefault({}),
   /** Outgoing webhooks (docs/reference/webhooks.md). */
   webhooks: z
     .object({

@@ -26,9 +26,9 @@ import { User } from '../modules/users/entity.ts';
 import { PublishedEvent } from '../modules/events/entity.ts';
 import { ProjectWidgetSettings, WidgetToken } from '../modules/widget/entity.ts';
 import { Subscription } from '../modules/plans/subscription.entity.ts';
-import { UsageDaily } from '../modules/usage/entity.ts';
+import { UsageAlert, UsageDaily } from '../modules/usage/entity.ts';
 import { Notification, NotificationDigest, NotificationPreference } from '../modules/notifications/entity.ts';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '../modules/webhooks/entity.ts';
 
 /** Every entity the ORM knows; the migration generator diffs against exactly this list. */
-export const ENTITIES = [Organization, OrganizationSettings, OrganizationSettingsChange, User, Membership, Project, ProjectDomain, ApiKey, Session, LoginThrottle, PasswordReset, UserTotp, RecoveryCode, DnsCredential, Domain, DomainEvent, Service, ServiceDomainMapping, Certificate, CertificateOrder, AcmeChallenge, AcmeDnsChallenge, EdgeStatus, OnDemandApproval, WidgetToken, ProjectWidgetSettings, Invitation, WebhookEndpoint, WebhookDelivery, WebhookAttempt, AuditLog, PublishedEvent, OidcIdentity, OrganizationOidcProvider, OidcLoginAttempt, Subscription, UsageDaily, Notification, NotificationPreference, NotificationDigest];
+export const ENTITIES = [Organization, OrganizationSettings, OrganizationSettingsChange, User, Membership, Project, ProjectDomain, ApiKey, Session, LoginThrottle, PasswordReset, UserTotp, RecoveryCode, DnsCredential, Domain, DomainEvent, Service, ServiceDomainMapping, Certificate, CertificateOrder, AcmeChallenge, AcmeDnsChallenge, EdgeStatus, OnDemandApproval, WidgetToken, ProjectWidgetSettings, Invitation, WebhookEndpoint, WebhookDelivery, WebhookAttempt, AuditLog, PublishedEvent, OidcIdentity, OrganizationOidcProvider, OidcLoginAttempt, Subscription, UsageDaily, UsageAlert, Notification, NotificationPreference, NotificationDigest];

@@ -39,8 +39,9 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
       ...(route.body ? { requestBody: { content: { 'application/json': { schema: route.body } } } } : {}),
       responses: {
         [status]: {
-          description: 'Success',
+          description: route.responseDescription ?? 'Success',
           ...(route.response ? { content: { 'application/json': { schema: route.response } } } : {}),
+          ...(!route.response && route.responseContentType ? { content: { [route.responseContentType]: { schema: z.string() } } } : {}),
         },
         default: { description: 'Error', content: { 'application/json': { schema: errorBody } } },
       },

@@ -35,8 +35,15 @@ export interface RouteDef<P extends AnyObject, Q extends AnyObject, B extends z.
   params?: P;
   query?: Q;
   body?: B;
-  /** Schema of the success body; `null` for an empty one. */
+  /** Schema of the success body; `null` for an empty one (or for a body that is not JSON, see below). */
   response: R | null;
+  /**
+   * The media type of a success body that is not JSON (`text/event-stream` for a stream the handler writes itself);
+   * OpenAPI lists it as the success response's content, with `responseDescription` describing the body.
+   */
+  responseContentType?: string;
+  /** What the success response holds; OpenAPI's description of it ("Success" when omitted). */
+  responseDescription?: string;
   status?: number;
   handler(input: HandlerInput<P, Q, B>): Promise<z.input<R> | void> | z.input<R> | void;
 }

@@ -87,6 +87,8 @@ export const QUEUES = {
   'usage.snapshot': { retryLimit: 1, retryDelay: 60, expireInSeconds: 900, notify: false, policy: 'singleton' },
   /** Daily: mail each user who asked for it one digest of their unread notifications since the last (modules/notifications). */
   'notifications.digest': { retryLimit: 2, retryDelay: 300, expireInSeconds: 900, notify: false, policy: 'singleton' },
+  /** Daily: delete read notifications older than `notifications.retentionDays`, unread ones older than `notifications.unreadRetentionDays`. */
+  'notifications.purge': { retryLimit: 1, retryDelay: 600, expireInSeconds: 900, notify: false, policy: 'singleton' },
 } as const satisfies Record<string, Omit<Queue, 'name'>>;
 
 /** Cron schedules (pg-boss `schedule`): queue → cron expression. */
@@ -98,6 +100,7 @@ export const SCHEDULES: Partial<Record<QueueName, string>> = {
   'audit.purge': '37 3 * * *',
   'events.prune': '17 3 * * *',
   'notifications.digest': '0 7 * * *',
+  'notifications.purge': '47 3 * * *',
 };
 
 export type QueueName = keyof typeof QUEUES;
@@ -121,5 +124,6 @@ export interface JobData {
   'webhook.sweep': Record<string, never>;
   'usage.snapshot': Record<string, never>;
   'notifications.digest': Record<string, never>;
+  'notifications.purge': Record<string, never>;
   'dead-letter': Record<string, unknown>;
 }

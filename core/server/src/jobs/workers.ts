@@ -58,6 +58,9 @@ export async function startWorkers({ boss, eventService, auditService, verificat
     await work(boss, 'notifications.digest', polling, async () => {
       await notificationService.sendDigests();
     }),
+    await work(boss, 'notifications.purge', polling, async () => {
+      await notificationService.purge();
+    }),
   ];
 }
 

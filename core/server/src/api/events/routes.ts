@@ -70,6 +70,9 @@ export const eventRoutes = [
     query: z.object({ ...filterQuery, after: cursor.optional() }),
     status: 200,
     response: null,
+    responseContentType: 'text/event-stream',
+    responseDescription:
+      'A server-sent event stream: each event is `id: <cursor>`, `event: <type>` and `data: <the event as JSON, as in GET /v1/events, without cursor>`; a `: heartbeat` comment keeps the connection open.',
     async handler({ query, principal, cradle, ctx }) {
       const access = await scoped(cradle, principal, query);
       const header = ctx.get('last-event-id') || undefined;

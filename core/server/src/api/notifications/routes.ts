@@ -26,7 +26,7 @@ const notificationSchema = z
 const preferenceSchema = z
   .object({
     channel: z.enum(CHANNELS),
-    topic: z.enum(TOPICS as [string, ...string[]]).meta({ description: 'A category (domains, certificates, webhooks) or an event type with a rule; a type wins over its category.' }),
+    topic: z.enum(TOPICS as [string, ...string[]]).meta({ description: 'A category (domains, certificates, webhooks, usage) or an event type with a rule; a type wins over its category.' }),
     enabled: z.boolean(),
   })
   .meta({ id: 'NotificationPreference' });

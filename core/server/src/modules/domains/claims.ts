@@ -4,6 +4,7 @@ import { ServiceDomainMapping } from '../routing/mapping.entity.ts';
 import { Domain } from './entity.ts';
 import { CLAIM_HELD, findTransition, type DomainStatus } from './lifecycle.ts';
 import { transition } from './transition.ts';
+import { publishMappingsDeleted } from '../events/mapping-events.ts';
 
 /**
  * Hostname claims across organizations (docs/reference/claims.md).
@@ -61,6 +62,7 @@ export async function winClaim(em: EntityManager, domain: Domain): Promise<void>
   );
   if (holder) {
     // Its mappings go with it: the new holder routes the hostname, and the unique (host, base path) index is global.
+    await publishMappingsDeleted(em, { domain: holder.id });
     await em.nativeDelete(ServiceDomainMapping, { domain: holder.id });
     holder.nextCheckAt = null;
     holder.consecutiveMisses = 0;
@@ -76,16 +78,20 @@ export async function winClaim(em: EntityManager, domain: Domain): Promise<void>
  */
 async function releaseParentRoutes(em: EntityManager, domain: Domain): Promise<void> {
   const hostname = domain.hostname;
-  const removed: Array<{ domain_id: string; host: string }> = await em.execute(
-    `delete from service_domain_mappings m using domains d
-      where d.id = m.domain_id and m.organization_id <> ?
+  const matched: Array<{ id: string }> = await em.execute(
+    `select m.id from service_domain_mappings m join domains d on d.id = m.domain_id
+      where m.organization_id <> ?
         and (m.host = ? or right(m.host, ?) = ?)
         and right(?, char_length(d.hostname) + 1) = '.' || d.hostname
-      returning m.domain_id, m.host`,
+      for update of m`,
     [domain.organization.id, hostname, hostname.length + 1, `.${hostname}`, hostname],
   );
+  if (matched.length === 0) return;
+  const ids = matched.map((row) => row.id);
+  const removed = await publishMappingsDeleted(em, { id: { $in: ids } });
+  await em.nativeDelete(ServiceDomainMapping, { id: { $in: ids } });
   const hostsByDomain = new Map<string, Set<string>>();
-  for (const row of removed) (hostsByDomain.get(row.domain_id) ?? hostsByDomain.set(row.domain_id, new Set()).get(row.domain_id)!).add(row.host);
+  for (const m of removed) (hostsByDomain.get(m.domain.id) ?? hostsByDomain.set(m.domain.id, new Set()).get(m.domain.id)!).add(m.host);
   if (hostsByDomain.size === 0) return;
   for (const parent of await em.find(Domain, { id: { $in: [...hostsByDomain.keys()] } })) {
     const status = parent.status as DomainStatus;

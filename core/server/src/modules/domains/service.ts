@@ -16,6 +16,7 @@ import { DomainEvent } from './event.entity.ts';
 import { normalizeHostname } from './hostname.ts';
 import { listDomains, type DomainListQuery } from './list-query.ts';
 import { transition } from './transition.ts';
+import { publishMappingsDeleted } from '../events/mapping-events.ts';
 
 interface Deps {
   orm: MikroORM;
@@ -163,6 +164,7 @@ export function createDomainService({ orm, kernel, accessService, settingsServic
             throw new AppError('DOMAIN_IN_USE', `This domain is used by ${usage.count} project(s). Send confirm=${fresh.hostname} to delete it and its assignments.`, { usage });
           }
         }
+        await publishMappingsDeleted(em, { domain: fresh.id }); // the assignments' delete cascades to them
         await em.nativeDelete(ProjectDomain, { domain: fresh });
         fresh.archivedAt = new Date();
         fresh.nextCheckAt = null;

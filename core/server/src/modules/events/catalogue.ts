@@ -38,6 +38,13 @@ const mapping = {
   serviceId: z.string().describe('The service the requests go to.'),
   domainId: z.string().describe('The domain the host belongs to.'),
 };
+const usage = {
+  resource: z.string().describe('The limited resource (`domains`, `projects`, `mappingsPerProject`, `apiKeys`, `members`, `webhookEndpoints`).'),
+  usage: z.number().describe('How many there are once the creation that crossed the threshold commits.'),
+  limit: z.number().describe('The limit in force: the plan’s, or the organization’s own setting when that is lower.'),
+  planId: z.string().describe('The organization’s plan.'),
+  projectId: z.string().optional().describe('The project, for a per-project limit (`mappingsPerProject`).'),
+};
 const member = {
   email: z.string().optional().describe('The invited or joined address (omitted when unknown).'),
   userId: z.string().nullable().optional().describe('The user, once there is one.'),
@@ -87,6 +94,16 @@ export const EVENT_CATALOGUE = {
     description: 'A webhook endpoint was disabled after failing for too long; its owners were told.',
     subject: 'webhook_endpoint',
     data: z.object({ url: z.string().describe('The endpoint’s URL.'), failingSince: z.string().nullable().describe('First failure of the streak (ISO 8601).'), attempts: z.number().describe('Failed attempts in a row.') }),
+  }),
+  'usage.near_limit': defineEvent({
+    description: 'A creation brought usage of a limited resource to 80 % of the limit or more. Published once per crossing: again only after usage has gone back under 80 % and crossed once more.',
+    subject: 'organization',
+    data: z.object(usage),
+  }),
+  'usage.limit_reached': defineEvent({
+    description: 'A creation brought usage of a limited resource to the limit: nothing more of it fits until some is removed or the plan changes. Published once per crossing, like `usage.near_limit` (a creation that crosses both publishes both).',
+    subject: 'organization',
+    data: z.object(usage),
   }),
 } as const satisfies Record<string, EventDefinition>;
 

@@ -16,7 +16,7 @@ export const SEVERITIES = ['info', 'warning', 'danger'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 /** Preference topics: a category covers every event type of its rules; an event type's own preference wins. */
-export const CATEGORIES = ['domains', 'certificates', 'webhooks'] as const;
+export const CATEGORIES = ['domains', 'certificates', 'webhooks', 'usage'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 export const CHANNELS = ['in-app', 'email', 'digest'] as const;
@@ -50,6 +50,28 @@ function domainRule(severity: Severity | ((event: EventRecord) => Severity), tit
     title: (event) => title(hostname(event)),
     body: (event) => str(event.data.message) || title(hostname(event)),
     link: domainLink,
+  };
+}
+
+/** How a plan resource reads in a sentence (`mappingsPerProject` → `mappings in one project`). */
+const RESOURCE_LABELS: Record<string, string> = {
+  domains: 'domains',
+  projects: 'projects',
+  mappingsPerProject: 'mappings in one project',
+  apiKeys: 'API keys',
+  members: 'members',
+  webhookEndpoints: 'webhook endpoints',
+};
+const resourceLabel = (event: EventRecord): string => RESOURCE_LABELS[str(event.data.resource)] ?? str(event.data.resource);
+
+function usageRule(title: (label: string) => string, advice: string): NotificationRule {
+  return {
+    category: 'usage',
+    audience: 'organization',
+    severity: () => 'warning',
+    title: (event) => title(resourceLabel(event)),
+    body: (event) => `${Number(event.data.usage)} of ${Number(event.data.limit)} ${resourceLabel(event)} are in use on the ${str(event.data.planId)} plan. ${advice}`,
+    link: () => '/usage',
   };
 }
 
@@ -98,6 +120,8 @@ export const NOTIFICATION_RULES: Partial<Record<EventType, NotificationRule>> = 
       `Deliveries to ${origin(str(event.data.url))} failed ${Number(event.data.attempts)} times in a row, so the endpoint was disabled. Fix it, then enable it again.`,
     link: (event) => `/webhooks/${event.subject.id}`,
   },
+  'usage.near_limit': usageRule((label) => `Near the limit of ${label}`, 'Remove some you no longer need or change the plan before the limit is reached.'),
+  'usage.limit_reached': usageRule((label) => `Limit of ${label} reached`, 'No more can be added until some are removed or the plan changes.'),
 };
 
 /** The rule of an event type, if it notifies anyone. */

@@ -11,7 +11,7 @@ import { DEFAULT_CHANNELS, ruleOf, type Channel, type NotificationRule, type Sev
 
 interface Deps {
   orm: MikroORM;
-  config: Pick<PorticoConfig, 'http'>;
+  config: Pick<PorticoConfig, 'http' | 'notifications'>;
   logger: Logger;
   mailer: Mailer;
 }
@@ -246,6 +246,21 @@ export function createNotificationService({ orm, config, logger, mailer }: Deps)
       }
       if (sent > 0) log.info({ digests: sent }, 'notification digests queued');
       return sent;
+    },
+
+    /**
+     * Delete read notifications older than `notifications.retentionDays` and unread ones older than
+     * `notifications.unreadRetentionDays` (the daily `notifications.purge` job). Age is counted from creation.
+     * Returns the number deleted.
+     */
+    async purge(now = new Date()): Promise<number> {
+      const readBefore = new Date(now.getTime() - config.notifications.retentionDays * 86_400_000);
+      const unreadBefore = new Date(now.getTime() - config.notifications.unreadRetentionDays * 86_400_000);
+      const rows = await orm.em
+        .getConnection()
+        .execute<unknown[]>('delete from notifications where created_at < case when read_at is null then ?::timestamptz else ?::timestamptz end returning id', [unreadBefore, readBefore]);
+      if (rows.length > 0) log.info({ deleted: rows.length, readBefore, unreadBefore }, 'old notifications deleted');
+      return rows.length;
     },
   };
 }

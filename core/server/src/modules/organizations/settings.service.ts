@@ -8,6 +8,7 @@ import { ServiceDomainMapping } from '../routing/mapping.entity.ts';
 import { User } from '../users/entity.ts';
 import { SETTING_FOR, type PlanResource } from '../plans/catalogue.ts';
 import { planLimitReached, type PlanService } from '../plans/service.ts';
+import { announceUsage } from '../usage/alerts.ts';
 import { requireRole, type Access } from './access.ts';
 import { Organization } from './entity.ts';
 import { OrganizationSettingsChange } from './settings-change.entity.ts';
@@ -138,6 +139,8 @@ export function createSettingsService({ orm, planService }: { orm: MikroORM; pla
      * DOMAIN_QUOTA_EXCEEDED (409) when `adding` more domains would pass `maxDomains`, PLAN_LIMIT_REACHED (402) when
      * they would pass the plan's limit and the setting does not lower it. Pass the caller's `em`: inside a
      * transaction the settings row stays locked until commit, so concurrent additions cannot both squeeze in.
+     * Additions that bring usage to 80 % or 100 % of the limit in force publish `usage.near_limit` /
+     * `usage.limit_reached` in that transaction (usage/alerts.ts).
      */
     async assertDomainQuota(organizationId: string, adding = 1, em: EntityManager = orm.em): Promise<{ used: number; limit: number }> {
       const settings = await load(em, organizationId, true);
@@ -149,6 +152,8 @@ export function createSettingsService({ orm, planService }: { orm: MikroORM; pla
       if (used + adding > limit) {
         throw new AppError('DOMAIN_QUOTA_EXCEEDED', `Domain limit reached (${used}/${limit}). Ask an organization owner to raise the limit.`, { used, limit });
       }
+      const inForce = plan.limit !== null ? Math.min(plan.limit, limit) : limit;
+      await announceUsage(em, { organizationId, resource: 'domains', before: used, adding, limit: inForce, planId: plan.planId });
       return { used, limit };
     },
 
@@ -156,6 +161,7 @@ export function createSettingsService({ orm, planService }: { orm: MikroORM; pla
      * MAPPING_QUOTA_EXCEEDED (409) when one more mapping in `projectId` would pass `maxMappingsPerProject`,
      * PLAN_LIMIT_REACHED (402) when it would pass the plan's limit and the setting does not lower it. Pass the
      * caller's transaction `em`: the settings row stays locked until commit, so concurrent creations cannot both fit.
+     * Like `assertDomainQuota`, announces usage near or at the limit in force (per project).
      */
     async assertMappingQuota(organizationId: string, projectId: string, em: EntityManager): Promise<void> {
       const settings = await load(em, organizationId, true);
@@ -166,6 +172,8 @@ export function createSettingsService({ orm, planService }: { orm: MikroORM; pla
       if (used + 1 > limit) {
         throw new AppError('MAPPING_QUOTA_EXCEEDED', `Mapping limit of this project reached (${used}/${limit}). Ask an organization owner to raise the limit.`, { used, limit });
       }
+      const inForce = plan.limit !== null ? Math.min(plan.limit, limit) : limit;
+      await announceUsage(em, { organizationId, resource: 'mappingsPerProject', projectId, before: used, adding: 1, limit: inForce, planId: plan.planId });
     },
   };
 }

@@ -6,6 +6,7 @@ import { requireRole, type Access, type AccessService } from '../organizations/a
 import type { Principal } from '../../http/principal.ts';
 import { Organization } from '../organizations/entity.ts';
 import { User } from '../users/entity.ts';
+import { announceUsage } from '../usage/alerts.ts';
 import { usageOf } from '../usage/counts.ts';
 import type { BillingProvider } from './billing.ts';
 import { PLAN_RESOURCE_NAMES, PLAN_RESOURCES, type Plan, type PlanResource } from './catalogue.ts';
@@ -190,7 +191,8 @@ export function createPlanService({ orm, config, billing, logger, accessService 
      * PLAN_LIMIT_REACHED (402) when `adding` more of `resource` would pass the plan's limit. Call it where the
      * resource is created, with the creating transaction's `em`: it takes a per-organization transaction lock, so
      * concurrent creations are counted one after the other and cannot both squeeze under the limit.
-     * `projectId` is needed for `mappingsPerProject`.
+     * `projectId` is needed for `mappingsPerProject`. When the creation fits and brings usage to 80 % or 100 % of the
+     * limit, `usage.near_limit` / `usage.limit_reached` are published in the same transaction (usage/alerts.ts).
      */
     async assertWithinPlan(em: EntityManager, input: { organizationId: string; resource: EnforcedResource; projectId?: string; adding?: number }): Promise<void> {
       const adding = input.adding ?? 1;
@@ -200,6 +202,8 @@ export function createPlanService({ orm, config, billing, logger, accessService 
       await lockOrganization(em, input.organizationId);
       const usage = await usageOf(em, input.resource, { organizationId: input.organizationId, projectId: input.projectId });
       if (usage + adding > limit) throw planLimitReached(input.resource, limit, usage, plan.id);
+      const projectId = input.resource === 'mappingsPerProject' ? input.projectId : undefined;
+      await announceUsage(em, { organizationId: input.organizationId, resource: input.resource, projectId, before: usage, adding, limit, planId: plan.id });
     },
   };
 }

@@ -11,6 +11,7 @@ import type { SettingsService } from '../organizations/settings.service.ts';
 import { Project } from './entity.ts';
 import { ProjectDomain } from './project-domain.entity.ts';
 import type { ProjectService } from './service.ts';
+import { publishMappingsDeleted } from '../events/mapping-events.ts';
 
 /** Statuses a project admin may assign: ownership is proven. */
 const ASSIGNABLE: ReadonlySet<string> = new Set(['verified', 'propagating', 'issuing', 'deploying', 'live']);
@@ -88,8 +89,12 @@ export function createAssignmentService({
     async unassign(principal: Principal, projectId: string, domainId: string): Promise<void> {
       const { project, access } = await projectService.get(principal, projectId);
       requireRole(access, 'project_admin', project.id);
-      const deleted = await orm.em.nativeDelete(ProjectDomain, { project, domain: domainId });
-      if (!deleted) throw notFound('Domain');
+      await orm.em.fork().transactional(async (em) => {
+        await publishMappingsDeleted(em, { project: project.id, domain: domainId }); // the assignment's delete cascades to them
+        const deleted = await em.nativeDelete(ProjectDomain, { project: project.id, domain: domainId });
+        if (!deleted) throw notFound('Domain');
+        await em.flush();
+      });
     },
 
     /** The project's domains (not archived), by hostname, with the caller's access. */

@@ -8,6 +8,7 @@ import { tenantNamesChanged } from '../organizations/service.ts';
 import { Project } from './entity.ts';
 import { ProjectDomain } from './project-domain.entity.ts';
 import type { PlanService } from '../plans/service.ts';
+import { publishMappingsDeleted } from '../events/mapping-events.ts';
 
 export function createProjectService({ orm, accessService, edgeService, planService }: { orm: MikroORM; accessService: AccessService; edgeService: EdgeService; planService: PlanService }) {
   async function get(principal: Principal, projectId: string): Promise<{ project: Project; access: Access }> {
@@ -68,8 +69,10 @@ export function createProjectService({ orm, accessService, edgeService, planServ
         throw new AppError('CONFIRMATION_REQUIRED', `Deleting the project removes its mappings, services and keys. Send confirm=${project.slug} to go ahead.`, { expected: 'slug' });
       }
       await orm.em.transactional(async (em) => {
+        await publishMappingsDeleted(em, { project: project.id }); // the deletes below cascade to them
         await em.nativeDelete(ProjectDomain, { project: project.id });
         await em.nativeDelete(Project, { id: project.id });
+        await em.flush();
       });
       await edgeService.requestSync();
     },

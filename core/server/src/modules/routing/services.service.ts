@@ -6,7 +6,7 @@ import { requireRole, type Access } from '../organizations/access.ts';
 import { Organization } from '../organizations/entity.ts';
 import type { ProjectService } from '../projects/service.ts';
 import { Project } from '../projects/entity.ts';
-import { ServiceDomainMapping } from './mapping.entity.ts';
+import { publishMappingsDeleted } from '../events/mapping-events.ts';
 import { Service } from './service.entity.ts';
 import { checkPort, checkUpstreamHost, compileUpstreamPolicy, type FieldIssue } from './validation.ts';
 
@@ -90,8 +90,9 @@ export function createServicesService({ orm, projectService, config }: { orm: Mi
       const { service, access } = await reach(principal, serviceId);
       requireRole(access, 'project_admin', service.project.id);
       return orm.em.fork().transactional(async (em) => {
-        const hosts = (await em.find(ServiceDomainMapping, { service: service.id }, { fields: ['host'] })).map((m) => m.host);
+        const hosts = (await publishMappingsDeleted(em, { service: service.id })).map((m) => m.host);
         await em.nativeDelete(Service, { id: service.id }); // its mappings go with it (ON DELETE CASCADE)
+        await em.flush();
         return { hosts };
       });
     },

@@ -39,3 +39,25 @@ export const UsageDailySchema = defineEntity({
 });
 export class UsageDaily extends UsageDailySchema.class {}
 UsageDailySchema.setClass(UsageDaily);
+
+/**
+ * The highest usage threshold (0, 80 or 100 % of the limit in force) already announced for one resource of one
+ * organization, per project for per-project limits (`scopeId`: the project, else the organization). Written where
+ * the limit is checked, in the creating transaction; lowered again when a check finds usage back under it, so each
+ * crossing is announced once.
+ */
+export const UsageAlertSchema = defineEntity({
+  name: 'UsageAlert',
+  tableName: 'usage_alerts',
+  properties: {
+    ...baseColumns,
+    organization: () => p.manyToOne(Organization).deleteRule('cascade'),
+    resource: p.string().length(32),
+    scopeId: p.uuid(),
+    level: p.integer().default(0),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+  uniques: [{ name: 'usage_alerts_organization_resource_scope_unique', properties: ['organization', 'resource', 'scopeId'] }],
+});
+export class UsageAlert extends UsageAlertSchema.class {}
+UsageAlertSchema.setClass(UsageAlert);
