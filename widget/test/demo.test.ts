@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { requireCaddy } from '@portico/test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../core/server/src/config/load-config.ts';
 import { startDemo, type DemoPortico } from '../../core/server/src/demo/index.ts';
 import { freeUdpTcpPort } from '../../core/server/src/free-port.ts';
+import { demoTestConfig } from '../../core/server/test/demo-config.ts';
 import { collectingLogger, createTestDatabase } from '../../core/server/test/helpers.ts';
 import { browserSkipReason, launchBrowser, openPage, printAxeLog, REPO_ROOT, screenshot, seriousAxeViolations } from './browser.ts';
 import { enterDomain, heading, widgetText } from './journey.ts';
@@ -112,26 +112,16 @@ describe.skipIf(skip !== null || !caddy)('the demo, end to end to live over HTTP
     const dnsPort = await freeUdpTcpPort('127.0.0.1');
     const { logger } = collectingLogger();
     // The repository's demo config (portico.config.ts), on free ports, with faster jobs and DNS re-checks.
-    const config = parseConfig(
-      {
-        seedDemo: true,
-        http: { host: '127.0.0.1', port: 0 },
-        jobs: { pollingIntervalSeconds: 0.5 },
-        secrets: { keyFile: join(dir, 'keys.json') },
-        dns: { mode: 'resolver', servers: [`127.0.0.1:${dnsPort}`], timeoutMs: 1000, tries: 1 },
-        verification: { defaultMethod: 'dns-txt' },
-        routing: { cnameTarget: `edge.${ZONE}`, ipv4: ['127.0.0.1'] },
+    const config = demoTestConfig({
+      dir,
+      dnsPort,
+      zone: ZONE,
+      sections: {
+        routing: { ipv4: ['127.0.0.1'] },
         dnsSetup: { propagationIntervalSeconds: 0.5, applyRetryBaseSeconds: 0.5 },
         widget: { distDir: join(REPO_ROOT, 'widget/dist') },
-        demo: { hostPage: { port: 0 }, localEdge: 'auto', edgeHttpPort: 0, edgeHttpsPort: 0 },
-        plugins: [
-          { package: join(REPO_ROOT, 'plugins/dns-memory'), options: { serve: { host: '127.0.0.1', port: dnsPort }, zones: [{ name: ZONE }] } },
-          { package: join(REPO_ROOT, 'plugins/verify-dns-txt'), options: { recordName: '_portico-challenge' } },
-        ],
       },
-      {},
-      'test',
-    );
+    });
     config.database.url = await createTestDatabase();
     [portico, browser] = await Promise.all([startDemo({ config, baseDir: dir, logger, widgetDistDir: join(REPO_ROOT, 'widget/dist') }), launchBrowser()]);
     const edge = portico.site?.edge;

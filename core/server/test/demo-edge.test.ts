@@ -10,7 +10,8 @@ import { parseConfig } from '../src/config/load-config.ts';
 import { startDemo, type DemoPortico } from '../src/demo/index.ts';
 import { startLocalEdge } from '../src/demo/local-edge.ts';
 import { freeUdpTcpPort } from '../src/free-port.ts';
-import { collectingLogger, createTestDatabase, REPO_ROOT, waitFor } from './helpers.ts';
+import { demoTestConfig } from './demo-config.ts';
+import { collectingLogger, createTestDatabase, waitFor } from './helpers.ts';
 
 // The demo's managed local edge: Portico starts Caddy itself (local CA), and a domain the customer connects through
 // the widget on the demo page — ownership TXT written in PretendDNS — is mapped to the demo app as the widget's default
@@ -53,23 +54,7 @@ describe.skipIf(!available)('demo local edge (real Caddy)', { timeout: 120_000 }
     dir = await mkdtemp(join(tmpdir(), 'portico-demo-edge-'));
     const dnsPort = await freeUdpTcpPort('127.0.0.1');
     const { logger } = collectingLogger();
-    const config = parseConfig(
-      {
-        seedDemo: true,
-        http: { port: 0 },
-        jobs: { pollingIntervalSeconds: 0.5 },
-        secrets: { keyFile: join(dir, 'keys.json') },
-        dns: { mode: 'resolver', servers: [`127.0.0.1:${dnsPort}`], timeoutMs: 1000, tries: 1 },
-        routing: { cnameTarget: `edge.${ZONE}` },
-        demo: { hostPage: { port: 0 }, edgeHttpPort: 0, edgeHttpsPort: 0 },
-        plugins: [
-          { package: join(REPO_ROOT, 'plugins/dns-memory'), options: { serve: { port: dnsPort }, zones: [{ name: ZONE }] } },
-          { package: join(REPO_ROOT, 'plugins/verify-dns-txt') },
-        ],
-      },
-      {},
-      'test',
-    );
+    const config = demoTestConfig({ dir, dnsPort, zone: ZONE });
     config.database.url = await createTestDatabase();
     portico = await startDemo({ config, baseDir: dir, logger });
   }, 120_000);
