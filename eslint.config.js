@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.portico/**', 'console/**', 'perf/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.portico/**', 'console/src/api/schema.d.ts', 'perf/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
 
 // Sized for a slow or busy machine (CI runners, a laptop doing other work): tests that start real servers or
@@ -28,6 +30,22 @@ export default defineConfig({
           name: 'widget',
           root: 'widget',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          globalSetup: ['../core/server/test/global-setup.ts', 'test/global-setup.ts'],
+          ...limits,
+        },
+      },
+      // The console's components and stores in happy-dom (stores never reach the network: they mock api/).
+      {
+        plugins: [vue()],
+        resolve: { alias: { '@': fileURLToPath(new URL('./console/src', import.meta.url)) } },
+        test: { name: 'console', root: 'console', include: ['src/**/*.test.ts'], environment: 'happy-dom', ...limits },
+      },
+      // The console's journeys in real Chromium against a real Portico: the server's PostgreSQL, then the console build.
+      {
+        test: {
+          name: 'console-e2e',
+          root: 'console',
+          include: ['test/**/*.test.ts'],
           globalSetup: ['../core/server/test/global-setup.ts', 'test/global-setup.ts'],
           ...limits,
         },

@@ -88,16 +88,17 @@ export interface AxeViolation {
 }
 
 /**
- * axe-core over the widget (axe walks open shadow roots itself): every violation, with the selector of each
- * node. Tests assert that none is serious or critical and log the rest (`reportAxe`).
+ * axe-core over the widget, or over what `include` selects (axe walks open shadow roots itself): every violation,
+ * with the selector of each node. Tests assert that none is serious or critical and log the rest (`reportAxe`).
  */
-export async function axe(page: Page): Promise<AxeViolation[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
-  return page.evaluate(async () => {
+export async function axe(page: Page, include = 'portico-connect'): Promise<AxeViolation[]> {
+  // Evaluated through the DevTools protocol, which a page's Content-Security-Policy does not restrict.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async (selector) => {
     const run = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: Array<{ id: string; impact: AxeViolation['impact']; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
-    const result = await run.run({ include: [['portico-connect']] }, { resultTypes: ['violations'] });
+    const result = await run.run({ include: [[selector]] }, { resultTypes: ['violations'] });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
-  });
+  }, include);
 }
 
 /** Axe results of every screen a file checked, printed once at its end (the report lists them per screen). */

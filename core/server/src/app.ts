@@ -5,6 +5,7 @@ import { ROUTES } from './api/routes.ts';
 import type { Cradle } from './container.ts';
 import { errorMiddleware } from './errors/middleware.ts';
 import { authenticate } from './http/authenticate.ts';
+import { consoleAssets } from './http/console-assets.ts';
 import { widgetCors } from './http/cors.ts';
 import { jsonBody } from './http/body.ts';
 import { edgeEndpoints } from './http/edge.ts';
@@ -19,9 +20,9 @@ export function createApp(container: AwilixContainer<Cradle>): Koa {
   const app = new Koa({ proxy: config.http.trustProxy });
   const router = new Router();
 
-  // Someone who opens Portico's own URL finds where to go: the API description, readiness and the widget.
+  // A browser opening Portico's URL gets the console (consoleAssets); anything else finds where to go here.
   router.get('/', (ctx) => {
-    ctx.body = { name: 'Portico', version, openapi: '/v1/openapi.json', ready: '/readyz', widget: '/widget/manifest.json' };
+    ctx.body = { name: 'Portico', version, console: '/', openapi: '/v1/openapi.json', ready: '/readyz', widget: '/widget/manifest.json' };
   });
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
@@ -42,6 +43,7 @@ export function createApp(container: AwilixContainer<Cradle>): Koa {
   app.use(edgeEndpoints(container.cradle));
   app.use(requestContext({ logger, orm }));
   app.use(widgetAssets({ distDir: config.widget.distDir }));
+  app.use(consoleAssets({ distDir: config.console.distDir }));
   app.use(widgetCors({ routes: ROUTES, widgetService: container.cradle.widgetService }));
   app.use(jsonBody({ limit: '256kb' }));
   app.use(authenticate(container.cradle));

@@ -84,7 +84,10 @@ try {
 function banner(p: DemoPortico, dns: { mode: string; servers: string[] }): string {
   const lines: string[] = [''];
   if (!p.url) lines.push(`  Portico worker is running (role ${role}).`);
-  else lines.push(`  Portico is up: ${p.url}   (API docs: ${p.url}/v1/openapi.json, ready: ${p.url}/readyz)`);
+  else {
+    lines.push(`  Portico is up: ${p.url}   (API docs: ${p.url}/v1/openapi.json, ready: ${p.url}/readyz)`);
+    lines.push(`  Console: open ${p.url}/ in your browser and sign in.`);
+  }
   if (p.demo) {
     lines.push(`  DEMO MODE — demo login: ${p.demo.user.email} / ${p.demo.user.password}  (organization "${p.demo.organization.slug}")`);
     lines.push('  The demo password is public: never expose this installation. docs/getting-started.md says how to run your own.');

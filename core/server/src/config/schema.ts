@@ -266,6 +266,15 @@ export const configSchema = z.object({
       distDir: z.string().min(1).optional(),
     })
     .prefault({}),
+  console: z
+    .object({
+      /**
+       * Where the built console is served from (`GET /` and every page path): a folder holding build.json,
+       * index.html and the files build.json lists. Default: the `dist/` folder of the `@portico/console` workspace.
+       */
+      distDir: z.string().min(1).optional(),
+    })
+    .prefault({}),
   /**
    * Where the keys that encrypt stored provider credentials come from when PORTICO_ENCRYPTION_KEYS is unset:
    * this JSON key file, created with one fresh key on first start (docs/reference/secrets.md).

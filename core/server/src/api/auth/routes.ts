@@ -10,12 +10,17 @@ const loginBody = z.object({
   code: z.string().trim().min(6).max(32).optional().meta({ description: 'With two-factor sign-in on: a 6-digit authenticator code or a recovery code (without it: 401 TOTP_REQUIRED).' }),
 });
 const sessionResponse = z.object({
-  user: z.object({ id: z.string(), email: z.string(), name: z.string() }),
+  user: z.object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    operator: z.boolean().meta({ description: 'An instance operator: may open the operator pages (edges, every organization, plans).' }),
+  }),
   csrfToken: z.string().meta({ description: 'Send as x-csrf-token on every cookie-authenticated write.' }),
   expiresAt: z.string(),
 });
 const view = (session: Session) => ({
-  user: { id: session.user.id, email: session.user.email, name: session.user.name },
+  user: { id: session.user.id, email: session.user.email, name: session.user.name, operator: session.user.operator },
   csrfToken: session.csrfToken,
   expiresAt: session.expiresAt.toISOString(),
 });

@@ -1,0 +1,3 @@
+/** The apiKeys area's strings (de). */
+export default {
+};

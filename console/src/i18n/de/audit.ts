@@ -1,0 +1,3 @@
+/** The audit area's strings (de). */
+export default {
+};

@@ -1,0 +1,3 @@
+/** The auth area's strings (de). */
+export default {
+};

@@ -1,0 +1,3 @@
+/** The domains area's strings (de). */
+export default {
+};

@@ -1,0 +1,3 @@
+/** The members area's strings (de). */
+export default {
+};

@@ -1,0 +1,3 @@
+/** The notifications area's strings (de). */
+export default {
+};

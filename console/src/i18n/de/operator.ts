@@ -1,0 +1,3 @@
+/** The operator area's strings (de). */
+export default {
+};

@@ -1,0 +1,3 @@
+/** The organizations area's strings (de). */
+export default {
+};

@@ -1,0 +1,3 @@
+/** The plans area's strings (de). */
+export default {
+};

@@ -1,0 +1,3 @@
+/** The projects area's strings (de). */
+export default {
+};

@@ -1,0 +1,3 @@
+/** The routing area's strings (de). */
+export default {
+};

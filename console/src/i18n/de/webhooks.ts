@@ -1,0 +1,3 @@
+/** The webhooks area's strings (de). */
+export default {
+};

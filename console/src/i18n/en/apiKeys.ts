@@ -1,0 +1,3 @@
+/** The apiKeys area's strings (en). */
+export default {
+};

@@ -1,0 +1,3 @@
+/** The audit area's strings (en). */
+export default {
+};

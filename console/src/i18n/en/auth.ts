@@ -1,0 +1,3 @@
+/** The auth area's strings (en). */
+export default {
+};

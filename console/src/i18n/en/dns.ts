@@ -1,0 +1,3 @@
+/** The dns area's strings (en). */
+export default {
+};

@@ -1,0 +1,3 @@
+/** The notifications area's strings (en). */
+export default {
+};

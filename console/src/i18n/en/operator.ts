@@ -1,0 +1,3 @@
+/** The operator area's strings (en). */
+export default {
+};

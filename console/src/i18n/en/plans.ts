@@ -1,0 +1,3 @@
+/** The plans area's strings (en). */
+export default {
+};

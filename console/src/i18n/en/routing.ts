@@ -1,0 +1,3 @@
+/** The routing area's strings (en). */
+export default {
+};

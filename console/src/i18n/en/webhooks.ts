@@ -1,0 +1,3 @@
+/** The webhooks area's strings (en). */
+export default {
+};

@@ -1,0 +1,3 @@
+/** The widget area's strings (en). */
+export default {
+};
