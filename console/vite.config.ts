@@ -16,7 +16,6 @@ const config: InlineConfig = {
   root,
   configFile: false,
   base: '/',
-  logLevel: 'warn',
   publicDir: 'public',
   plugins: [vue()],
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },

@@ -73,7 +73,16 @@ export async function buildConsole(options: { force?: boolean } = {}): Promise<{
 
   const { build } = await import('vite');
   const config = (await import('../vite.config.ts')).default;
-  await build({ ...config, mode: 'production', build: { ...config.build, outDir: consoleDistDir } });
+  // A production build whoever runs it (vitest sets NODE_ENV=test, which would make Vite build Vue's dev bundle and
+  // drop the service worker's registration); the caller's environment is put back afterwards.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ ...config, logLevel: 'warn', mode: 'production', build: { ...config.build, outDir: consoleDistDir } });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 
   const built = (await listFiles(consoleDistDir)).map((f) => relative(consoleDistDir, f).split('\\').join('/'));
   const shell = built.filter((f) => f !== 'index.html').sort();

@@ -31,4 +31,23 @@ describe.skipIf(skip)('console shell', () => {
       await context.close();
     }
   });
+
+  it('fits a phone: no sideways scrolling, the navigation behind a menu button', async () => {
+    const { page, context, errors } = await openSignedIn(suite.browser, suite.stack, '/domains', undefined, { viewport: { width: 375, height: 740 }, colorScheme: 'dark' });
+    try {
+      await page.getByTestId('organization-switcher').waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      const nav = page.getByRole('navigation', { name: 'Main navigation' });
+      expect(await nav.isVisible()).toBe(false);
+      await page.getByRole('button', { name: 'Main navigation' }).click();
+      await nav.getByRole('link', { name: 'Projects' }).click();
+      await page.waitForURL(/\/projects$/);
+      expect(await nav.isVisible()).toBe(false);
+      await screenshot(page, 'shell-phone-dark');
+      expect(await seriousAxeViolations(page, 'shell-phone-dark')).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });

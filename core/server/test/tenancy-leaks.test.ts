@@ -35,8 +35,9 @@ interface Ids {
   invitationId: string;
   sessionId: string;
   notificationId: string;
+  edgeId: string;
 }
-const ID_PARAMS = ['organizationId', 'projectId', 'domainId', 'serviceId', 'mappingId', 'credentialId', 'apiKeyId', 'webhookId', 'deliveryId', 'userId', 'invitationId', 'sessionId', 'notificationId'] as const;
+const ID_PARAMS = ['organizationId', 'projectId', 'domainId', 'serviceId', 'mappingId', 'credentialId', 'apiKeyId', 'webhookId', 'deliveryId', 'userId', 'invitationId', 'sessionId', 'notificationId', 'edgeId'] as const;
 const randomIds = (): Ids => Object.fromEntries(ID_PARAMS.map((k) => [k, randomUUID()])) as unknown as Ids;
 
 /**

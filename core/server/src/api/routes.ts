@@ -16,6 +16,7 @@ import { organizationRoutes } from './organizations/routes.ts';
 import { memberRoutes } from './organizations/members.routes.ts';
 import { invitationRoutes } from './invitations/routes.ts';
 import { signupRoutes } from './auth/signup.routes.ts';
+import { operatorEdgeRoutes } from './operator/edges.routes.ts';
 import { operatorRoutes } from './operator/routes.ts';
 import { settingsRoutes } from './organizations/settings.routes.ts';
 import { projectDomainRoutes } from './projects/domains.routes.ts';
@@ -28,4 +29,4 @@ import { webhookRoutes } from './webhooks/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 
 /** Every API route; the router and the OpenAPI document both read this list. */
-export const ROUTES: AnyRoute[] = [...authRoutes, ...oidcRoutes, ...signupRoutes, ...organizationRoutes, ...memberRoutes, ...invitationRoutes, ...settingsRoutes, ...projectRoutes, ...projectDomainRoutes, ...apiKeyRoutes, ...dnsSetupRoutes, ...domainRoutes, ...verificationMethodRoutes, ...dnsCredentialRoutes, ...providerRoutes, ...serviceRoutes, ...mappingRoutes, ...certificateRoutes, ...edgeRoutes, ...widgetRoutes, ...operatorRoutes, ...webhookRoutes, ...eventRoutes, ...auditRoutes, ...planRoutes, ...usageRoutes, ...notificationRoutes];
+export const ROUTES: AnyRoute[] = [...authRoutes, ...oidcRoutes, ...signupRoutes, ...organizationRoutes, ...memberRoutes, ...invitationRoutes, ...settingsRoutes, ...projectRoutes, ...projectDomainRoutes, ...apiKeyRoutes, ...dnsSetupRoutes, ...domainRoutes, ...verificationMethodRoutes, ...dnsCredentialRoutes, ...providerRoutes, ...serviceRoutes, ...mappingRoutes, ...certificateRoutes, ...edgeRoutes, ...widgetRoutes, ...operatorRoutes, ...operatorEdgeRoutes, ...webhookRoutes, ...eventRoutes, ...auditRoutes, ...planRoutes, ...usageRoutes, ...notificationRoutes];

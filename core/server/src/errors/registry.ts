@@ -78,6 +78,7 @@ const APP_ERROR_CODES = {
   INVITATION_INVALID: { status: 410, description: 'The invitation token is unknown, expired, revoked or already used; `details.reason` says which. Ask for a new invitation.' },
   INVITATION_EMAIL_MISMATCH: { status: 403, description: 'The invitation was sent to another email address than the signed-in account’s; sign in with that address (or sign up with it).' },
   OPERATOR_REQUIRED: { status: 403, description: 'The route is for instance operators (`portico users make-operator`); organization roles do not grant it.' },
+  EDGE_RECONCILE_FAILED: { status: 502, description: 'A forced reconcile did not reach the edge (unreachable, or it refused the configuration); `details.error` has its answer. The routes are retried in the background.' },
   NOT_READY: { status: 503, description: 'The database or the job queue is not reachable yet, or the route table is stale (its change listener was lost and the full reload has not finished); `details` names the failing check.' },
 } as const satisfies Record<string, { status: number; description: string }>;
 

@@ -56,7 +56,8 @@ const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-
 <h1>The console is not built</h1><p>Run <code>npm run build:console</code> (or <code>npm start</code>, which builds it) and reload.</p>
 </body></html>`;
 
-const wantsHtml = (ctx: Context) => ctx.accepts('html', 'json') === 'html' && !ctx.get('accept').startsWith('application/json');
+/** A browser navigating (its Accept names text/html); curl, scripts and API clients get the API's answers. */
+const wantsHtml = (ctx: Context) => /\btext\/html\b/i.test(ctx.get('accept'));
 
 /**
  * Serves the console's single-page app (GET and HEAD), before authentication: every file of the build under its
@@ -100,6 +101,8 @@ export function consoleAssets({ distDir }: { distDir?: string } = {}) {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
     const path = ctx.path;
     if (NOT_CONSOLE.test(path)) return next();
+    // The same path answers a browser with the app and anyone else with the API: caches must keep them apart.
+    if (path === '/') ctx.vary('Accept');
     const loaded = await load();
     const name = path.slice(1);
     if (loaded && name !== 'index.html' && loaded.files.has(name)) {
