@@ -673,6 +673,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public facts for the sign-in page: whether no account exists yet (create the first owner with the CLI) and the sign-up setting */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description No account exists yet: the first owner is made with `npm run portico -- users create-owner`. */
+                            needsOwner: boolean;
+                            /**
+                             * @description accounts.signup: whether POST /v1/auth/signup works without an invitation (open), only with one (invite-only), or not at all (closed).
+                             * @enum {string}
+                             */
+                            signup: "open" | "invite-only" | "closed";
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/signup": {
         parameters: {
             query?: never;
@@ -1433,7 +1486,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Which projects use the domain (shown before a delete) */
+        /** Which projects use the domain, and how many services are mapped on it (shown before a delete) */
         get: {
             parameters: {
                 query?: never;
@@ -1451,7 +1504,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["DomainUsage"];
+                        "application/json": {
+                            count: number;
+                            projects: {
+                                id: string;
+                                name: string;
+                                slug: string;
+                            }[];
+                            /** @description Services with a mapping on the domain, in the projects the caller may see. */
+                            services: number;
+                        };
                     };
                 };
                 /** @description Error */
@@ -1578,7 +1640,8 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    after?: string;
+                    /** @description A cursor from an earlier page or event; `latest`: no events, and `nextCursor` is the newest event’s (to follow from now on). */
+                    after?: string | "latest";
                     limit?: number;
                     organizationId: string;
                     projectId?: string;
@@ -1612,7 +1675,7 @@ export interface paths {
                                     id: string;
                                     kind: string;
                                 };
-                                type: string;
+                                type: components["schemas"]["EventType"];
                             }[];
                             nextCursor: string | null;
                         };
@@ -2243,6 +2306,165 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/operator/edges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every edge with its full status: health, last sync, routes, last error and left-out routes (instance operators only) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["OperatorEdge"][];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/edges/{edgeId}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Dry run: what a reconcile would change at the edge (a unified diff), nothing pushed (instance operators only) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    edgeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description false when the edge plugin has no dry run (its configuration is served, not pushed). */
+                            available: boolean;
+                            changed: boolean;
+                            diff: string;
+                            id: string;
+                            routes: number;
+                            skipped: {
+                                mappingId: string | null;
+                                message: string;
+                                reason: string;
+                            }[];
+                            summary: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/edges/{edgeId}/reconcile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render the route table and push it to the edge now; 502 EDGE_RECONCILE_FAILED with the edge’s error when it does not arrive (instance operators only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    edgeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string | null;
+                            durationMs: number;
+                            id: string;
+                            routes: number;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/operator/organizations": {
         parameters: {
             query?: never;
@@ -2771,7 +2993,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Domains of an organization the caller can reach: search, status filter, sort, keyset pages */
+        /** Domains of an organization the caller can reach: search, status filter, sort, keyset pages, what uses each */
         get: {
             parameters: {
                 query?: {
@@ -2798,7 +3020,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            data: components["schemas"]["Domain"][];
+                            data: components["schemas"]["DomainListItem"][];
                             nextCursor: string | null;
                             total: number;
                         };
@@ -2852,6 +3074,66 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Domain"];
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{organizationId}/domains:bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify or delete up to 100 domains at once; each id gets its own result (unknown or foreign ids: NOT_FOUND) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        action: "verify" | "delete";
+                        /** @description Delete: `delete <n> domains` (n = the number of distinct ids) confirms deleting the domains that are in use (owners only). */
+                        confirm?: string;
+                        /** @description At most 100 domain ids; repeated ids are handled once. */
+                        domainIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            results: components["schemas"]["DomainBulkResult"][];
+                        };
                     };
                 };
                 /** @description Error */
@@ -5688,6 +5970,20 @@ export interface components {
             updatedAt: string;
             verifiedAt: string | null;
         };
+        DomainBulkResult: {
+            /** @description The stable error code when this item failed (NOT_FOUND for ids outside the caller’s reach). */
+            code?: string;
+            id: string;
+            message?: string;
+            ok: boolean;
+            /** @description RATE_LIMITED: when this domain may be verified again. */
+            retryAfterSeconds?: number;
+            /**
+             * @description The domain’s status after the action, when it succeeded.
+             * @enum {string}
+             */
+            status?: "pending" | "verifying" | "verified" | "failed_temporary" | "failed_permanent" | "stalled" | "propagating" | "issuing" | "cert_failed" | "deploying" | "live" | "drifted" | "suspended" | "taken_over" | "disabled" | "archived";
+        };
         DomainCheck: {
             automatic: {
                 credentials: {
@@ -5725,6 +6021,43 @@ export interface components {
             /** @enum {string} */
             toStatus: "pending" | "verifying" | "verified" | "failed_temporary" | "failed_permanent" | "stalled" | "propagating" | "issuing" | "cert_failed" | "deploying" | "live" | "drifted" | "suspended" | "taken_over" | "disabled" | "archived";
         };
+        DomainListItem: {
+            autoRetryCount: number;
+            createdAt: string;
+            /** @description Your reference for the customer who connects the domain (from the widget token, or given when adding it); echoed in its events. */
+            customerRef: string | null;
+            hostname: string;
+            id: string;
+            instructions: components["schemas"]["ExpectedRecord"][];
+            lastCheckedAt: string | null;
+            method: string;
+            /** @description False when no enabled plugin offers the domain’s verification method any more: `instructions` is empty and verifying answers 409 VERIFY_METHOD_UNAVAILABLE until an operator enables it again. */
+            methodAvailable: boolean;
+            /** @description When the next automatic check is due. */
+            nextCheckAt: string | null;
+            organizationId: string;
+            /** @description Projects the domain is assigned to. */
+            projectIds: string[];
+            /** @description How the DNS records get written: by hand, or automatically (GET /v1/domains/{id}/dns-diff shows where they stand). */
+            setup: {
+                credentialId: string | null;
+                /** @enum {string} */
+                mode: "manual" | "api" | "domain-connect";
+                provider: string | null;
+                /** @description Domain Connect: open this page so the user agrees to the change. */
+                redirectUrl: string | null;
+                zone: string | null;
+            };
+            /** @enum {string} */
+            status: "pending" | "verifying" | "verified" | "failed_temporary" | "failed_permanent" | "stalled" | "propagating" | "issuing" | "cert_failed" | "deploying" | "live" | "drifted" | "suspended" | "taken_over" | "disabled" | "archived";
+            statusLabel: string;
+            statusMessage: string | null;
+            /** @enum {string} */
+            statusTone: "neutral" | "progress" | "success" | "warning" | "danger";
+            updatedAt: string;
+            usage: components["schemas"]["DomainUsageCounts"];
+            verifiedAt: string | null;
+        };
         DomainUsage: {
             count: number;
             projects: {
@@ -5732,6 +6065,12 @@ export interface components {
                 name: string;
                 slug: string;
             }[];
+        };
+        DomainUsageCounts: {
+            /** @description Projects the domain is assigned to (that the caller can see). */
+            projects: number;
+            /** @description Distinct services with a mapping on the domain (that the caller can see). */
+            services: number;
         };
         Edge: {
             consecutiveFailures: number;
@@ -5752,11 +6091,16 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "INTERNAL" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "METHOD_NOT_IMPLEMENTED" | "VALIDATION_FAILED" | "BODY_INVALID" | "BODY_FORBIDDEN_KEY" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "LOGIN_RATE_LIMITED" | "TOTP_REQUIRED" | "PASSWORD_SIGNIN_DISABLED" | "TOTP_CODE_INVALID" | "TOTP_ALREADY_ENABLED" | "TOTP_NOT_ENROLLED" | "PASSWORD_INCORRECT" | "PASSWORD_RESET_INVALID" | "CSRF_TOKEN_INVALID" | "FORBIDDEN" | "API_KEY_SCOPE_MISSING" | "WIDGET_TOKEN_EXPIRED" | "WIDGET_ORIGIN_REFUSED" | "WIDGET_ROUTE_REFUSED" | "WIDGET_HOSTNAME_REFUSED" | "WIDGET_CUSTOMER_REQUIRED" | "WIDGET_NOT_BUILT" | "OIDC_STATE_INVALID" | "OIDC_REDIRECT_INVALID" | "OIDC_AUTHENTICATION_FAILED" | "OIDC_EMAIL_UNVERIFIED" | "OIDC_EMAIL_DOMAIN_REFUSED" | "OIDC_SIGNUP_DISABLED" | "OIDC_ACCOUNT_NOT_LINKABLE" | "OIDC_PROVIDER_UNAVAILABLE" | "EVENT_STREAM_LIMIT" | "NOT_FOUND" | "CONFLICT" | "HOSTNAME_INVALID" | "HOSTNAME_TAKEN" | "DOMAIN_NOT_VERIFIABLE" | "VERIFY_METHOD_UNAVAILABLE" | "VERIFICATION_RATE_LIMITED" | "DOMAIN_QUOTA_EXCEEDED" | "MAPPING_QUOTA_EXCEEDED" | "SETTINGS_BELOW_USAGE" | "PLAN_LIMIT_REACHED" | "SETTINGS_ABOVE_PLAN" | "BILLING_REFUSED" | "DOMAIN_IN_USE" | "DNS_CREDENTIAL_REJECTED" | "DNS_PROVIDER_FAILED" | "DNS_ZONE_NOT_FOUND" | "ROUTING_INVALID" | "MAPPING_CONFLICT" | "DOMAIN_NOT_ROUTABLE" | "DOMAIN_NOT_IN_PROJECT" | "WEBHOOK_URL_INVALID" | "WEBHOOK_TARGET_REFUSED" | "WEBHOOK_REPLAY_TOO_LARGE" | "SECRET_UNREADABLE" | "SECRET_KEYS_INVALID" | "CONFIG_INVALID" | "PORT_IN_USE" | "SIGNUP_CLOSED" | "SIGNUP_RATE_LIMITED" | "LAST_OWNER" | "CONFIRMATION_REQUIRED" | "INVITATION_INVALID" | "INVITATION_EMAIL_MISMATCH" | "OPERATOR_REQUIRED" | "NOT_READY" | "PLUGIN_MALFORMED" | "PLUGIN_ID_INVALID" | "PLUGIN_DUPLICATE" | "PLUGIN_KERNEL_INCOMPATIBLE" | "PLUGIN_DEPENDENCY_MISSING" | "PLUGIN_OPTIONS_INVALID" | "PLUGIN_APPLY_TIMEOUT" | "PLUGIN_API_INCOMPATIBLE" | "PLUGIN_APPLY_FAILED" | "VERIFY_METHOD_UNKNOWN" | "DNS_PROVIDER_UNKNOWN" | "DNS_PROVIDER_NO_API" | "DNS_CREDENTIALS_INVALID" | "EDGE_UNKNOWN" | "EDGE_NOT_DELIVERED" | "EDGE_TARGET_INVALID" | "PROVIDER_NOT_DETECTED" | "NO_CERT_ISSUER" | "HOOK_NO_ANSWER";
+                code: "INTERNAL" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "METHOD_NOT_IMPLEMENTED" | "VALIDATION_FAILED" | "BODY_INVALID" | "BODY_FORBIDDEN_KEY" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "LOGIN_RATE_LIMITED" | "TOTP_REQUIRED" | "PASSWORD_SIGNIN_DISABLED" | "TOTP_CODE_INVALID" | "TOTP_ALREADY_ENABLED" | "TOTP_NOT_ENROLLED" | "PASSWORD_INCORRECT" | "PASSWORD_RESET_INVALID" | "CSRF_TOKEN_INVALID" | "FORBIDDEN" | "API_KEY_SCOPE_MISSING" | "WIDGET_TOKEN_EXPIRED" | "WIDGET_ORIGIN_REFUSED" | "WIDGET_ROUTE_REFUSED" | "WIDGET_HOSTNAME_REFUSED" | "WIDGET_CUSTOMER_REQUIRED" | "WIDGET_NOT_BUILT" | "OIDC_STATE_INVALID" | "OIDC_REDIRECT_INVALID" | "OIDC_AUTHENTICATION_FAILED" | "OIDC_EMAIL_UNVERIFIED" | "OIDC_EMAIL_DOMAIN_REFUSED" | "OIDC_SIGNUP_DISABLED" | "OIDC_ACCOUNT_NOT_LINKABLE" | "OIDC_PROVIDER_UNAVAILABLE" | "EVENT_STREAM_LIMIT" | "NOT_FOUND" | "CONFLICT" | "HOSTNAME_INVALID" | "HOSTNAME_TAKEN" | "DOMAIN_NOT_VERIFIABLE" | "VERIFY_METHOD_UNAVAILABLE" | "VERIFICATION_RATE_LIMITED" | "DOMAIN_QUOTA_EXCEEDED" | "MAPPING_QUOTA_EXCEEDED" | "SETTINGS_BELOW_USAGE" | "PLAN_LIMIT_REACHED" | "SETTINGS_ABOVE_PLAN" | "BILLING_REFUSED" | "DOMAIN_IN_USE" | "DNS_CREDENTIAL_REJECTED" | "DNS_PROVIDER_FAILED" | "DNS_ZONE_NOT_FOUND" | "ROUTING_INVALID" | "MAPPING_CONFLICT" | "DOMAIN_NOT_ROUTABLE" | "DOMAIN_NOT_IN_PROJECT" | "WEBHOOK_URL_INVALID" | "WEBHOOK_TARGET_REFUSED" | "WEBHOOK_REPLAY_TOO_LARGE" | "SECRET_UNREADABLE" | "SECRET_KEYS_INVALID" | "CONFIG_INVALID" | "PORT_IN_USE" | "SIGNUP_CLOSED" | "SIGNUP_RATE_LIMITED" | "LAST_OWNER" | "CONFIRMATION_REQUIRED" | "INVITATION_INVALID" | "INVITATION_EMAIL_MISMATCH" | "OPERATOR_REQUIRED" | "EDGE_RECONCILE_FAILED" | "NOT_READY" | "PLUGIN_MALFORMED" | "PLUGIN_ID_INVALID" | "PLUGIN_DUPLICATE" | "PLUGIN_KERNEL_INCOMPATIBLE" | "PLUGIN_DEPENDENCY_MISSING" | "PLUGIN_OPTIONS_INVALID" | "PLUGIN_APPLY_TIMEOUT" | "PLUGIN_API_INCOMPATIBLE" | "PLUGIN_APPLY_FAILED" | "VERIFY_METHOD_UNKNOWN" | "DNS_PROVIDER_UNKNOWN" | "DNS_PROVIDER_NO_API" | "DNS_CREDENTIALS_INVALID" | "EDGE_UNKNOWN" | "EDGE_NOT_DELIVERED" | "EDGE_TARGET_INVALID" | "PROVIDER_NOT_DETECTED" | "NO_CERT_ISSUER" | "HOOK_NO_ANSWER";
                 details?: unknown;
                 message: string;
             };
         };
+        /**
+         * @description A type of the event catalogue (docs/reference/events.md).
+         * @enum {string}
+         */
+        EventType: "domain.created" | "domain.verified" | "domain.verification_failed" | "domain.drifted" | "domain.restored" | "domain.suspended" | "domain.live" | "domain.deleted" | "domain.records_applied" | "certificate.issued" | "certificate.failed" | "certificate.expiring" | "mapping.created" | "mapping.updated" | "mapping.deleted" | "member.invited" | "member.joined" | "member.removed" | "webhook.endpoint_disabled" | "usage.near_limit" | "usage.limit_reached";
         /** @description A DNS record to publish. */
         ExpectedRecord: {
             name: string;
@@ -5860,6 +6204,27 @@ export interface components {
                 name: string;
                 slug: string;
             } | null;
+        };
+        OperatorEdge: {
+            consecutiveFailures: number;
+            detail: string | null;
+            displayName: string;
+            durationMs: number | null;
+            edge: string;
+            /** @enum {string} */
+            health: "ok" | "failing" | "pending";
+            id: string;
+            lastAttemptAt: string | null;
+            /** @description The last failed attempt’s error (operators only: it may name any tenant’s host). */
+            lastError: string | null;
+            lastSyncAt: string | null;
+            /** @description Routes the last delivery carried (every tenant). */
+            routes: number;
+            skipped: {
+                mappingId: string | null;
+                message: string;
+                reason: string;
+            }[];
         };
         Organization: {
             createdAt: string;

@@ -203,6 +203,21 @@ describe('event outbox, list and live stream', () => {
     expect(theirs.map((e: { subject: { id: string } }) => e.subject.id)).toEqual([secret]);
   });
 
+  it('answers `after=latest` with no events and the newest cursor the caller may see, to follow from now on', async () => {
+    await publishCommitted(organizationId, crypto.randomUUID(), 'latest-1.events.test');
+    const key = keyCaller(portico, ownerKey);
+    const all = (await key.get(`/v1/events?organizationId=${organizationId}&limit=500`).expect(200)).body.data as Array<{ cursor: string }>;
+    const latest = (await key.get(`/v1/events?organizationId=${organizationId}&after=latest`).expect(200)).body;
+    expect(latest).toEqual({ data: [], nextCursor: all.at(-1)!.cursor });
+    // Another organization's newer event moves nobody else's cursor.
+    await publishCommitted(other.organizationId, crypto.randomUUID(), 'latest-other.events.test');
+    expect((await key.get(`/v1/events?organizationId=${organizationId}&after=latest`).expect(200)).body.nextCursor).toBe(latest.nextCursor);
+    await publishCommitted(organizationId, crypto.randomUUID(), 'latest-2.events.test');
+    const next = (await key.get(`/v1/events?organizationId=${organizationId}&after=${latest.nextCursor}`).expect(200)).body.data as Array<{ data: { hostname: string } }>;
+    expect(next.map((e) => e.data.hostname)).toEqual(['latest-2.events.test']);
+    expect((await key.get(`/v1/events?organizationId=${organizationId}&after=newest`)).status).toBe(400);
+  });
+
   it('refuses an API key without events:read', async () => {
     const secret = await createApiKey(owner, organizationId);
     const res = await keyCaller(portico, secret).get(`/v1/events?organizationId=${organizationId}`).expect(403);

@@ -72,6 +72,9 @@ const SPECS: Record<string, Spec> = {
   'get /v1/domains/{domainId}/dns-plan': { query: (ids) => `credentialId=${ids.credentialId}`, refs: [['credentialId']] },
   'post /v1/domains/{domainId}/dns-setup': { body: (ids) => ({ credentialId: ids.credentialId }), refs: [['credentialId']] },
   'post /v1/organizations/{organizationId}/domains': { body: (ids) => ({ hostname: `probe-${++probe}.leaks.test`, projectId: ids.projectId }), refs: [['projectId']] },
+  // Per-id results (a foreign id is NOT_FOUND in its own result, echoing only the id sent): probed through its
+  // organization; domains-bulk.test.ts covers foreign and hidden ids inside the caller's own organization.
+  'post /v1/organizations/{organizationId}/domains:bulk': { body: (ids) => ({ action: 'verify', domainIds: [ids.domainId] }) },
   'post /v1/projects/{projectId}/dns-credentials': { body: () => ({ provider: 'memory', label: 'probe', credentials: { token: TOKEN } }) },
   'post /v1/projects/{projectId}/services': { body: () => ({ name: `probe-${++probe}`, upstreamHost: 'probe.internal', upstreamPort: 80 }) },
   'patch /v1/services/{serviceId}': { body: () => ({ upstreamPort: 81 }) },
@@ -89,7 +92,7 @@ const SPECS: Record<string, Spec> = {
   'put /v1/notifications/preferences': { body: () => ({ preferences: [{ channel: 'email', topic: 'domains', enabled: true }] }) },
 };
 /** Refused for who the caller is or what its key may do, before any id is looked at: never an oracle. */
-const IDENTITY_FIRST = new Set(['UNAUTHENTICATED', 'API_KEY_SCOPE_MISSING']);
+const IDENTITY_FIRST = new Set(['UNAUTHENTICATED', 'API_KEY_SCOPE_MISSING', 'OPERATOR_REQUIRED']);
 /** On the caller's own resource, its role there may refuse first, whatever else the request names. */
 const ROLE_FIRST = new Set([...IDENTITY_FIRST, 'FORBIDDEN']);
 
@@ -169,9 +172,9 @@ describe('no route leaks across tenants or projects (every route of the OpenAPI 
     ownParentDomain = parent.domainId;
     ownService = parent.serviceId;
     const xKey = await newKey(xOwner, x.organizationId, 'caller-key', null);
-    own = { organizationId: x.organizationId, projectId: x.projectId, ...parent, apiKeyId: xKey.id, ...(await webhook(xOwner, x.organizationId, 'caller-own')), userId: x.userId, invitationId: await invitation(xOwner, x.organizationId, 'caller-own'), sessionId: await sessionOf(x.userId), notificationId: await notificationOf(x.userId, x.organizationId, 'caller-own') };
+    own = { organizationId: x.organizationId, projectId: x.projectId, ...parent, apiKeyId: xKey.id, ...(await webhook(xOwner, x.organizationId, 'caller-own')), userId: x.userId, invitationId: await invitation(xOwner, x.organizationId, 'caller-own'), sessionId: await sessionOf(x.userId), notificationId: await notificationOf(x.userId, x.organizationId, 'caller-own'), edgeId: 'no-such-edge' };
     const { projectId: q } = await createProject(portico, x.organizationId, 'q-hidden-project');
-    hidden = { organizationId: x.organizationId, projectId: q, ...(await furnish(xOwner, x.organizationId, q, 'q-hidden.leaks.test', 'q-hidden')), apiKeyId: xKey.id, webhookId: own.webhookId, deliveryId: own.deliveryId, invitationId: own.invitationId, sessionId: own.sessionId, notificationId: own.notificationId, userId: (await createMember(portico, x.organizationId, { role: 'project_member', projectId: q })).userId };
+    hidden = { organizationId: x.organizationId, projectId: q, ...(await furnish(xOwner, x.organizationId, q, 'q-hidden.leaks.test', 'q-hidden')), apiKeyId: xKey.id, webhookId: own.webhookId, deliveryId: own.deliveryId, invitationId: own.invitationId, sessionId: own.sessionId, notificationId: own.notificationId, edgeId: own.edgeId, userId: (await createMember(portico, x.organizationId, { role: 'project_member', projectId: q })).userId };
     hidden.notificationId = await notificationOf(hidden.userId, x.organizationId, 'q-hidden');
     hiddenSecrets.push(q, 'q-hidden', hidden.domainId, hidden.serviceId, hidden.mappingId, hidden.credentialId, hidden.userId, hidden.notificationId);
 
@@ -180,7 +183,7 @@ describe('no route leaks across tenants or projects (every route of the OpenAPI 
     const vOwner = await orgSession(v.email, v.password);
     const { projectId: secretProject } = await createProject(portico, v.organizationId, 'victim-secret-project');
     const vKey = await newKey(vOwner, v.organizationId, 'victim-secret-key', null);
-    victim = { organizationId: v.organizationId, projectId: secretProject, ...(await furnish(vOwner, v.organizationId, secretProject, 'shop.parent.leaks.test', 'victim-secret')), apiKeyId: vKey.id, ...(await webhook(vOwner, v.organizationId, 'victim-secret')), userId: v.userId, invitationId: await invitation(vOwner, v.organizationId, 'victim-secret'), sessionId: await sessionOf(v.userId), notificationId: await notificationOf(v.userId, v.organizationId, 'victim-secret') };
+    victim = { organizationId: v.organizationId, projectId: secretProject, ...(await furnish(vOwner, v.organizationId, secretProject, 'shop.parent.leaks.test', 'victim-secret')), apiKeyId: vKey.id, ...(await webhook(vOwner, v.organizationId, 'victim-secret')), userId: v.userId, invitationId: await invitation(vOwner, v.organizationId, 'victim-secret'), sessionId: await sessionOf(v.userId), notificationId: await notificationOf(v.userId, v.organizationId, 'victim-secret'), edgeId: 'no-such-edge' };
     await addVerifiedDomain(vOwner, v.organizationId, 'victim-private.leaks.test', v.projectId);
     victimSecrets.push(...Object.values(victim), v.projectId, v.userId, v.email, 'victim-secret', 'victim-private');
 

@@ -26,7 +26,8 @@ const sameToken = (sent: string, expected: string): boolean => {
  * session cookie. A bearer that is not a live key or token is an error (never silently anonymous); a stale cookie
  * is ignored. Cookie-authenticated writes must carry the session's CSRF token in `x-csrf-token` (synchronizer
  * token; bearer tokens are not sent by browsers on their own, so they need none). A widget token counts only from
- * a page of its project's allowed origins (the `Origin` header), and only until it expires.
+ * a page of its project's allowed origins (the `Origin` header), or, for a token a console user issued, from
+ * Portico's own pages (modules/widget/service.ts), and only until it expires.
  */
 export function authenticate({ apiKeyService, sessionService, widgetService }: { apiKeyService: ApiKeyService; sessionService: SessionService; widgetService: WidgetService }) {
   return async function auth(ctx: Context, next: Next): Promise<void> {
@@ -34,7 +35,11 @@ export function authenticate({ apiKeyService, sessionService, widgetService }: {
     if (header) {
       const [scheme, token] = header.split(' ');
       if (scheme?.toLowerCase() === 'bearer' && token && isWidgetToken(token)) {
-        ctx.state.principal = (await widgetService.authenticate(token, ctx.get('origin') || undefined)) satisfies Principal;
+        // Browsers leave Origin out of same-origin GETs and send `Sec-Fetch-Site: same-origin` (which pages cannot set).
+        // (Koa's ctx.origin is the Origin header; the request's own origin is its protocol and Host.)
+        const own = `${ctx.protocol}://${ctx.host}`;
+        const origin = ctx.get('origin') || (ctx.get('sec-fetch-site') === 'same-origin' ? own : undefined);
+        ctx.state.principal = (await widgetService.authenticate(token, origin, { requestOrigin: own })) satisfies Principal;
         return next();
       }
       const key = scheme?.toLowerCase() === 'bearer' && token ? await apiKeyService.authenticate(token) : null;

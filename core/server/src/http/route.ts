@@ -111,6 +111,8 @@ export function mountRoutes(router: Router, routes: AnyRoute[], container: Awili
       const result = await route.handler(input);
       ctx.status = route.status ?? (result === undefined ? 204 : 200);
       if (result !== undefined) ctx.body = route.response ? route.response.parse(result) : result;
+      // An answer without a body has none (Koa would otherwise send the status text, e.g. "Accepted", as plain text).
+      else if (ctx.status !== 204 && ctx.body === undefined) ctx.body = '';
     });
   }
 }

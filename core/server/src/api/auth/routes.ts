@@ -3,6 +3,7 @@ import { SESSION_COOKIE } from '../../http/authenticate.ts';
 import { defineRoute } from '../../http/route.ts';
 import type { Session } from '../../modules/sessions/entity.ts';
 import { securityRoutes } from './security-routes.ts';
+import { setupRoutes } from './setup.routes.ts';
 
 const loginBody = z.object({
   email: z.email().max(254),
@@ -73,4 +74,5 @@ export const authRoutes = [
     },
   }),
   ...securityRoutes,
+  ...setupRoutes,
 ];

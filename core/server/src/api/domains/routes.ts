@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { defineRoute } from '../../http/route.ts';
 import { widgetDomainInput } from '../../modules/widget/scope.ts';
 import { organizationParams, uuid } from '../schemas.ts';
-import { createDomainBody, domainSchema, domainView, eventSchema, eventView, listQuery, usageSchema, viewDomain } from './schemas.ts';
+import { actorOf, createDomainBulkService } from '../../modules/domains/bulk.ts';
+import { serviceCountsOf } from '../../modules/domains/list-query.ts';
+import { bulkBody, bulkResultSchema, createDomainBody, domainListItemSchema, domainSchema, domainView, eventSchema, eventView, listQuery, usageSchema, viewDomain } from './schemas.ts';
 
 const domainParams = z.object({ domainId: uuid });
 
@@ -37,17 +39,21 @@ export const domainRoutes = [
     method: 'get',
     path: '/v1/organizations/:organizationId/domains',
     tag: 'domains',
-    summary: 'Domains of an organization the caller can reach: search, status filter, sort, keyset pages',
+    summary: 'Domains of an organization the caller can reach: search, status filter, sort, keyset pages, what uses each',
     auth: 'principal',
     scope: 'domains:read',
     params: organizationParams,
     query: listQuery,
-    response: z.object({ data: z.array(domainSchema), nextCursor: z.string().nullable(), total: z.number().int() }),
+    response: z.object({ data: z.array(domainListItemSchema), nextCursor: z.string().nullable(), total: z.number().int() }),
     async handler({ params, query, principal, cradle }) {
       const access = await cradle.accessService.forOrganization(principal, params.organizationId);
       const page = await cradle.domainService.list(access, query);
+      const services = await serviceCountsOf(cradle.orm.em, page.domains.map((d) => d.id), access.projectIds);
       return {
-        data: page.domains.map((d) => viewDomain(cradle.kernel, d, page.projectIds.get(d.id) ?? [])),
+        data: page.domains.map((d) => {
+          const projectIds = page.projectIds.get(d.id) ?? [];
+          return { ...viewDomain(cradle.kernel, d, projectIds), usage: { projects: projectIds.length, services: services.get(d.id) ?? 0 } };
+        }),
         nextCursor: page.nextCursor,
         total: page.total,
       };
@@ -104,14 +110,15 @@ export const domainRoutes = [
     method: 'get',
     path: '/v1/domains/:domainId/usage',
     tag: 'domains',
-    summary: 'Which projects use the domain (shown before a delete)',
+    summary: 'Which projects use the domain, and how many services are mapped on it (shown before a delete)',
     auth: 'principal',
     scope: 'domains:read',
     params: domainParams,
-    response: usageSchema,
+    response: usageSchema.extend({ services: z.number().int().meta({ description: 'Services with a mapping on the domain, in the projects the caller may see.' }) }),
     async handler({ params, principal, cradle }) {
       const { domain, access } = await cradle.domainService.get(principal, params.domainId);
-      return cradle.domainService.usage(domain, access);
+      const services = await serviceCountsOf(cradle.orm.em, [domain.id], access.projectIds);
+      return { ...(await cradle.domainService.usage(domain, access)), services: services.get(domain.id) ?? 0 };
     },
   }),
   defineRoute({
@@ -126,9 +133,23 @@ export const domainRoutes = [
     response: z.object({ id: z.string(), hostname: z.string(), status: z.literal('archived'), usage: usageSchema }),
     async handler({ params, query, principal, cradle }) {
       const { domain, access } = await cradle.domainService.get(principal, params.domainId);
-      const actor = principal.kind === 'user' ? `user ${principal.userId}` : principal.kind === 'api_key' ? `API key ${principal.keyId}` : `widget token ${principal.tokenId}`;
-      const usage = await cradle.domainService.archive(access, domain, query.confirm, actor);
+      const usage = await cradle.domainService.archive(access, domain, query.confirm, actorOf(principal));
       return { id: domain.id, hostname: domain.hostname, status: 'archived' as const, usage };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/organizations/:organizationId/domains\\:bulk',
+    tag: 'domains',
+    summary: 'Verify or delete up to 100 domains at once; each id gets its own result (unknown or foreign ids: NOT_FOUND)',
+    auth: 'principal',
+    scope: 'domains:write',
+    params: organizationParams,
+    body: bulkBody,
+    response: z.object({ results: z.array(bulkResultSchema) }),
+    async handler({ params, body, principal, cradle }) {
+      const results = await createDomainBulkService(cradle).run(principal, params.organizationId, body.action, body.domainIds, body.confirm);
+      return { results };
     },
   }),
 ];

@@ -127,6 +127,40 @@ export const listQuery = z.object({
   cursor: z.string().max(500).optional(),
 });
 
+/** How many projects and services use a domain (the list shows it per row). */
+export const usageCountsSchema = z
+  .object({
+    projects: z.number().int().meta({ description: 'Projects the domain is assigned to (that the caller can see).' }),
+    services: z.number().int().meta({ description: 'Distinct services with a mapping on the domain (that the caller can see).' }),
+  })
+  .meta({ id: 'DomainUsageCounts' });
+
+export const domainListItemSchema = domainSchema.extend({ usage: usageCountsSchema }).meta({ id: 'DomainListItem' });
+
+export const BULK_ACTIONS = ['verify', 'delete'] as const;
+export const BULK_MAX_IDS = 100;
+
+export const bulkBody = z.object({
+  action: z.enum(BULK_ACTIONS),
+  domainIds: z.array(z.uuid()).min(1).max(BULK_MAX_IDS).meta({ description: `At most ${BULK_MAX_IDS} domain ids; repeated ids are handled once.` }),
+  confirm: z
+    .string()
+    .max(100)
+    .optional()
+    .meta({ description: 'Delete: `delete <n> domains` (n = the number of distinct ids) confirms deleting the domains that are in use (owners only).' }),
+});
+
+export const bulkResultSchema = z
+  .object({
+    id: z.string(),
+    ok: z.boolean(),
+    code: z.string().optional().meta({ description: 'The stable error code when this item failed (NOT_FOUND for ids outside the caller’s reach).' }),
+    message: z.string().optional(),
+    status: z.enum(DOMAIN_STATUSES).optional().meta({ description: 'The domain’s status after the action, when it succeeded.' }),
+    retryAfterSeconds: z.number().int().optional().meta({ description: 'RATE_LIMITED: when this domain may be verified again.' }),
+  })
+  .meta({ id: 'DomainBulkResult' });
+
 export const usageSchema = z
   .object({ count: z.number().int(), projects: z.array(z.object({ id: z.string(), name: z.string(), slug: z.string() })) })
   .meta({ id: 'DomainUsage' });

@@ -24,7 +24,7 @@ const filterQuery = {
 
 export const eventSchema = z.object({
   id: z.string(),
-  type: z.string(),
+  type: z.enum(EVENT_TYPES as [EventType, ...EventType[]]).meta({ id: 'EventType', description: 'A type of the event catalogue (docs/reference/events.md).' }),
   occurredAt: z.string(),
   organizationId: z.string(),
   projectId: z.string().nullable(),
@@ -52,11 +52,20 @@ export const eventRoutes = [
     summary: 'Events the caller may see, oldest first, after a cursor (keyset pages; poll with the last `nextCursor`)',
     auth: 'principal',
     scope: 'events:read',
-    query: z.object({ ...filterQuery, after: cursor.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+    query: z.object({
+      ...filterQuery,
+      after: z
+        .union([cursor, z.literal('latest')])
+        .optional()
+        .meta({ description: 'A cursor from an earlier page or event; `latest`: no events, and `nextCursor` is the newest event’s (to follow from now on).' }),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+    }),
     response: z.object({ data: z.array(eventSchema), nextCursor: z.string().nullable() }),
     async handler({ query, principal, cradle }) {
       const access = await scoped(cradle, principal, query);
-      const page = await cradle.eventService.list(access, { types: query.type, projectId: query.projectId }, query.after ?? '0', query.limit);
+      const filter = { types: query.type, projectId: query.projectId };
+      if (query.after === 'latest') return { data: [], nextCursor: await cradle.eventService.latestCursor(access, filter) };
+      const page = await cradle.eventService.list(access, filter, query.after ?? '0', query.limit);
       return { data: page.events, nextCursor: page.nextCursor ?? query.after ?? null };
     },
   }),

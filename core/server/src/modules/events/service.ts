@@ -95,6 +95,14 @@ export function createEventService({ orm, jobs, config, logger }: { orm: MikroOR
      * Events `access` may see after the cursor `after` ('0': from the oldest kept), oldest first. Committed events
      * are numbered first, so a page reflects everything committed before the call.
      */
+    /** The cursor of the newest event `access` may see ('0' when there is none): following from it skips history. */
+    async latestCursor(access: Access, filter: EventFilter): Promise<string> {
+      await sequenceEvents(orm);
+      const scope = scopeSql(access, filter);
+      const rows = await orm.em.getConnection().execute<Array<{ seq: string | null }>>(`select max(seq)::text as seq from events where seq is not null and ${scope.sql}`, scope.params);
+      return rows[0]?.seq ?? '0';
+    },
+
     async list(access: Access, filter: EventFilter, after = '0', limit = 100): Promise<EventPage> {
       await sequenceEvents(orm);
       return page(access, filter, after, limit);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import type { PorticoConfig } from '../../config/schema.ts';
 import { AppError, notFound } from '../../errors/app-error.ts';
 import { ApiKey } from '../api-keys/entity.ts';
 import type { CredentialService } from '../credentials/service.ts';
@@ -46,6 +47,7 @@ export interface IssueInput {
 }
 
 interface Deps {
+  config: PorticoConfig;
   orm: MikroORM;
   logger: Logger;
   accessService: AccessService;
@@ -60,7 +62,14 @@ const settingsView = (projectId: string, settings: ProjectWidgetSettings | null)
   updatedAt: settings?.updatedAt ?? null,
 });
 
-export function createWidgetService({ orm, logger, accessService, credentialService, mappingsService }: Deps) {
+/** Portico's own origin (its public URL's, else `http://host:port`): where the console's pages run. */
+export function porticoOrigin(config: PorticoConfig): string {
+  return new URL(config.http.publicUrl ?? `http://${config.http.host}:${config.http.port}`).origin;
+}
+
+export function createWidgetService({ config, orm, logger, accessService, credentialService, mappingsService }: Deps) {
+  const consoleOrigin = porticoOrigin(config);
+
   async function projectIn(access: Access, projectId: string): Promise<Project> {
     requireProject(access, projectId, 'Project');
     const project = await orm.em.findOne(Project, { id: projectId, organization: access.organizationId });
@@ -69,6 +78,9 @@ export function createWidgetService({ orm, logger, accessService, credentialServ
   }
 
   return {
+    /** Portico's own origin: tokens a console user issued also work from there (the console mounts the widget). */
+    consoleOrigin,
+
     /** A new token for one project; the token itself is in this answer only. */
     async issue(access: Access, input: IssueInput): Promise<{ token: string; expiresAt: Date; record: WidgetToken }> {
       const project = await projectIn(access, input.projectId);
@@ -96,16 +108,18 @@ export function createWidgetService({ orm, logger, accessService, credentialServ
     /**
      * The widget principal for a bearer token sent from `origin`: UNAUTHENTICATED for an unknown token,
      * WIDGET_TOKEN_EXPIRED past its expiry, WIDGET_ORIGIN_REFUSED when the request has no Origin or one the
-     * project does not allow (widget tokens are for browsers, which always send it on these requests).
+     * project does not allow (widget tokens are for browsers, which always send it on these requests). A token a
+     * console user issued (signed in, not an API key) is also accepted from Portico's own origin (its public URL's,
+     * or the one the request was sent to), where the console mounts the widget; a token issued with an API key never is.
      */
-    async authenticate(raw: string, origin: string | undefined): Promise<WidgetPrincipal> {
+    async authenticate(raw: string, origin: string | undefined, request: { requestOrigin?: string } = {}): Promise<WidgetPrincipal> {
       const token = TOKEN.test(raw) ? await orm.em.findOne(WidgetToken, { tokenHash: sha256(raw.slice(3)) }) : null;
       if (!token) throw new AppError('UNAUTHENTICATED', 'The widget token is invalid; ask your server for a new one.');
       if (token.expiresAt.getTime() <= Date.now()) {
         throw new AppError('WIDGET_TOKEN_EXPIRED', 'The widget session has expired; ask your server for a new token.', { expiredAt: token.expiresAt.toISOString() });
       }
-      const allowed = await this.allowedOrigins(token.project.id);
-      if (!origin || !allowed.includes(origin)) {
+      const fromConsole = origin !== undefined && (origin === consoleOrigin || origin === request.requestOrigin) && token.createdBy != null && token.apiKey == null;
+      if (!origin || (!fromConsole && !(await this.allowedOrigins(token.project.id)).includes(origin))) {
         throw new AppError('WIDGET_ORIGIN_REFUSED', origin ? `This page (${origin}) is not an allowed origin of the project.` : 'Widget tokens work only from a browser page of an allowed origin (the request had no Origin).', {
           origin: origin ?? null,
         });
