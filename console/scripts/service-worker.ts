@@ -30,7 +30,9 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
-  if (url.origin !== self.location.origin) return;
+  // Only the console's own pages and files: the API (sign-in redirects included), the widget and the probes go
+  // straight to the network, never through this worker.
+  if (url.origin !== self.location.origin || /^\\/(v1|widget|edge|healthz|readyz|metrics|\\.well-known)(\\/|$)/.test(url.pathname)) return;
   if (request.mode === 'navigate') {
     event.respondWith(fetch(request).catch(() => caches.match('/', { cacheName: CACHE, ignoreVary: true })));
     return;
