@@ -41,3 +41,8 @@ export async function seriousAxeViolations(page: Page, screen: string): Promise<
   console.info(`axe ${screen}: ${text}`);
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
+
+/** Closes every toast on the page, so a screenshot shows the screen itself. */
+export async function dismissToasts(page: Page): Promise<void> {
+  for (const button of await page.locator('.toasts .toast button').all()) await button.click().catch(() => {});
+}

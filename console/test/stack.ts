@@ -29,8 +29,8 @@ export interface ConsoleStack {
   zone: string;
   zones(): MemoryZones;
   /**
-   * Publishes a domain's DNS instructions in the zone, as a customer does in their DNS panel (`tamper`: each
-   * value with a typo).
+   * Publishes every record a domain needs in the zone — its ownership instructions and its routing records (from the
+   * DNS diff) — as a customer does in their DNS panel (`tamper`: each value with a typo).
    */
   publishInstructions(domainId: string, options?: { tamper?: boolean }): Promise<void>;
   stop(): Promise<void>;
@@ -88,6 +88,11 @@ export async function startConsoleStack(options: { zone?: string; config?: Recor
           const set = sets.get(`${record.name} ${record.type}`) ?? { name: record.name, type: record.type as 'TXT', ttl: 300, values: [] };
           set.values.push(tamper ? `${record.value}-typo` : record.value);
           sets.set(`${record.name} ${record.type}`, set);
+        }
+        const diff = (await owner.get(`/v1/domains/${domainId}/dns-diff`)).body as { records?: Array<{ name: string; type: 'A' | 'AAAA' | 'CNAME' | 'TXT'; desired: string[] }> };
+        for (const record of diff.records ?? []) {
+          if (record.type === 'TXT' || sets.has(`${record.name} ${record.type}`)) continue;
+          sets.set(`${record.name} ${record.type}`, { name: record.name, type: record.type, ttl: 300, values: record.desired.map((v) => (tamper ? `${v}-typo` : v)) });
         }
         getMemoryDnsInstance()!.zones.apply({ zone, upsert: [...sets.values()], remove: [] });
       },
