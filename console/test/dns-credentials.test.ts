@@ -17,7 +17,7 @@ describe.skipIf(skip)('a project’s DNS credentials', () => {
   it('adds a credential for the in-memory provider (refused, then accepted) and deletes it', async () => {
     const { page, context, errors } = await openSignedIn(suite.browser, suite.stack, `/projects/${suite.stack.projectId}/dns`);
     try {
-      await page.getByRole('heading', { level: 2, name: 'DNS credentials' }).waitFor();
+      await page.getByRole('heading', { level: 2, name: 'DNS credentials', exact: true }).waitFor();
       await page.getByText('No DNS credentials yet').waitFor();
 
       await page.getByRole('button', { name: 'Add credential' }).click();

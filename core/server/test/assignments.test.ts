@@ -158,7 +158,7 @@ describe('project domain assignment', () => {
     expect(ids(await projectDomains(projectP))).toContain(b.id);
     expect(await domain(a.id)).toMatchObject({ status: 'pending', projectIds: [] });
     expect((await orgDomains()).data.find((d) => d.id === a.id)).toMatchObject({ projectIds: [] });
-    expect((await owner.get(`/v1/domains/${a.id}/usage`).expect(200)).body).toEqual({ count: 0, projects: [] });
+    expect((await owner.get(`/v1/domains/${a.id}/usage`).expect(200)).body).toEqual({ count: 0, projects: [], services: 0 });
 
     // Not (or no longer) assigned there, unknown, or not a uuid.
     for (const [path, status] of [

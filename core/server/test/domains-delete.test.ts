@@ -57,10 +57,10 @@ describe('domain API: usage, delete and quota', () => {
 
     it('GET /v1/domains/:id/usage counts and names the projects using the domain', async () => {
       const unused = await add('unused.usage.example.com');
-      expect((await owner.get(`/v1/domains/${unused.id}/usage`).expect(200)).body).toEqual({ count: 0, projects: [] });
+      expect((await owner.get(`/v1/domains/${unused.id}/usage`).expect(200)).body).toEqual({ count: 0, projects: [], services: 0 });
 
       const shared = await add('shared.usage.example.com', projectP);
-      expect((await owner.get(`/v1/domains/${shared.id}/usage`).expect(200)).body).toEqual({ count: 1, projects: [{ id: projectP, name: 'main', slug: 'main' }] });
+      expect((await owner.get(`/v1/domains/${shared.id}/usage`).expect(200)).body).toEqual({ count: 1, projects: [{ id: projectP, name: 'main', slug: 'main' }], services: 0 });
       await owner.post(`/v1/projects/${projectQ}/domains`, { hostnames: [shared.hostname] }).expect(200);
       expect((await owner.get(`/v1/domains/${shared.id}/usage`).expect(200)).body).toEqual({
         count: 2,
@@ -68,6 +68,7 @@ describe('domain API: usage, delete and quota', () => {
           { id: projectP, name: 'main', slug: 'main' },
           { id: projectQ, name: 'storefront', slug: 'storefront' },
         ],
+        services: 0,
       });
       expect((await owner.get(`/v1/domains/${shared.id}`).expect(200)).body.projectIds).toEqual([projectP, projectQ]);
 
