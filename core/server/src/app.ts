@@ -1,3 +1,4 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import Router from '@koa/router';
 import type { AwilixContainer } from 'awilix';
@@ -9,15 +10,35 @@ import { consoleAssets } from './http/console-assets.ts';
 import { widgetCors } from './http/cors.ts';
 import { jsonBody } from './http/body.ts';
 import { edgeEndpoints } from './http/edge.ts';
+import { edgeAsk } from './http/edge-ask.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import { requestContext } from './http/request-context.ts';
 import { widgetAssets } from './http/widget-assets.ts';
 import { mountRoutes } from './http/route.ts';
 
+/**
+ * Koa with the on-demand TLS gate in front: `callback()` answers `/edge/ask` itself (edge-ask.ts) and hands every
+ * other request to Koa, so the server and the tests (which drive `app.callback()`) take the same path.
+ */
+class PorticoApp extends Koa {
+  readonly #ask: ReturnType<typeof edgeAsk>;
+
+  constructor(options: { proxy: boolean }, ask: ReturnType<typeof edgeAsk>) {
+    super(options);
+    this.#ask = ask;
+  }
+
+  override callback(): ReturnType<Koa['callback']> {
+    const koa = super.callback();
+    const ask = this.#ask;
+    return (req, res) => (req instanceof IncomingMessage && res instanceof ServerResponse && ask.handle(req, res) ? Promise.resolve() : koa(req, res));
+  }
+}
+
 /** Build the Koa application. It never listens: main.ts does, and tests drive `app.callback()`. */
 export function createApp(container: AwilixContainer<Cradle>): Koa {
   const { logger, orm, version, config } = container.cradle;
-  const app = new Koa({ proxy: config.http.trustProxy });
+  const app = new PorticoApp({ proxy: config.http.trustProxy }, edgeAsk(container.cradle));
   const router = new Router();
 
   // A browser opening Portico's URL gets the console (consoleAssets); anything else finds where to go here.

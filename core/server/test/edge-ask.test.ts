@@ -51,6 +51,28 @@ describe('route table and GET /edge/ask', () => {
     expect((await portico.http.post('/edge/ask?domain=x.test')).status).toBe(405);
   });
 
+  it('answers on the HTTP server before Koa: short text, Allow on 405, no body for HEAD, one name only', async () => {
+    const denied = await portico.http.get('/edge/ask?domain=nowhere.test');
+    expect(denied.status).toBe(404);
+    expect(denied.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(denied.text).toBe('not served here');
+    const post = await portico.http.post('/edge/ask?domain=x.test');
+    expect(post.headers.allow).toBe('GET, HEAD');
+    const head = await portico.http.head('/edge/ask?domain=nowhere.test');
+    expect(head.status).toBe(404);
+    expect(head.text ?? '').toBe('');
+    expect((await portico.http.get('/edge/ask?domain=a.test&domain=b.test')).status).toBe(400);
+    expect((await portico.http.get('/edge/ask?domain=')).status).toBe(400);
+    expect((await portico.http.get('/edge/ask?other=1&domain=nowhere.test')).status).toBe(404);
+    expect((await portico.http.get('/edge/ask?domain=nowhere%2Etest')).status).toBe(404);
+    expect((await portico.http.get('/edge/ask?domain=a+b.test')).status).toBe(400);
+    expect((await portico.http.get('/edge/ask?domain=%E2%80%AE.test')).status).toBe(400);
+    // Only the exact path is the gate; a neighbour goes on to Koa's routes and answers JSON.
+    const neighbour = await portico.http.get('/edge/asking?domain=x.test');
+    expect(neighbour.status).toBe(404);
+    expect(neighbour.headers['content-type']).toMatch(/json/);
+  });
+
   it('allows a mapped host of a verified domain once the mapping exists, in every process', async () => {
     const domainId = await verifiedDomain('shop.test');
     expect(await ask('api.shop.test')).toBe(404);

@@ -1,8 +1,8 @@
-import Koa from 'koa';
+import { createServer } from 'node:http';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PorticoConfig } from '../src/config/schema.ts';
-import { edgeEndpoints } from '../src/http/edge.ts';
+import { edgeAsk } from '../src/http/edge-ask.ts';
 import { OnDemandLimits } from '../src/modules/routing/on-demand-limits.ts';
 import { RouteTable } from '../src/modules/routing/route-table.ts';
 import { startTestPortico, waitFor, type TestPortico } from './helpers.ts';
@@ -24,13 +24,16 @@ describe('on-demand TLS limits at GET /edge/ask', () => {
 
   /** Another API process: its own route table and limits (its own memory), on the same database. */
   async function otherProcess(limits: Partial<PorticoConfig['onDemandTls']> = {}) {
-    const { orm, logger, config, metrics, certificateService, kernel } = portico.container.cradle;
+    const { orm, logger, config, metrics } = portico.container.cradle;
     const routeTable = new RouteTable({ orm, logger, config });
     tables.push(routeTable);
     await routeTable.start(portico.databaseUrl);
     const onDemandLimits = new OnDemandLimits({ orm, logger, config: { onDemandTls: { ...config.onDemandTls, ...limits } } });
-    const app = new Koa().use(edgeEndpoints({ routeTable, onDemandLimits, metrics, config, certificateService, kernel, logger }));
-    return { http: supertest(app.callback()), routeTable, onDemandLimits };
+    const gate = edgeAsk({ routeTable, onDemandLimits, metrics, logger });
+    const server = createServer((req, res) => {
+      if (!gate.handle(req, res)) res.writeHead(404).end();
+    });
+    return { http: supertest(server), routeTable, onDemandLimits };
   }
 
   /** A verified domain with the given mappings, once the route table serves `probe`. */

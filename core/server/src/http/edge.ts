@@ -1,27 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { OWNERSHIP_CHALLENGE_PATH, previewRoute, type Kernel } from '@portico/kernel';
 import type { Context, Next } from 'koa';
-import type { Logger } from 'pino';
 import type { PorticoConfig } from '../config/schema.ts';
 import type { CertificateService } from '../modules/certificates/service.ts';
 import type { Metrics } from '../modules/metrics/registry.ts';
-import type { OnDemandLimits, OnDemandVerdict } from '../modules/routing/on-demand-limits.ts';
 import type { RouteTable } from '../modules/routing/route-table.ts';
 
 const CHALLENGE_PATH = '/.well-known/acme-challenge/';
-const ASK_STATUS = { allowed: 200, denied: 404, capped: 429, rate_limited: 429 } as const;
-const ASK_BODY = { allowed: 'ok', denied: 'not served here', capped: 'on-demand certificate limit reached', rate_limited: 'too many new names; try again later' } as const;
-const HOSTNAME = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
- * Endpoints the edges call, mounted before sessions, body parsing and request logging: every new TLS handshake
- * for an unknown name reaches `/edge/ask`, so it does one Map lookup and answers with a few bytes.
- *
- * `GET /edge/ask?domain=<host>` — Caddy's on-demand TLS gate: 200 only for a host that is verified, routed and
- * served over HTTPS; 404 for everything else; 400 for a missing or malformed name. A name only a wildcard mapping
- * serves also needs room in the on-demand limits (on-demand-limits.ts): 429 when its wildcard or registered domain
- * is at its cap of new names, or when this process decides too many new names at once (with Retry-After). Caddy
- * treats any answer but 2xx as "no". A host mapped by name, or a name approved before, answers from memory.
+ * Endpoints the edges call, mounted before sessions, body parsing and request logging. The hottest of them,
+ * `GET /edge/ask` (the on-demand TLS gate), is answered before Koa (edge-ask.ts).
  *
  * `GET /edge/resolve?host=&path=&scheme=` — for edges that look routes up per request: the kernel's preview of
  * the request (proxy target, redirect, refusal, not found), as JSON; needs `edgeApi.resolveToken` as a Bearer
@@ -43,16 +32,13 @@ const HOSTNAME = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](
  */
 interface EdgeDeps {
   routeTable: RouteTable;
-  onDemandLimits: OnDemandLimits;
   metrics: Metrics;
   config: PorticoConfig;
   certificateService: CertificateService;
   kernel: Kernel;
-  logger: Logger;
 }
 
-export function edgeEndpoints({ routeTable, onDemandLimits, metrics, config, certificateService, kernel, logger }: EdgeDeps) {
-  const { askAnswers } = metrics;
+export function edgeEndpoints({ routeTable, metrics, config, certificateService, kernel }: EdgeDeps) {
   const token = config.edgeApi.resolveToken ? Buffer.from(`Bearer ${config.edgeApi.resolveToken}`) : undefined;
   const authorised = (header: string | undefined) => {
     const given = Buffer.from(header ?? '');
@@ -140,38 +126,6 @@ export function edgeEndpoints({ routeTable, onDemandLimits, metrics, config, cer
       ctx.body = await scrape();
       return;
     }
-    if (ctx.path !== '/edge/ask') return next();
-    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
-      ctx.status = 405;
-      ctx.set('Allow', 'GET, HEAD');
-      ctx.body = 'method not allowed';
-      return;
-    }
-    const raw = ctx.query.domain;
-    const host = typeof raw === 'string' ? raw.toLowerCase().replace(/\.$/, '') : '';
-    if (host.length === 0 || host.length > 253 || !HOSTNAME.test(host)) {
-      askAnswers.malformed.inc();
-      ctx.status = 400;
-      ctx.body = 'malformed domain';
-      return;
-    }
-    const grant = routeTable.certificateGrant(host);
-    let verdict: OnDemandVerdict | 'denied';
-    if (grant === undefined) verdict = 'denied';
-    else if (grant === host) verdict = 'allowed';
-    else {
-      try {
-        verdict = await onDemandLimits.decide(host, grant);
-      } catch (error) {
-        logger.error({ err: error, host }, 'on-demand certificate decision failed');
-        ctx.status = 503;
-        ctx.body = 'try again later';
-        return;
-      }
-    }
-    askAnswers[verdict].inc();
-    ctx.status = ASK_STATUS[verdict];
-    ctx.body = ASK_BODY[verdict];
-    if (verdict === 'rate_limited') ctx.set('Retry-After', String(onDemandLimits.retryAfterSeconds()));
+    return next();
   };
 }
