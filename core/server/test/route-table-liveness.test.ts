@@ -69,25 +69,32 @@ describe('route table liveness', () => {
   it('sees a change committed after its first load read the database and before it listened', async () => {
     const domainId = await tenant.verifiedDomain('gap.test');
     const { orm } = portico.container.cradle;
-    // An ORM whose first route query commits a mapping right after reading: the moment between load and LISTEN.
+    // An ORM whose first route load commits a mapping right after reading (its snapshot no longer sees it): the
+    // moment between load and LISTEN.
     let injected = false;
+    const connection = orm.em.getConnection();
     const gapOrm = {
       em: {
-        fork() {
-          const connection = orm.em.fork().getConnection();
-          return {
-            getConnection: () => ({
-              async execute(sql: string, params?: unknown[]) {
-                const rows = await connection.execute(sql, params);
-                if (!injected && sql.includes('join services s')) {
-                  injected = true;
-                  await tenant.map(domainId, 'late');
-                }
-                return rows;
+        fork: () => orm.em.fork(),
+        getConnection: () => ({
+          async getNativeClient() {
+            const pool = await connection.getNativeClient();
+            return {
+              async connect() {
+                const client = await pool.connect();
+                const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+                return Object.assign(Object.create(client) as typeof client, {
+                  query: (...args: unknown[]) => {
+                    if (injected || args[0] !== 'commit') return query(...args);
+                    injected = true;
+                    return tenant.map(domainId, 'late').then(() => query(...args));
+                  },
+                  release: (error?: Error | boolean) => client.release(error),
+                });
               },
-            }),
-          };
-        },
+            };
+          },
+        }),
       },
     } as unknown as MikroORM;
     const table = await otherTable({ orm: gapOrm });
