@@ -60,7 +60,13 @@ export const DomainSchema = defineEntity({
     // Pending claims of several organizations may coexist; only one may hold the hostname (ownership proven).
     { name: 'domains_claimed_hostname_unique', properties: ['hostname'], where: `status in (${[...CLAIM_HELD].map((s) => `'${s}'`).join(', ')})` },
   ],
-  indexes: [{ properties: ['organization', 'createdAt'] }, { properties: ['nextCheckAt'] }, { properties: ['status', 'statusChangedAt'] }],
+  indexes: [
+    { properties: ['organization', 'createdAt'] },
+    { properties: ['nextCheckAt'] },
+    { properties: ['status', 'statusChangedAt'] },
+    // Substring search (`?q=`) by trigrams; made only where the pg_trgm extension could be created (see its migration).
+    { name: 'domains_hostname_trgm_index', expression: 'create index "domains_hostname_trgm_index" on "domains" using gin ("hostname" gin_trgm_ops)' },
+  ],
   // A status change can open or close a domain's routes: the route tables reload its hosts.
   triggers: [
     {
