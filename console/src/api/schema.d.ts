@@ -3022,7 +3022,10 @@ export interface paths {
                         "application/json": {
                             data: components["schemas"]["DomainListItem"][];
                             nextCursor: string | null;
+                            /** @description How many domains match, counted up to 10,000: past that, this is 10000 and totalIsExact is false. */
                             total: number;
+                            /** @description False when more than 10,000 domains match (the count stops there). */
+                            totalIsExact: boolean;
                         };
                     };
                 };

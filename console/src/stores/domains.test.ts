@@ -41,7 +41,7 @@ function domain(hostname: string, extra: Partial<DomainListItem> = {}): DomainLi
     ...extra,
   };
 }
-const page = (data: DomainListItem[], nextCursor: string | null, total: number): DomainListPage => ({ data, nextCursor, total });
+const page = (data: DomainListItem[], nextCursor: string | null, total: number, totalIsExact = true): DomainListPage => ({ data, nextCursor, total, totalIsExact });
 
 describe('domains store', () => {
   beforeEach(() => {

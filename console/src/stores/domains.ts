@@ -23,6 +23,8 @@ export const useDomainsStore = defineStore('domains', () => {
   const session = useSessionStore();
   const items = shallowRef<DomainListItem[]>([]);
   const total = ref(0);
+  /** False when the server stopped counting at its cap: `total` is then a lower bound. */
+  const totalIsExact = ref(true);
   const nextCursor = ref<string | null>(null);
   const pages = ref(0);
   const filters = ref<DomainFilters>({ ...DEFAULT_FILTERS });
@@ -44,6 +46,7 @@ export const useDomainsStore = defineStore('domains', () => {
     generation++;
     items.value = [];
     total.value = 0;
+    totalIsExact.value = true;
     nextCursor.value = null;
     pages.value = 0;
     selectedIds.value = [];
@@ -60,17 +63,20 @@ export const useDomainsStore = defineStore('domains', () => {
     let cursor: string | null = null;
     let loaded = 0;
     let count: number;
+    let exact = true;
     do {
       const page = await api.listDomains(org, toApiQuery(next, cursor));
       if (mine !== generation) return;
       rows.push(...page.data);
       cursor = page.nextCursor;
       count = page.total;
+      exact = page.totalIsExact;
       loaded++;
     } while (cursor && loaded < pageCount);
     filters.value = { ...next, statuses: [...next.statuses] };
     items.value = rows;
     total.value = count;
+    totalIsExact.value = exact;
     nextCursor.value = cursor;
     pages.value = loaded;
     const present = new Set(rows.map((d) => d.id));
@@ -89,6 +95,7 @@ export const useDomainsStore = defineStore('domains', () => {
       items.value = [...items.value, ...page.data.filter((d) => !known.has(d.id))];
       nextCursor.value = page.nextCursor;
       total.value = page.total;
+      totalIsExact.value = page.totalIsExact;
       pages.value++;
     } finally {
       loadingMore.value = false;
@@ -107,6 +114,7 @@ export const useDomainsStore = defineStore('domains', () => {
     const fresh = new Map(page.data.map((d) => [d.id, d]));
     items.value = items.value.map((d) => fresh.get(d.id) ?? d);
     total.value = page.total;
+    totalIsExact.value = page.totalIsExact;
   }
 
   /** A domain event (`domain.verified`, `domain.deleted`, …): its row takes the new status, or leaves when deleted. */
@@ -176,7 +184,7 @@ export const useDomainsStore = defineStore('domains', () => {
     () => reset(),
   );
 
-  return { items, total, nextCursor, pages, filters, loadingMore, selectedIds, selected, selectedItems, allSelected, load, loadMore, refreshStatuses, applyEvent, toggle, toggleAll, clearSelection, runBulk, reset };
+  return { items, total, totalIsExact, nextCursor, pages, filters, loadingMore, selectedIds, selected, selectedItems, allSelected, load, loadMore, refreshStatuses, applyEvent, toggle, toggleAll, clearSelection, runBulk, reset };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useDomainsStore, import.meta.hot));

@@ -44,6 +44,7 @@ export default {
     statusDetails: 'Einzelne Status',
     sortLabel: 'Nach {column} sortieren',
     showing: '{shown} von {total} angezeigt',
+    showingAtLeast: '{shown} von mehr als {total} angezeigt',
     loadMoreError: 'Weitere Domains konnten nicht geladen werden: {message}',
     columns: {
       select: 'Auswahl',

@@ -44,6 +44,7 @@ export default {
     statusDetails: 'Single statuses',
     sortLabel: 'Sort by {column}',
     showing: 'Showing {shown} of {total}',
+    showingAtLeast: 'Showing {shown} of more than {total}',
     loadMoreError: 'More domains could not be loaded: {message}',
     columns: {
       select: 'Select',

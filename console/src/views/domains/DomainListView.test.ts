@@ -70,7 +70,7 @@ describe('DomainListView', () => {
   });
 
   it('loads what the URL names, and puts filter and sort changes back into the URL', async () => {
-    api.listDomains.mockResolvedValue({ data: [row(1), row(2, { hostname: 'xn--bcher-kva.example', usage: { projects: 2, services: 1 } })], nextCursor: null, total: 2 });
+    api.listDomains.mockResolvedValue({ data: [row(1), row(2, { hostname: 'xn--bcher-kva.example', usage: { projects: 2, services: 1 } })], nextCursor: null, total: 2, totalIsExact: true });
     const { wrapper, router } = await render('/domains?q=shop&status=stalled&sort=hostname');
     expect(api.listDomains).toHaveBeenCalledWith(ORG, { q: 'shop', status: 'stalled', sort: 'hostname', limit: 50 });
     expect((wrapper.get('[data-testid="domain-search"]').element as HTMLInputElement).value).toBe('shop');
@@ -99,8 +99,14 @@ describe('DomainListView', () => {
     expect(api.listDomains).toHaveBeenLastCalledWith(ORG, expect.objectContaining({ sort: '-hostname' }));
   });
 
+  it('says "more than" when the server stopped counting', async () => {
+    api.listDomains.mockResolvedValue({ data: [row(1)], nextCursor: 'next', total: 10000, totalIsExact: false });
+    const { wrapper } = await render('/domains');
+    expect(wrapper.get('[data-testid="domains-showing"]').text()).toBe('Showing 1 of more than 10,000');
+  });
+
   it('searches once the user stops typing, replacing the URL entry', async () => {
-    api.listDomains.mockResolvedValue({ data: [row(1)], nextCursor: null, total: 1 });
+    api.listDomains.mockResolvedValue({ data: [row(1)], nextCursor: null, total: 1, totalIsExact: true });
     const { wrapper, router } = await render('/domains');
     vi.useFakeTimers();
     const input = wrapper.get('[data-testid="domain-search"]');
@@ -115,7 +121,7 @@ describe('DomainListView', () => {
   });
 
   it('loads more with the cursor and keeps the page count in the URL', async () => {
-    api.listDomains.mockResolvedValueOnce({ data: [row(1)], nextCursor: 'next', total: 2 }).mockResolvedValueOnce({ data: [row(2)], nextCursor: null, total: 2 });
+    api.listDomains.mockResolvedValueOnce({ data: [row(1)], nextCursor: 'next', total: 2, totalIsExact: true }).mockResolvedValueOnce({ data: [row(2)], nextCursor: null, total: 2, totalIsExact: true });
     const { wrapper, router } = await render('/domains');
     await wrapper.get('[data-testid="load-more"]').trigger('click');
     await flushPromises();
@@ -126,7 +132,7 @@ describe('DomainListView', () => {
   });
 
   it('shows the empty state with the way to connect a domain, and "no match" when filters hide everything', async () => {
-    api.listDomains.mockResolvedValue({ data: [], nextCursor: null, total: 0 });
+    api.listDomains.mockResolvedValue({ data: [], nextCursor: null, total: 0, totalIsExact: true });
     const { wrapper } = await render('/domains');
     expect(wrapper.get('[data-testid="domains-empty"]').text()).toContain('No domains yet');
     expect(wrapper.get('[data-testid="domains-empty"] a').attributes('href')).toBe('/domains/new');
@@ -137,7 +143,7 @@ describe('DomainListView', () => {
 
   it('deletes the selection after the typed confirmation and lists what failed', async () => {
     const rows = [row(1), row(2, { usage: { projects: 1, services: 0 } }), row(3)];
-    api.listDomains.mockResolvedValue({ data: rows, nextCursor: null, total: 3 });
+    api.listDomains.mockResolvedValue({ data: rows, nextCursor: null, total: 3, totalIsExact: true });
     const { wrapper } = await render('/domains');
     const boxes = wrapper.findAll('tbody input[type="checkbox"]');
     await boxes[0]!.setValue(true);
@@ -163,7 +169,7 @@ describe('DomainListView', () => {
   });
 
   it('offers no selection or connect button to a project member', async () => {
-    api.listDomains.mockResolvedValue({ data: [row(1)], nextCursor: null, total: 1 });
+    api.listDomains.mockResolvedValue({ data: [row(1)], nextCursor: null, total: 1, totalIsExact: true });
     const { wrapper } = await render('/domains', 'project_member');
     expect(wrapper.find('tbody input[type="checkbox"]').exists()).toBe(false);
     expect(wrapper.find('[data-testid="connect-domain"]').exists()).toBe(false);

@@ -3,7 +3,7 @@ import { defineRoute } from '../../http/route.ts';
 import { widgetDomainInput } from '../../modules/widget/scope.ts';
 import { organizationParams, uuid } from '../schemas.ts';
 import { actorOf, createDomainBulkService } from '../../modules/domains/bulk.ts';
-import { serviceCountsOf } from '../../modules/domains/list-query.ts';
+import { LIST_TOTAL_CAP, serviceCountsOf } from '../../modules/domains/list-query.ts';
 import { bulkBody, bulkResultSchema, createDomainBody, domainListItemSchema, domainSchema, domainView, eventSchema, eventView, listQuery, usageSchema, viewDomain } from './schemas.ts';
 
 const domainParams = z.object({ domainId: uuid });
@@ -44,7 +44,12 @@ export const domainRoutes = [
     scope: 'domains:read',
     params: organizationParams,
     query: listQuery,
-    response: z.object({ data: z.array(domainListItemSchema), nextCursor: z.string().nullable(), total: z.number().int() }),
+    response: z.object({
+      data: z.array(domainListItemSchema),
+      nextCursor: z.string().nullable(),
+      total: z.number().int().meta({ description: `How many domains match, counted up to ${LIST_TOTAL_CAP.toLocaleString('en')}: past that, this is ${LIST_TOTAL_CAP} and totalIsExact is false.` }),
+      totalIsExact: z.boolean().meta({ description: `False when more than ${LIST_TOTAL_CAP.toLocaleString('en')} domains match (the count stops there).` }),
+    }),
     async handler({ params, query, principal, cradle }) {
       const access = await cradle.accessService.forOrganization(principal, params.organizationId);
       const page = await cradle.domainService.list(access, query);
@@ -56,6 +61,7 @@ export const domainRoutes = [
         }),
         nextCursor: page.nextCursor,
         total: page.total,
+        totalIsExact: page.totalIsExact,
       };
     },
   }),

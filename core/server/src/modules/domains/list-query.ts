@@ -1,5 +1,5 @@
 import { QueryOrder, type FilterQuery } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, QBFilterQuery } from '@mikro-orm/postgresql';
 import { AppError } from '../../errors/app-error.ts';
 import type { Access } from '../organizations/access.ts';
 import { ProjectDomain } from '../projects/project-domain.entity.ts';
@@ -74,12 +74,30 @@ export async function listDomains(em: EntityManager, access: Access, query: Doma
   // (organization, hostname) index give a page without sorting every domain of the organization.
   const direction = key === 'verifiedAt' ? (desc ? QueryOrder.DESC_NULLS_LAST : QueryOrder.ASC_NULLS_LAST) : desc ? QueryOrder.DESC : QueryOrder.ASC;
   const domains = await em.find(Domain, { $and: where }, { orderBy: [{ [key]: direction }, { id: desc ? 'desc' : 'asc' }], limit: query.limit + 1 });
-  const total = await em.count(Domain, base);
+  const counted = await countUpTo(em, base, LIST_TOTAL_CAP);
   const more = domains.length > query.limit;
   const page = more ? domains.slice(0, query.limit) : domains;
   const last = page.at(-1);
   const lastValue = (d: Domain): CursorValue => (key === 'hostname' ? d.hostname : (d[key]?.toISOString() ?? null));
-  return { domains: page, total, nextCursor: more && last ? encode(lastValue(last), last.id) : null };
+  return {
+    domains: page,
+    total: Math.min(counted, LIST_TOTAL_CAP),
+    totalIsExact: counted <= LIST_TOTAL_CAP,
+    nextCursor: more && last ? encode(lastValue(last), last.id) : null,
+  };
+}
+
+/**
+ * The list's total is exact up to this many domains; past it the list says "at least this many" (`totalIsExact`
+ * false). An exact count reads every matching row, which costs more than the page itself for a large organization.
+ */
+export const LIST_TOTAL_CAP = 10_000;
+
+/** How many domains match `where`, counting no further than `cap + 1`. */
+async function countUpTo(em: EntityManager, where: FilterQuery<Domain>, cap: number): Promise<number> {
+  const ids = em.createQueryBuilder(Domain, 'd').select('d.id').where(where as QBFilterQuery<Domain, 'd'>).limit(cap + 1);
+  const [row] = await em.getConnection().execute<Array<{ n: number }>>(`select count(*)::int as n from (${ids.getFormattedQuery()}) matching`);
+  return row?.n ?? 0;
 }
 
 /**
