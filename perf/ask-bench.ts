@@ -182,6 +182,35 @@ interface Row {
   referenceP99: number;
   askP99: number;
   pairs: Array<{ reference: LoadResult; ask: LoadResult; ratio: number }>;
+  /** `GET …/mappings:check` with N mappings, sequential (ms): a free name, a taken one, and `/healthz` between them. */
+  mappingCheck: { freeP50: number; freeP95: number; takenP50: number; takenP95: number; healthzP50: number };
+}
+
+/**
+ * The conflict check the mapping editor calls while the user types, with `hosts` mappings in the table: a name
+ * nobody uses under bench domain 0, and bench domain 1 itself (taken by its own mapping). 200 sequential requests of
+ * each, interleaved with `/healthz` of the same process as the reference.
+ */
+async function mappingCheckTimes(base: string, headers: Record<string, string>, projectId: string, hosts: number): Promise<Row['mappingCheck']> {
+  const domainId = (i: number) => `a0000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+  const timed = async (path: string, expectAvailable?: boolean) => {
+    const start = now();
+    const res = await fetch(base + path, { headers, signal: AbortSignal.timeout(30_000) });
+    const body = (await res.json()) as { available?: boolean };
+    const took = Number(process.hrtime.bigint() - start) / 1e6;
+    if (res.status !== 200 || (expectAvailable !== undefined && body.available !== expectAvailable)) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
+    return took;
+  };
+  const free: number[] = [];
+  const taken: number[] = [];
+  const healthz: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    free.push(await timed(`/v1/projects/${projectId}/mappings:check?domainId=${domainId(i % Math.min(hosts, 1000))}&subdomain=free-${i}`, true));
+    taken.push(await timed(`/v1/projects/${projectId}/mappings:check?domainId=${domainId((i % Math.min(hosts, 1000)) + 1)}`, false));
+    healthz.push(await timed('/healthz'));
+  }
+  const q = (xs: number[], p: number) => round([...xs].sort((a, b) => a - b)[Math.floor(xs.length * p)]!, 2);
+  return { freeP50: q(free, 0.5), freeP95: q(free, 0.95), takenP50: q(taken, 0.5), takenP95: q(taken, 0.95), healthzP50: q(healthz, 0.5) };
 }
 
 const started = now();
@@ -219,6 +248,9 @@ try {
   const ids = { organization: project.organization_id, project: project.id, service: service.rows[0].id };
   const { routeTable } = portico.container.cradle;
   const ask = (host: string) => status(`${portico!.url}/edge/ask?domain=${host}`);
+  const login = await fetch(`${portico.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'demo@portico.local', password: 'portico-demo' }) });
+  if (login.status !== 200) throw new Error(`demo sign-in: ${login.status}`);
+  const session = { cookie: (login.headers.get('set-cookie') ?? '').split(';')[0]! };
 
   await routeTable.reload();
   const baseline = heapUsed();
@@ -240,6 +272,8 @@ try {
     console.log(`  inserted in ${insertSeconds.toFixed(1)} s (${Object.entries(insertSteps).map(([k, v]) => `${k} ${v} s`).join(', ')}), reload ${loadSeconds.toFixed(1)} s, heap +${(heap / 2 ** 20).toFixed(0)} MB`);
 
     const compared = await compare(ref.url, `${portico.url}/edge/ask`, { hosts, unknownShare: UNKNOWN_SHARE });
+    const mappingCheck = await mappingCheckTimes(portico.url, session, ids.project, hosts);
+    console.log(`  mapping check: free p50 ${mappingCheck.freeP50} ms (p95 ${mappingCheck.freeP95}), taken p50 ${mappingCheck.takenP50} ms (p95 ${mappingCheck.takenP95}), healthz p50 ${mappingCheck.healthzP50} ms`);
     const row: Row = {
       hosts,
       insertSeconds: round(insertSeconds, 1),
@@ -248,6 +282,7 @@ try {
       heapMB: round(heap / 2 ** 20, 1),
       bytesPerHost: Math.round(heap / hosts),
       ...compared,
+      mappingCheck,
     };
     rows.push(row);
   }
