@@ -63,7 +63,7 @@ export const useDomainsStore = defineStore('domains', () => {
     let cursor: string | null = null;
     let loaded = 0;
     let count: number;
-    let exact = true;
+    let exact: boolean;
     do {
       const page = await api.listDomains(org, toApiQuery(next, cursor));
       if (mine !== generation) return;
