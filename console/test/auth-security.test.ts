@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMember } from '../../core/server/test/factories.ts';
 import { recipients, startSmtpServer, type TestSmtpServer } from '../../core/server/test/smtp.ts';
 import { fillSignIn, unexpectedErrors } from './auth-helpers.ts';
-import { browserSkipReason, openPage, POLL, screenshot, seriousAxeViolations } from './browser.ts';
+import { browserSkipReason, openPage, POLL, screenshot, seriousAxeViolations, STEP_TIMEOUT_MS } from './browser.ts';
 import { openSignedIn, useConsoleStack, waitForApp } from './stack.ts';
 
 const skip = browserSkipReason();
@@ -74,8 +74,15 @@ describe.skipIf(skip)('console accounts: two-factor sign-in and password reset',
       await page.goto(`${suite.stack.url}/sign-in`);
       await waitForApp(page);
       await page.getByRole('link', { name: 'Forgot your password?' }).click();
+      // The reset page loads its code on the way: until it shows, "Email" is still the sign-in form's field.
+      await expect.poll(() => path(page), POLL).toBe('/forgot-password');
+      await page.getByRole('button', { name: 'Send reset link' }).waitFor();
       await page.getByLabel('Email').fill(user.email);
-      await page.getByRole('button', { name: 'Send reset link' }).click();
+      const [requested] = await Promise.all([
+        page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/auth/password-reset' && r.request().method() === 'POST', { timeout: STEP_TIMEOUT_MS }),
+        page.getByRole('button', { name: 'Send reset link' }).click(),
+      ]);
+      expect(requested.status()).toBe(202);
       await expect.poll(() => page.getByTestId('auth-notice').textContent(), POLL).toContain(`If ${user.email} has an account, a link is on its way`);
 
       const mail = await smtp!.waitFor((m) => recipients(m).includes(user.email) && /reset-password#token=/.test(m.text ?? ''));
