@@ -43,3 +43,56 @@ describe('edge calls leave malformed routes out', () => {
     expect((await kernel.deployRoutes('strict', { routes: [good] })).skipped).toEqual([]);
   });
 });
+
+describe('change sets and served configurations', () => {
+  const route = (hostname: string, host = 'app'): Route => ({ hostname, basePath: '/', upstream: { host, port: 8080 }, stripPath: false, protocol: 'https' });
+  const seen: RenderRoutesState[] = [];
+  const edge = (decorate: boolean) =>
+    definePlugin({
+      id: decorate ? 'edge.decorated' : 'edge.plain',
+      version: '1.0.0',
+      kernel: '^0.1.0',
+      options: z.object({}),
+      describe: { edges: [{ edge: decorate ? 'decorated' : 'plain', displayName: 'Test', served: true }] },
+      apply({ hooks }) {
+        const key = decorate ? 'decorated' : 'plain';
+        hooks.renderRoutes.for(key).tap('edge', (state: RenderRoutesState) => {
+          seen.push(state);
+          return { ...state, output: state.routes.map((r) => r.hostname) };
+        });
+        if (decorate) hooks.renderRoutes.for(key).tap({ name: 'decorator', stage: 10 }, (state: RenderRoutesState) => ({ ...state, output: [...(state.output as string[]), 'extra'] }));
+        hooks.renderRoutes.for(key).tap({ name: 'edge', stage: 1000 }, (state: RenderRoutesState) =>
+          state.serve ? { ...state, served: { body: JSON.stringify(state.output), contentType: 'application/json', etag: '"x"' } } : state,
+        );
+      },
+    });
+
+  it('hands an edge the version and what changed, checked like the table; never to an edge with decorators', async () => {
+    const kernel = await createTestKernel([{ plugin: edge(false) }, { plugin: edge(true) }]);
+    const bad = route('bad.example.com', 'a b');
+    const changes = { since: 4, hosts: ['new.example.com', 'bad.example.com'], routes: [route('new.example.com'), bad] };
+    await kernel.renderRoutes('plain', { routes: [route('old.example.com'), route('new.example.com'), bad], version: 5, changes });
+    expect(seen.at(-1)?.version).toBe(5);
+    expect(seen.at(-1)?.changes).toEqual({ since: 4, hosts: ['new.example.com', 'bad.example.com'], routes: [route('new.example.com')] });
+    await kernel.renderRoutes('decorated', { routes: [route('new.example.com')], version: 5, changes });
+    expect(seen.at(-1)?.changes).toBeUndefined();
+    expect(seen.at(-1)?.version).toBe(5);
+  });
+
+  it('serves what the delivery tap serialised, and says so when a plugin serves nothing', async () => {
+    const kernel = await createTestKernel([{ plugin: edge(true) }]);
+    const served = await kernel.serveRoutes('decorated', { routes: [route('a.example.com')] });
+    expect(served).toEqual({ body: '["a.example.com","extra"]', contentType: 'application/json', etag: '"x"', skipped: [] });
+    const pushing = definePlugin({
+      id: 'edge.pushing',
+      version: '1.0.0',
+      kernel: '^0.1.0',
+      options: z.object({}),
+      apply({ hooks }) {
+        hooks.renderRoutes.for('pushing').tap('edge', (state: RenderRoutesState) => ({ ...state, output: [] }));
+      },
+    });
+    const other = await createTestKernel([{ plugin: pushing }]);
+    await expect(other.serveRoutes('pushing', { routes: [] })).rejects.toMatchObject({ code: 'EDGE_NOT_SERVED' });
+  });
+});

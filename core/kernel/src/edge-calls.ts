@@ -1,16 +1,16 @@
 /**
- * The kernel's edge calls (`renderRoutes`, `deployRoutes`, `previewDeploy`, `parseEdgeTarget`): one render through
- * the edge's `renderRoutes` waterfall, with or without delivery, a dry run, and an edge target parsed by the edge
- * descriptor's `target` schema. Part of `createKernel`; the contract is documented on `Kernel` in kernel-api.ts.
+ * The kernel's edge calls (`renderRoutes`, `deployRoutes`, `serveRoutes`, `previewDeploy`, `parseEdgeTarget`): one
+ * render through the edge's `renderRoutes` waterfall, with or without delivery, served to an edge that pulls, a dry
+ * run, and an edge target parsed by the edge descriptor's `target` schema. Part of `createKernel`; the contract is documented on `Kernel` in kernel-api.ts.
  */
 import type { HookMap } from 'tapable';
 import { KernelError } from './errors.ts';
-import type { Hooks, RenderRoutesState, Route, SuppliedCertificate } from './hooks.ts';
+import { DELIVERY_STAGE, type Hooks, type RenderRoutesState } from './hooks.ts';
 import { redactPrivateKeys } from './redact.ts';
 import { partitionRoutes, type SkippedRoute } from './routing-check.ts';
-import type { EdgeTarget, Kernel, KernelDescriptors } from './kernel-api.ts';
+import type { EdgeTarget, Kernel, KernelDescriptors, RenderInput } from './kernel-api.ts';
 
-type EdgeCalls = Pick<Kernel, 'renderRoutes' | 'deployRoutes' | 'previewDeploy' | 'parseEdgeTarget'>;
+type EdgeCalls = Pick<Kernel, 'renderRoutes' | 'deployRoutes' | 'serveRoutes' | 'previewDeploy' | 'parseEdgeTarget'>;
 
 interface Deps {
   hooks: Hooks;
@@ -39,16 +39,31 @@ export function createEdgeCalls({ hooks, descriptors, tapped }: Deps): EdgeCalls
     return parsed.data;
   }
 
-  async function render(edge: string, routes: Route[], mode: { deliver: boolean; dryRun?: boolean; target?: EdgeTarget; certificates?: SuppliedCertificate[] }): Promise<RenderRoutesState & { skipped: SkippedRoute[] }> {
+  type Mode = { deliver: boolean; dryRun?: boolean; serve?: boolean; target?: EdgeTarget };
+  async function render(edge: string, input: RenderInput, mode: Mode): Promise<RenderRoutesState & { skipped: SkippedRoute[] }> {
     const hook = tapped(hooks.renderRoutes, edge);
     if (!hook) throw unknownEdge(edge);
     // Renderers only ever see routes that can be served: a malformed one is left out and reported, so one bad
     // row costs its own route, never the delivery of every other one.
-    const { routes: servable, skipped } = partitionRoutes(routes);
-    const { deliver, dryRun, target, certificates } = mode;
+    const { routes: servable, skipped } = partitionRoutes(input.routes);
+    const { deliver, dryRun, serve, target } = mode;
     const parsedTarget = target === undefined ? {} : { target: { id: target.id, options: parseEdgeTarget(edge, target.options) } };
-    const supplied = certificates?.length ? { certificates } : {};
-    const state = await hook.promise({ edge, routes: servable, output: undefined, deliver, ...(dryRun ? { dryRun } : {}), ...parsedTarget, ...supplied });
+    const supplied = input.certificates?.length ? { certificates: input.certificates } : {};
+    // A decorator sees one whole configuration: an edge with decorators is never given a change set.
+    const decorated = (hook.taps as Array<{ stage?: number }>).some((tap) => (tap.stage ?? 0) > 0 && (tap.stage ?? 0) < DELIVERY_STAGE);
+    const changes = input.changes && !decorated ? { changes: { ...input.changes, routes: partitionRoutes(input.changes.routes).routes } } : {};
+    const state = await hook.promise({
+      edge,
+      routes: servable,
+      output: undefined,
+      deliver,
+      ...(dryRun ? { dryRun } : {}),
+      ...(serve ? { serve } : {}),
+      ...parsedTarget,
+      ...supplied,
+      ...(input.version === undefined ? {} : { version: input.version }),
+      ...changes,
+    });
     if (state?.output === undefined) {
       throw new KernelError('HOOK_NO_ANSWER', `The plugin answering renderRoutes for "${edge}" returned nothing`, { details: { hook: 'renderRoutes', key: edge } });
     }
@@ -57,18 +72,25 @@ export function createEdgeCalls({ hooks, descriptors, tapped }: Deps): EdgeCalls
 
   return {
     parseEdgeTarget,
-    async renderRoutes(edge, { routes, certificates }) {
-      return (await render(edge, routes, { deliver: false, certificates })).output;
+    async renderRoutes(edge, input) {
+      return (await render(edge, input, { deliver: false })).output;
     },
-    async deployRoutes(edge, { routes, target, certificates }) {
-      const state = await render(edge, routes, { deliver: true, certificates, ...(target ? { target } : {}) });
+    async deployRoutes(edge, { target, ...input }) {
+      const state = await render(edge, input, { deliver: true, ...(target ? { target } : {}) });
       if (!state.delivered) {
         throw new KernelError('EDGE_NOT_DELIVERED', `The plugin for edge "${edge}" rendered the routes but delivered nothing`, { details: { edge } });
       }
       return { output: state.output, delivered: state.delivered, skipped: state.skipped };
     },
-    async previewDeploy(edge, { routes, target, certificates }) {
-      const state = await render(edge, routes, { deliver: false, dryRun: true, certificates, ...(target ? { target } : {}) });
+    async serveRoutes(edge, { target, ...input }) {
+      const state = await render(edge, input, { deliver: false, serve: true, ...(target ? { target } : {}) });
+      if (!state.served) {
+        throw new KernelError('EDGE_NOT_SERVED', `The plugin for edge "${edge}" rendered the routes but serves no configuration`, { details: { edge } });
+      }
+      return { ...state.served, skipped: state.skipped };
+    },
+    async previewDeploy(edge, { target, ...input }) {
+      const state = await render(edge, input, { deliver: false, dryRun: true, ...(target ? { target } : {}) });
       // A dry run shows no key material: the output is redacted here, and so is any whole key block left in the diff
       // (plugins redact both sides before diffing, since a hunk's context can cut a block).
       const preview = state.preview ? { ...state.preview, diff: redactPrivateKeys(state.preview.diff) } : undefined;

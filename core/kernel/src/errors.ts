@@ -67,6 +67,10 @@ export const KERNEL_ERROR_CODES = {
     status: 502,
     description: 'The edge plugin rendered the routes but pushed nothing: it offers no delivery for that edge.',
   },
+  EDGE_NOT_SERVED: {
+    status: 404,
+    description: 'The edge plugin rendered the routes but serves no configuration for the edge to pull.',
+  },
   EDGE_TARGET_INVALID: {
     status: 400,
     description: "An edge's target options were rejected by the edge plugin's target schema, or the plugin takes none.",

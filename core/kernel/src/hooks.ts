@@ -190,6 +190,13 @@ export interface RenderRoutesState {
   /** Set by the delivery tap once the edge accepted `output`. */
   delivered?: { at: Date; detail?: string };
   /**
+   * Set by the kernel for `Kernel.serveRoutes`: the edge pulls its configuration from Portico (Traefik's HTTP
+   * provider) rather than being pushed to. The edge plugin's delivery tap serialises `output` into `served`.
+   */
+  serve?: boolean;
+  /** Set by the delivery tap for `serve`: the body Portico answers the edge's poll with. */
+  served?: ServedConfig;
+  /**
    * Set by the kernel for `Kernel.previewDeploy` (`deliver` is false then): a delivery tap that can tell what a
    * push would change reads the edge's current state, compares it with `output` and sets `preview`, writing
    * nothing. A tap that cannot leaves `preview` unset, and the caller shows the rendered output instead.
@@ -213,6 +220,42 @@ export interface RenderRoutesState {
    * [{ hostnames: ['shop.example.com'], certificatePem: '-----BEGIN CERTIFICATE-----…', privateKeyPem: '-----BEGIN PRIVATE KEY-----…', notAfter: new Date('2027-03-01') }]
    */
   certificates?: SuppliedCertificate[];
+  /**
+   * Which version of the route table `routes` is (the server's table counts up with every change it takes in).
+   * Absent where the caller has none (snapshots, previews of a hand-made table).
+   */
+  version?: number;
+  /**
+   * What changed since the table this target last received (`changes.since`), when the caller knows it: the
+   * hostnames whose routes differ between that version and `version`, and their routes now. An edge plugin that
+   * kept its render of version `changes.since` for this target may render just those hosts (and whatever depends on
+   * them) and deliver just the difference; it must end with exactly what a render of the whole `routes` gives, and
+   * render whole whenever it kept nothing for `changes.since`. A plugin that ignores it renders `routes`, as always.
+   * `routes` stays the complete table. The kernel leaves it out when the edge has decorators (taps between stage 0
+   * and `DELIVERY_STAGE`): a decorator sees, and may change, one whole configuration.
+   */
+  changes?: RouteChanges;
+}
+
+/** What changed in the route table between two versions (`RenderRoutesState.changes`). */
+export interface RouteChanges {
+  /** The version the edge last received; `RenderRoutesState.version` is the one being rendered. */
+  since: number;
+  /** Hostnames (exact, or wildcards `*.example.com`) added, changed or removed since then, each once. */
+  hosts: string[];
+  /** The routes of `hosts` now, checked like `routes` (a removed host has none). */
+  routes: Route[];
+}
+
+/** A configuration an edge pulls from Portico (`Kernel.serveRoutes`). */
+export interface ServedConfig {
+  body: string;
+  contentType: string;
+  /**
+   * The entity tag of `body`: equal configurations give equal tags in every Portico process. Weak (`W/"…"`) when
+   * two bodies of one configuration may differ in bytes (members in another order).
+   */
+  etag: string;
 }
 
 /** A certificate an edge is given to serve (see `RenderRoutesState.certificates`). */

@@ -12,6 +12,8 @@ import type {
   IssuedCert,
   ProviderDetection,
   Route,
+  RouteChanges,
+  ServedConfig,
   SuppliedCertificate,
   VerifyInput,
   VerifyResult,
@@ -54,6 +56,18 @@ export interface EdgeTarget {
   options?: unknown;
 }
 
+/**
+ * What a render is given: the whole route table (malformed routes are left out and reported), the certificates
+ * Portico supplies, and — where the caller keeps a versioned table — its version and what changed since the
+ * version this edge last received (`RenderRoutesState.version` and `changes`).
+ */
+export interface RenderInput {
+  routes: Route[];
+  certificates?: SuppliedCertificate[];
+  version?: number;
+  changes?: RouteChanges;
+}
+
 export interface Kernel {
   readonly version: string;
   /** Check and apply one plugin; rejects with a `KernelError` (`PLUGIN_*`) and leaves no trace if refused. */
@@ -82,17 +96,22 @@ export interface Kernel {
    * call leaves malformed routes out (`checkRoute`) instead of failing; `deployRoutes` and `previewDeploy` list them
    * as `skipped` (use `partitionRoutes` to know them here).
    */
-  renderRoutes(edge: string, input: { routes: Route[]; certificates?: SuppliedCertificate[] }): Promise<unknown>;
+  renderRoutes(edge: string, input: RenderInput): Promise<unknown>;
   /**
    * Render and push to the edge (the reconcile job). `EDGE_NOT_DELIVERED` when no tap delivered: the edge
    * plugin has no delivery (its config is served, not pushed). Errors of the push reach the caller as thrown.
    */
-  deployRoutes(edge: string, input: { routes: Route[]; target?: EdgeTarget; certificates?: SuppliedCertificate[] }): Promise<{ output: unknown; delivered: { at: Date; detail?: string }; skipped: SkippedRoute[] }>;
+  deployRoutes(edge: string, input: RenderInput & { target?: EdgeTarget }): Promise<{ output: unknown; delivered: { at: Date; detail?: string }; skipped: SkippedRoute[] }>;
+  /**
+   * Render the configuration an edge pulls from Portico (Traefik's HTTP provider polls it), serialised by the edge
+   * plugin's delivery tap (`RenderRoutesState.serve`). `EDGE_NOT_SERVED` when the plugin serves nothing.
+   */
+  serveRoutes(edge: string, input: RenderInput & { target?: EdgeTarget }): Promise<ServedConfig & { skipped: SkippedRoute[] }>;
   /**
    * Render and ask the delivery tap what a push would change (`RenderRoutesState.dryRun`), pushing nothing. `preview`
    * is undefined when the edge plugin has no dry run (its config is served, or it cannot read the edge's state).
    */
-  previewDeploy(edge: string, input: { routes: Route[]; target?: EdgeTarget; certificates?: SuppliedCertificate[] }): Promise<{ output: unknown; preview?: DeliveryPreview; skipped: SkippedRoute[] }>;
+  previewDeploy(edge: string, input: RenderInput & { target?: EdgeTarget }): Promise<{ output: unknown; preview?: DeliveryPreview; skipped: SkippedRoute[] }>;
   /**
    * Parse one edge's target options with the edge descriptor's `target` schema (defaults applied).
    * `EDGE_TARGET_INVALID` when the schema rejects them, or options are given to a plugin that takes none.

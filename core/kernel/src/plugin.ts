@@ -62,6 +62,11 @@ export interface EdgeDescriptor {
    * it, every edge of the plugin delivers to the one place its plugin options name.
    */
   target?: z.ZodType;
+  /**
+   * The edge can pull its configuration from Portico (Traefik's HTTP provider): the server answers
+   * `GET /edge/<edge>/config` with `Kernel.serveRoutes`, behind the edge token. Absent: the configuration is pushed.
+   */
+  served?: boolean;
 }
 
 export interface PluginDescriptors {

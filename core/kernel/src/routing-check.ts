@@ -116,6 +116,13 @@ export function checkRoute(route: Route): RouteCheck {
 }
 
 /**
+ * Each route object's check, kept while the object lives: a route handed to the kernel is a value that is never
+ * edited afterwards (the server's table replaces a host's routes, it does not change one), so a table of a million
+ * routes is checked once, not on every render.
+ */
+const checked = new WeakMap<Route, ReturnType<typeof checkRoute>>();
+
+/**
  * Split a route table into the routes that can be served and the ones that cannot (with the reason), keeping the
  * order of each. What the kernel does before every render, so renderers only ever see checked routes.
  */
@@ -123,7 +130,8 @@ export function partitionRoutes(routes: readonly Route[]): { routes: Route[]; sk
   const valid: Route[] = [];
   const skipped: SkippedRoute[] = [];
   for (const route of routes) {
-    const check = checkRoute(route);
+    let check = checked.get(route);
+    if (check === undefined) checked.set(route, (check = checkRoute(route)));
     if (check.ok) valid.push(route);
     else skipped.push({ route, reason: check.reason, message: check.message });
   }

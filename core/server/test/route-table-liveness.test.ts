@@ -52,6 +52,24 @@ describe('route table liveness', () => {
     expect(await waitFor(async () => own.match('h5000.big.test', '/')?.upstream.host, (h) => h === 'web-v2.internal', 100, 100)).toBe('web-v2.internal');
   });
 
+  it('tells what changed since a version (the hosts reloaded and their routes now), and nothing it cannot tell', async () => {
+    const other = await otherTable();
+    const since = other.version;
+    const domainId = await tenant.verifiedDomain('delta.test');
+    await tenant.map(domainId, 'x');
+    await tenant.map(domainId, 'y');
+    await waitFor(async () => other.match('y.delta.test', '/'), Boolean, 100, 50);
+    const changes = other.changesSince(since);
+    expect(changes?.hosts).toEqual(expect.arrayContaining(['x.delta.test', 'y.delta.test']));
+    expect(changes?.routes.map((r) => r.hostname).sort()).toEqual(['x.delta.test', 'y.delta.test']);
+    expect(other.changesSince(other.version)).toEqual({ since: other.version, hosts: [], routes: [] });
+    expect(other.changesSince(other.version + 1)).toBeUndefined();
+    // A full reload reads every route anew: no change set spans it.
+    await other.reload();
+    expect(other.changesSince(since)).toBeUndefined();
+    expect(other.changesSince(other.version)?.hosts).toEqual([]);
+  });
+
   it('reloads only the hosts of a moved service with few hosts', async () => {
     const other = await otherTable();
     const service = await tenant.caller.post(`/v1/projects/${tenant.projectId}/services`, { name: 'small', upstreamHost: 'small.internal', upstreamPort: 4000 });

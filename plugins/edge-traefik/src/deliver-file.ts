@@ -41,9 +41,12 @@ export interface FilePreview {
   summary: string;
 }
 
-/** One file in total: `path` holds the whole dynamic configuration. Resolves with whether the file changed. */
-export async function writeTraefikFile(path: string, config: TraefikConfig): Promise<boolean> {
-  const text = toYaml(config);
+/**
+ * One file in total: `path` holds the whole dynamic configuration (or its YAML, already made). Resolves with whether
+ * the file changed.
+ */
+export async function writeTraefikFile(path: string, config: TraefikConfig | string): Promise<boolean> {
+  const text = typeof config === 'string' ? config : toYaml(config);
   if ((await readOrUndefined(path)) === text) return false;
   await writeFileAtomic(path, text);
   return true;
@@ -70,7 +73,7 @@ const KEY = /^(_default|[a-z0-9-]+\.[a-z0-9-]+)$/;
 export type ProjectFileCache = Map<string, { json: string; text: string }>;
 
 /** `portico-<key>.yaml` for each entry; refuses a key that is not a safe file name. */
-function wantedFiles(configs: ReadonlyMap<string, TraefikConfig> | Record<string, TraefikConfig>, cache?: ProjectFileCache): Map<string, string> {
+function wantedFiles(configs: ReadonlyMap<string, TraefikConfig> | Record<string, TraefikConfig>, cache?: ProjectFileCache, only?: ReadonlySet<string>): Map<string, string> {
   const entries = configs instanceof Map ? [...configs] : Object.entries(configs);
   const wanted = new Map<string, string>();
   for (const [key, config] of entries) {
@@ -85,12 +88,12 @@ function wantedFiles(configs: ReadonlyMap<string, TraefikConfig> | Record<string
     if (entry?.json !== json) cache.set(name, (entry = { json, text: toYaml(config) }));
     wanted.set(name, entry.text);
   }
-  if (cache) for (const name of cache.keys()) if (!wanted.has(name)) cache.delete(name);
+  if (cache) for (const name of cache.keys()) if (!wanted.has(name) && (only === undefined || only.has(name))) cache.delete(name);
   return wanted;
 }
 
 /** Portico's files in `dir` (`portico-*.yaml`) and their text; none when the directory does not exist. */
-async function currentFiles(dir: string): Promise<Map<string, string>> {
+async function currentFiles(dir: string, only?: ReadonlySet<string>): Promise<Map<string, string>> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -99,7 +102,7 @@ async function currentFiles(dir: string): Promise<Map<string, string>> {
     throw err;
   }
   const current = new Map<string, string>();
-  for (const name of names.filter((n) => OURS.test(n)).sort()) {
+  for (const name of names.filter((n) => OURS.test(n) && (only === undefined || only.has(n))).sort()) {
     const text = await readOrUndefined(join(dir, name));
     if (text !== undefined) current.set(name, text);
   }
@@ -119,11 +122,13 @@ export interface DirectoryResult {
  * One file per project in `dir` (Traefik's `providers.file.directory`): `portico-<key>.yaml` for each entry of
  * `configs` (keys from `tenantKey`, configs from `splitByTenant`). A file is rewritten only when its text changed;
  * stale `portico-*.yaml` files are removed after the writes, so a route moving between projects is never missing.
+ * `only`: the file names a partial delivery covers (the projects whose routes changed); every other file is left
+ * alone, neither read nor removed.
  */
-export async function writeTraefikDirectory(dir: string, configs: ReadonlyMap<string, TraefikConfig> | Record<string, TraefikConfig>, cache?: ProjectFileCache): Promise<DirectoryResult> {
-  const wanted = wantedFiles(configs, cache);
+export async function writeTraefikDirectory(dir: string, configs: ReadonlyMap<string, TraefikConfig> | Record<string, TraefikConfig>, cache?: ProjectFileCache, only?: ReadonlySet<string>): Promise<DirectoryResult> {
+  const wanted = wantedFiles(configs, cache, only);
   await mkdir(dir, { recursive: true });
-  const current = await currentFiles(dir);
+  const current = await currentFiles(dir, only);
   const result: DirectoryResult = { written: [], removed: [], unchanged: [] };
   for (const [name, text] of [...wanted].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (current.get(name) === text) {

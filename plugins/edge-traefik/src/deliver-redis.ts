@@ -17,8 +17,17 @@ export interface RedisDeliveryOptions {
 }
 
 export interface RedisDeliverer {
-  /** Applies `next` (a `flattenToKv` map); resolves with the diff that was written. */
-  apply(next: ReadonlyMap<string, string>): Promise<KvDiff>;
+  /**
+   * Applies `next` (a `flattenToKv` map); resolves with the diff that was written. `reread`: diff against what Redis
+   * holds now (SCAN), not what this deliverer last applied — what another writer changed meanwhile is put right.
+   */
+  apply(next: ReadonlyMap<string, string>, reread?: boolean): Promise<KvDiff>;
+  /**
+   * Writes `diff` over what this deliverer last applied (one MULTI), for a caller that knows the difference itself.
+   * Resolves `false`, writing nothing, when it holds no applied state (never applied, or the last write failed):
+   * the caller applies the whole map instead.
+   */
+  applyDiff(diff: KvDiff): Promise<boolean>;
   /** The diff `apply(next)` would write, against the keys Redis holds now (read with SCAN); writes nothing. */
   preview(next: ReadonlyMap<string, string>): Promise<KvDiff>;
   close(): Promise<void>;
@@ -47,6 +56,28 @@ export function createRedisDeliverer({ url, prefix, timeoutMs = 10_000 }: RedisD
     return existing;
   }
 
+  /** One MULTI; on failure what Redis holds is unknown, so it is read again before the next write. */
+  async function write(diff: KvDiff): Promise<void> {
+    if (diff.set.size === 0 && diff.del.length === 0) return;
+    const multi = redis.multi();
+    // Chunked: one MSET/DEL with 100,000 arguments would overflow the call stack when spread.
+    const pairs = [...diff.set];
+    for (let i = 0; i < pairs.length; i += CHUNK) multi.mset(...pairs.slice(i, i + CHUNK).flat());
+    for (let i = 0; i < diff.del.length; i += CHUNK) multi.del(...diff.del.slice(i, i + CHUNK));
+    let results: Awaited<ReturnType<typeof multi.exec>>;
+    try {
+      results = await multi.exec();
+    } catch (error) {
+      applied = undefined;
+      throw error;
+    }
+    const failed = (results ?? []).find(([err]) => err);
+    if (failed?.[0]) {
+      applied = undefined;
+      throw failed[0];
+    }
+  }
+
   const connected = async () => {
     if (redis.status === 'wait') await redis.connect();
   };
@@ -56,25 +87,22 @@ export function createRedisDeliverer({ url, prefix, timeoutMs = 10_000 }: RedisD
       await connected();
       return diffKv(await readExisting(), next);
     },
-    async apply(next) {
+    async apply(next, reread = false) {
       await connected();
+      if (reread) applied = undefined;
       applied ??= await readExisting();
       const diff = diffKv(applied, next);
-      if (diff.set.size > 0 || diff.del.length > 0) {
-        const multi = redis.multi();
-        // Chunked: one MSET/DEL with 100,000 arguments would overflow the call stack when spread.
-        const pairs = [...diff.set];
-        for (let i = 0; i < pairs.length; i += CHUNK) multi.mset(...pairs.slice(i, i + CHUNK).flat());
-        for (let i = 0; i < diff.del.length; i += CHUNK) multi.del(...diff.del.slice(i, i + CHUNK));
-        const results = (await multi.exec()) ?? [];
-        const failed = results.find(([err]) => err);
-        if (failed?.[0]) {
-          applied = undefined; // unknown state: read it again next time
-          throw failed[0];
-        }
-      }
+      await write(diff);
       applied = new Map(next);
       return diff;
+    },
+    async applyDiff(diff) {
+      if (applied === undefined) return false;
+      await connected();
+      await write(diff);
+      for (const key of diff.del) applied.delete(key);
+      for (const [key, value] of diff.set) applied.set(key, value);
+      return true;
     },
     async close() {
       if (redis.status !== 'end' && redis.status !== 'wait') await redis.quit();

@@ -16,7 +16,7 @@ describe('edge.traefik', () => {
 
   it('describes the traefik edge', async () => {
     const kernel = await start({});
-    expect(kernel.descriptors.edges).toEqual([{ edge: 'traefik', displayName: 'Traefik', target: targetSchema, plugin: 'edge.traefik' }]);
+    expect(kernel.descriptors.edges).toEqual([{ edge: 'traefik', displayName: 'Traefik', target: targetSchema, served: true, plugin: 'edge.traefik' }]);
   });
 
   it('renders with the documented defaults (web, websecure, tls: {})', async () => {

@@ -6,9 +6,12 @@
  * edge may name its own delivery (`targetSchema`: two Traefik fleets, two Redis servers); deliver.ts keeps the
  * deliverers and caches per place delivered to.
  */
-import { DELIVERY_STAGE, definePlugin, z, type Route } from '@portico/kernel';
-import { createTraefikDeliveries } from './deliver.ts';
+import { DELIVERY_STAGE, definePlugin, z, type Route, type SuppliedCertificate } from '@portico/kernel';
+import { createTraefikDeliveries, type KeptRender } from './deliver.ts';
+import { renderForHttp } from './http.ts';
+import { suppliedCertificates, TraefikRenderCache, type RenderDelta } from './render-cache.ts';
 import { renderTraefikConfig, type TraefikConfig, type TraefikRenderOptions } from './render.ts';
+import { JsonBody } from './unit-texts.ts';
 
 export { CHALLENGE_PRIORITY, CHALLENGE_SERVICE, DEFAULT_RENDER_OPTIONS, REDIRECT_MIDDLEWARE, renderTraefikConfig, routeName, routerOwners, toYaml } from './render.ts';
 export type { TraefikCertificate, TraefikConfig, TraefikRenderOptions, TraefikRouter } from './render.ts';
@@ -66,12 +69,24 @@ export const targetSchema = z.strictObject({ delivery: deliverySchema.optional()
 export type TraefikPluginOptions = z.input<typeof optionsSchema>;
 export type TraefikTarget = z.input<typeof targetSchema>;
 
+/**
+ * The kept configuration as the `output` of a render: its `http` part built whole on first read only (a delivery
+ * that writes only what changed never reads it). Read it before the next render of the same place, which changes
+ * what it is built from.
+ */
+function lazyConfig(cache: TraefikRenderCache, certificates: readonly SuppliedCertificate[]): TraefikConfig {
+  let http: TraefikConfig['http'] | undefined;
+  const output = (certificates.length > 0 ? { tls: { certificates: suppliedCertificates(certificates) } } : {}) as TraefikConfig;
+  Object.defineProperty(output, 'http', { enumerable: true, get: () => (http ??= cache.config().http) });
+  return output;
+}
+
 export default definePlugin({
   id: 'edge.traefik',
   version: '0.3.0',
   kernel: '^0.1.0',
   options: optionsSchema,
-  describe: { edges: [{ edge: 'traefik', displayName: 'Traefik', target: targetSchema }] },
+  describe: { edges: [{ edge: 'traefik', displayName: 'Traefik', target: targetSchema, served: true }] },
   apply({ hooks, options, services }) {
     const { httpEntryPoint, httpsEntryPoint, certResolver, ownershipChallengeUrl } = options;
     const renderOptions: TraefikRenderOptions = {
@@ -88,21 +103,44 @@ export default definePlugin({
     };
     const deliveries = createTraefikDeliveries();
     services.onClose(() => deliveries.close());
+    // What was rendered for each place a configuration goes (an edge's deliveries, the served body), kept so that a
+    // change set re-renders and delivers only what changed; renders and dry runs that go nowhere keep nothing.
+    const kept = new Map<string, TraefikRenderCache>();
+    const served = new Map<string, JsonBody>();
+    const renders = new WeakMap<object, KeptRender>();
 
     hooks.renderRoutes.for('traefik').tapPromise({ name: 'edge.traefik', stage: 0 }, async (state) => {
       warnUnanswered(state.routes);
-      return { ...state, output: renderTraefikConfig(state.routes, renderOptions, state.certificates) };
+      if (!state.deliver && !state.serve) return { ...state, output: renderTraefikConfig(state.routes, renderOptions, state.certificates) };
+      const place = state.serve ? '@served' : (state.target?.id ?? '@plugin');
+      let cache = kept.get(place);
+      if (!cache) kept.set(place, (cache = new TraefikRenderCache(renderOptions)));
+      let delta: RenderDelta | undefined;
+      if (state.changes !== undefined && cache.version !== undefined && state.changes.since === cache.version) delta = cache.apply(state.changes, state.version);
+      else cache.reset(state.routes, state.version);
+      const output = lazyConfig(cache, state.certificates ?? []);
+      renders.set(output, { cache, delta });
+      return { ...state, output };
     });
     hooks.renderRoutes.for('traefik').tapPromise({ name: 'edge.traefik', stage: DELIVERY_STAGE }, async (state) => {
+      const config = state.output as TraefikConfig;
+      const render = renders.get(config);
+      if (state.serve) {
+        // Only the plugin's own render is joined from kept pieces; anything else is serialised whole.
+        if (!render) return { ...state, served: { ...renderForHttp(state.routes, renderOptions, state.certificates), contentType: 'application/json' } };
+        const place = '@served';
+        let body = served.get(place);
+        if (!body) served.set(place, (body = new JsonBody()));
+        return { ...state, served: { ...body.body(render.cache, render.delta, config.tls), contentType: 'application/json' } };
+      }
       if (!state.dryRun && !state.deliver) return state;
       // The kernel parsed `state.target.options` with targetSchema.
       const delivery = (state.target?.options as z.output<typeof targetSchema> | undefined)?.delivery ?? options.delivery;
-      const config = state.output as TraefikConfig;
       if (state.dryRun) {
         const preview = await deliveries.preview(delivery, config, state.routes);
         return preview ? { ...state, preview } : state;
       }
-      return { ...state, delivered: { at: new Date(), detail: await deliveries.deliver(delivery, config, state.routes) } };
+      return { ...state, delivered: { at: new Date(), detail: await deliveries.deliver(delivery, config, state.routes, render) } };
     });
   },
 });

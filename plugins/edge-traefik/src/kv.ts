@@ -8,23 +8,28 @@ import type { TraefikConfig } from './render.ts';
 export const DEFAULT_ROOT_KEY = 'traefik';
 
 export function flattenToKv(config: TraefikConfig, prefix = DEFAULT_ROOT_KEY): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (key: string, value: unknown): void => {
-    if (value === undefined || value === null) return;
-    if (Array.isArray(value)) {
-      value.forEach((item, i) => walk(`${key}/${i}`, item));
-      return;
-    }
-    if (typeof value === 'object') {
-      const entries = Object.entries(value as Record<string, unknown>);
-      if (entries.length === 0) out.set(key, '');
-      for (const [name, child] of entries) walk(`${key}/${name}`, child);
-      return;
-    }
-    out.set(key, String(value));
-  };
-  walk(prefix, config);
+  const out = flattenValue(config, prefix);
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The keys of one value under `key` (`…/http/routers/<name>` for one router), in the layout above, unsorted. */
+export function flattenValue(value: unknown, key: string, out = new Map<string, string>()): Map<string, string> {
+  const walk = (at: string, item: unknown): void => {
+    if (item === undefined || item === null) return;
+    if (Array.isArray(item)) {
+      item.forEach((child, i) => walk(`${at}/${i}`, child));
+      return;
+    }
+    if (typeof item === 'object') {
+      const entries = Object.entries(item as Record<string, unknown>);
+      if (entries.length === 0) out.set(at, '');
+      for (const [name, child] of entries) walk(`${at}/${name}`, child);
+      return;
+    }
+    out.set(at, String(item));
+  };
+  walk(key, value);
+  return out;
 }
 
 export interface KvDiff {

@@ -49,7 +49,11 @@ function sortKeys<T>(record: Record<string, T>): Record<string, T> {
  * file key (`tenantKey`) → configuration, keys sorted; projects without routers get no entry.
  */
 export function splitByTenant(config: TraefikConfig, routes: readonly Route[]): Map<string, TraefikConfig> {
-  const owners = routerOwners(routes);
+  return splitByOwners(config, routerOwners(routes));
+}
+
+/** `splitByTenant` with the owners known: router base name (`routeName`) → tenant, as `routerOwners` gives them. */
+export function splitByOwners(config: TraefikConfig, owners: ReadonlyMap<string, RouteTenant | undefined>): Map<string, TraefikConfig> {
   const { routers, services, middlewares, ...otherHttp } = config.http;
   const { http: _http, ...otherSections } = config as TraefikConfig & Json;
   const files = new Map<string, TraefikConfig>();

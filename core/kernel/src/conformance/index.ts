@@ -17,3 +17,5 @@ export type { LogLine, TestKernelOptions, TestServices, TestServicesOverrides } 
 export { edgeTargetConformance } from './edge-target.ts';
 export type { EdgeTargetConformanceContext, EdgeTargetConformanceOptions } from './edge-target.ts';
 export { EDGE_FIXTURE_ROUTES } from './edge-fixture.ts';
+export { ROUTE_CHANGE_HOSTS, routeChangeSequence } from './route-changes.ts';
+export type { RouteChangeStep } from './route-changes.ts';

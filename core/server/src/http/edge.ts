@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { OWNERSHIP_CHALLENGE_PATH, previewRoute, type Kernel } from '@portico/kernel';
+import { timingSafeEqual } from 'node:crypto';
+import { OWNERSHIP_CHALLENGE_PATH, previewRoute, type Kernel, type ServedConfig } from '@portico/kernel';
 import type { Context, Next } from 'koa';
 import type { PorticoConfig } from '../config/schema.ts';
 import type { CertificateService } from '../modules/certificates/service.ts';
@@ -7,6 +7,8 @@ import type { Metrics } from '../modules/metrics/registry.ts';
 import type { RouteTable } from '../modules/routing/route-table.ts';
 
 const CHALLENGE_PATH = '/.well-known/acme-challenge/';
+/** `GET /edge/<edge>/config`: the configuration of an edge that pulls it (its plugin's descriptor says `served`). */
+const SERVED_PATH = /^\/edge\/([a-z0-9-]+)\/config$/;
 
 /**
  * Endpoints the edges call, mounted before sessions, body parsing and request logging. The hottest of them,
@@ -24,8 +26,9 @@ const CHALLENGE_PATH = '/.well-known/acme-challenge/';
  * forward it with the Host): 200 with the token only when the Host's own routes in the table carry exactly that
  * token, 404 otherwise (so nothing of a pending or foreign claim is ever served).
  *
- * `GET /edge/traefik/config` — Traefik's HTTP provider (when edge.traefik is enabled): the dynamic configuration
- * as JSON with an ETag, 304 while nothing changed; the same edge token (Traefik's `http.headers` sends it).
+ * `GET /edge/<edge>/config` — the configuration of an edge that pulls it, for every edge plugin whose descriptor
+ * says `served` (Traefik's HTTP provider: `/edge/traefik/config`), as the plugin serialises it (`Kernel.serveRoutes`)
+ * with an ETag, 304 while nothing changed; the same edge token (Traefik's `http.headers` sends it).
  *
  * `GET /metrics` — Prometheus text format (modules/metrics/registry.ts); concurrent scrapes share one read. Serve
  * it to your scraper only: bind Portico to a private address or put the path behind your proxy's access rules.
@@ -44,27 +47,27 @@ export function edgeEndpoints({ routeTable, metrics, config, certificateService,
     const given = Buffer.from(header ?? '');
     return token !== undefined && given.length === token.length && timingSafeEqual(given, token);
   };
-  // The Traefik HTTP provider polls: render once per route-table version and set of supplied certificates (polls
-  // arriving meanwhile share that one render), answer 304 while both stay the same.
-  let traefik: { key: string; rendered: Promise<{ body: string; etag: string }> } | undefined;
-  const traefikConfig = async () => {
+  // Edges that pull their configuration (Traefik's HTTP provider) poll: render once per route-table version and set
+  // of supplied certificates (polls arriving meanwhile share that one render), answer 304 while both stay the same.
+  // Each render is given what changed since the last one, so the plugin re-renders only that.
+  const served = new Map<string, { key: string; version: number; rendered: Promise<ServedConfig> }>();
+  const servedConfig = async (edge: string): Promise<ServedConfig> => {
     const key = `${routeTable.version}:${await certificateService.suppliedStamp()}`;
-    if (traefik?.key !== key) {
-      const routes = [...routeTable.routes()];
-      const rendered = certificateService
-        .supplied()
-        .then((certificates) => kernel.renderRoutes('traefik', { routes, certificates }))
-        .then((output) => {
-          const body = JSON.stringify(output);
-          return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
-        });
-      traefik = { key, rendered };
-      // A failed render is not kept: the next poll tries again.
-      rendered.catch(() => {
-        if (traefik?.rendered === rendered) traefik = undefined;
-      });
-    }
-    return traefik.rendered;
+    const last = served.get(edge);
+    if (last?.key === key) return last.rendered;
+    const version = routeTable.version;
+    const changes = last === undefined ? undefined : routeTable.changesSince(last.version);
+    const routes = routeTable.routes();
+    const rendered = certificateService
+      .supplied()
+      .then((certificates) => kernel.serveRoutes(edge, { routes, certificates, version, ...(changes ? { changes } : {}) }))
+      .then(({ body, contentType, etag }) => ({ body, contentType, etag }));
+    served.set(edge, { key, version, rendered });
+    // A failed render is not kept: the next poll renders whole.
+    rendered.catch(() => {
+      if (served.get(edge)?.rendered === rendered) served.delete(edge);
+    });
+    return rendered;
   };
   // Scrapes arriving while one is read share its answer: a burst of requests costs one set of gauge queries.
   let scraping: Promise<string> | undefined;
@@ -72,22 +75,26 @@ export function edgeEndpoints({ routeTable, metrics, config, certificateService,
     (scraping ??= metrics.registry.metrics().finally(() => {
       scraping = undefined;
     }));
-  const servesTraefik = () => kernel.descriptors.edges.some((d) => d.edge === 'traefik');
+  const servedEdge = (path: string): string | undefined => {
+    const edge = SERVED_PATH.exec(path)?.[1];
+    return edge !== undefined && kernel.descriptors.edges.some((d) => d.edge === edge && d.served) ? edge : undefined;
+  };
 
   return async function edge(ctx: Context, next: Next): Promise<void> {
-    if (ctx.path === '/edge/traefik/config' && token !== undefined && servesTraefik()) {
+    const pulled = token === undefined ? undefined : servedEdge(ctx.path);
+    if (pulled !== undefined) {
       if (!authorised(ctx.get('authorization'))) {
         ctx.status = 401;
         ctx.body = { error: { code: 'UNAUTHENTICATED', message: 'Send the edge token: Authorization: Bearer <edgeApi.resolveToken>.' } };
         return;
       }
-      const { body, etag } = await traefikConfig();
+      const { body, etag, contentType } = await servedConfig(pulled);
       ctx.set('ETag', etag);
       if (ctx.get('if-none-match') === etag) {
         ctx.status = 304;
         return;
       }
-      ctx.type = 'application/json';
+      ctx.type = contentType;
       ctx.body = body;
       return;
     }

@@ -19,6 +19,9 @@ import { EdgeStatus, type SkippedMapping } from './status.entity.ts';
 
 type EdgeConfig = PorticoConfig['edges'][number];
 
+/** How often each edge is sent the whole route table even when a change set would do. */
+const FULL_RECONCILE_MS = 10 * 60_000;
+
 /** What the last reconcile of one edge did, for the API, the CLI and /metrics. */
 export interface EdgeHealth {
   edgeId: string;
@@ -88,6 +91,8 @@ interface Deps {
 export function createEdgeService({ orm, kernel, jobs, config, logger, routeTable, metrics, secretBox }: Deps) {
   /** The route table version each edge last received: a changed table retries `cert_failed` domains. */
   const deployedVersion = new Map<string, number>();
+  /** When each edge last received the whole table: a reconcile after `FULL_RECONCILE_MS` sends it whole again. */
+  const wholeAt = new Map<string, number>();
   const edgeOf = (edgeId: string): EdgeConfig | undefined => config.edges.find((e) => e.id === edgeId);
   const targetOf = (edge: EdgeConfig) => ({ id: edge.id, ...(edge.target === undefined ? {} : { options: edge.target }) });
   const selected = (edgeIds?: readonly string[]): EdgeConfig[] => (edgeIds?.length ? config.edges.filter((e) => edgeIds.includes(e.id)) : config.edges);
@@ -201,6 +206,11 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
       await routeTable.settled();
       const version = routeTable.version;
       const routes = routeTable.routes();
+      // What changed since this process last delivered to the edge, so its plugin can send only that; the whole
+      // table now and then all the same (it heals an edge that lost what it was sent).
+      const since = deployedVersion.get(edgeId);
+      const whole = since === undefined || Date.now() - (wholeAt.get(edgeId) ?? 0) > FULL_RECONCILE_MS;
+      const changes = whole ? undefined : routeTable.changesSince(since);
       const started = performance.now();
       let delivered: { detail?: string };
       let skipped: SkippedRoute[];
@@ -208,7 +218,9 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
         // Portico's own certificates (cert.acme) go to every edge with the routes; keys unsealed in memory only.
         const certificates = await suppliedCertificates({ orm, secretBox, logger });
         // The queue runs one reconcile per edge at a time; the lock also serialises the CLI's forced reconcile.
-        ({ delivered, skipped } = await exclusively(edgeId, () => kernel.deployRoutes(edge.edge, { routes, target: targetOf(edge), certificates })));
+        ({ delivered, skipped } = await exclusively(edgeId, () =>
+          kernel.deployRoutes(edge.edge, { routes, target: targetOf(edge), certificates, version, ...(changes ? { changes } : {}) }),
+        ));
       } catch (error) {
         metrics.reconcileFailures.inc({ edge: edgeId });
         await recordAttempt(edge, { ok: false, error: error instanceof Error ? error.message : String(error) });
@@ -222,8 +234,9 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
       const delivers = routes.filter((r) => !left.has(r));
       if (skipped.length > 0) logger.warn({ edgeId, skipped: skippedMappings(skipped) }, 'edge reconcile left out routes that cannot be served');
       await recordAttempt(edge, { ok: true, routes: delivers.length, durationMs: Math.round(elapsed), detail: delivered.detail ?? null, skipped: skippedMappings(skipped) });
-      const retryFailed = deployedVersion.get(edgeId) !== version;
+      const retryFailed = since !== version;
       deployedVersion.set(edgeId, version);
+      if (!changes) wholeAt.set(edgeId, Date.now());
       await orm.em.fork().transactional((em) => advance(em, edge, new Set(delivers.map((r) => r.hostname)), retryFailed));
       logger.info({ edgeId, routes: delivers.length, durationMs: Math.round(elapsed) }, 'edge reconciled');
       return { edgeId, edge: edge.edge, routes: delivers.length, durationMs: Math.round(elapsed), detail: delivered.detail ?? null };

@@ -28,6 +28,9 @@ const nothingPending = (): Pending => ({ all: false, hosts: new Set(), services:
 /** Above this many hosts (or half the table) one change reloads everything: one scan beats a huge `in` list. */
 const PARTIAL_RELOAD_LIMIT = 20_000;
 const RETRY_MS = 2000;
+/** How far back `changesSince` can tell: this many versions, and this many changed hosts in all. */
+const CHANGE_LOG_VERSIONS = 1000;
+const CHANGE_LOG_HOSTS = 100_000;
 
 /**
  * The route table every edge reads: host → routes (longest base path first) + "may this host have a certificate",
@@ -53,6 +56,9 @@ export class RouteTable {
   #fullLoadError: unknown;
   /** Bumped after every (re)load: a cheap "did anything change" for reconcilers and ETags. */
   version = 0;
+  /** The hosts each recent version changed (`undefined`: everything, a full reload), oldest first. */
+  #log: Array<{ version: number; hosts: string[] | undefined }> = [];
+  #logged = 0;
   #listeners: Array<() => void> = [];
 
   /** Call `fn` after every change the table took in (the runtime queues edge reconciles from here). */
@@ -135,6 +141,31 @@ export class RouteTable {
   }
 
   /**
+   * What changed between version `since` and now: the hosts whose routes were reloaded (added, changed or removed)
+   * and their routes now, for edges that render only what changed (the kernel's `RouteChanges`). Undefined when the
+   * table cannot tell: a full reload happened since (every route was read anew), or `since` is older than the
+   * changes it keeps (the last `CHANGE_LOG_VERSIONS` versions, at most `CHANGE_LOG_HOSTS` hosts in all).
+   */
+  changesSince(since: number): { since: number; hosts: string[]; routes: TableRoute[] } | undefined {
+    if (since > this.version || since < 0) return undefined;
+    if (since === this.version) return { since, hosts: [], routes: [] };
+    const first = this.#log.findIndex((entry) => entry.version > since);
+    if (first === -1 || this.#log[first]!.version !== since + 1) return undefined;
+    const hosts = new Set<string>();
+    for (let i = first; i < this.#log.length; i++) {
+      const changed = this.#log[i]!.hosts;
+      if (changed === undefined) return undefined;
+      for (const host of changed) hosts.add(host);
+    }
+    const routes: TableRoute[] = [];
+    for (const host of hosts) {
+      const slot = this.#hosts.get(host);
+      if (slot !== undefined) routes.push(...routesOf(slot));
+    }
+    return { since, hosts: [...hosts], routes };
+  }
+
+  /**
    * Reload `hosts` (everything when undefined) from the database, after the loads already queued; throws when
    * a full reload fails.
    */
@@ -159,6 +190,9 @@ export class RouteTable {
       for (const [host, slot] of next) this.#hosts.set(host, slot);
     }
     this.version += 1;
+    this.#log.push({ version: this.version, hosts });
+    this.#logged += hosts?.length ?? 0;
+    while (this.#log.length > CHANGE_LOG_VERSIONS || (this.#log.length > 1 && this.#logged > CHANGE_LOG_HOSTS)) this.#logged -= this.#log.shift()?.hosts?.length ?? 0;
     if (hosts !== undefined || this.version > 1) for (const fn of this.#listeners) fn();
   }
 
