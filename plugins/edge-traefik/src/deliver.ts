@@ -11,7 +11,7 @@
 import { resolve } from 'node:path';
 import { redactPrivateKeys, type DeliveryPreview, type Route, type RouteTenant } from '@portico/kernel';
 import { createRedisDeliverer, type RedisDeliverer } from './deliver-redis.ts';
-import { previewTraefikDirectory, previewTraefikFile, writeTraefikDirectory, writeTraefikFile, type ProjectFileCache } from './deliver-file.ts';
+import { previewTraefikDirectory, previewTraefikFile, writeFileAtomic, writeTraefikDirectory, writeTraefikFile, type ProjectFileCache } from './deliver-file.ts';
 import { flattenToKv, flattenValue, formatKvDiff, type KvDiff } from './kv.ts';
 import type { RenderDelta, TraefikRenderCache } from './render-cache.ts';
 import type { TraefikConfig } from './render.ts';
@@ -113,13 +113,20 @@ export function createTraefikDeliveries(): TraefikDeliveries {
   }
 
   async function deliverFile(path: string, config: TraefikConfig, kept: KeptRender | undefined): Promise<string> {
-    let text: string | undefined;
-    if (kept) {
-      let file = yamlFiles.get(kept.cache);
-      if (!file) yamlFiles.set(kept.cache, (file = new YamlFile()));
-      text = file.text(kept.cache, kept.delta, config.tls);
+    if (!kept) return `${(await writeTraefikFile(path, config)) ? 'wrote' : 'unchanged'} ${path}`;
+    let file = yamlFiles.get(kept.cache);
+    if (!file) yamlFiles.set(kept.cache, (file = new YamlFile()));
+    const { text, changed } = file.text(kept.cache, kept.delta, config.tls);
+    const place = `file ${resolve(path)}`;
+    // After a delivery of the previous generation here, the file is known: write it when it changed, without reading it.
+    if (previous(kept, place)) {
+      if (changed) await writeFileAtomic(path, text);
+      remember(kept, place, new Map());
+      return `${changed ? 'wrote' : 'unchanged'} ${path}`;
     }
-    return `${(await writeTraefikFile(path, text ?? config)) ? 'wrote' : 'unchanged'} ${path}`;
+    const wrote = await writeTraefikFile(path, text);
+    remember(kept, place, new Map());
+    return `${wrote ? 'wrote' : 'unchanged'} ${path}`;
   }
 
   async function deliverDirectory(path: string, config: TraefikConfig, routes: readonly Route[], kept: KeptRender | undefined): Promise<string> {

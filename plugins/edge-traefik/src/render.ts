@@ -29,8 +29,7 @@
  * Portico, which answers the token for a Host whose routed domain has it. Without the option nothing is rendered
  * and the path is routed as usual (the plugin warns: such domains drift once their DNS points at Traefik).
  */
-import { type Route, type RouteTenant, type SuppliedCertificate } from '@portico/kernel';
-import { stringify } from 'yaml';
+import { emitYaml, type Route, type RouteTenant, type SuppliedCertificate } from '@portico/kernel';
 import { TraefikRenderCache } from './render-cache.ts';
 
 export { CHALLENGE_PRIORITY, CHALLENGE_SERVICE, REDIRECT_MIDDLEWARE, routeName } from './host-units.ts';
@@ -97,5 +96,5 @@ export function renderTraefikConfig(routes: readonly Route[], options: TraefikRe
 
 /** YAML as the file provider reads it, keys sorted at every level, so equal configs give equal bytes. */
 export function toYaml(config: TraefikConfig): string {
-  return stringify(config, { sortMapEntries: true, lineWidth: 0, aliasDuplicateObjects: false });
+  return emitYaml(config);
 }

@@ -10,29 +10,37 @@
  * ETags in every process whatever their history.
  */
 import { createHash } from 'node:crypto';
-import { stringify } from 'yaml';
+import { emitYaml } from '@portico/kernel';
 import { SECTIONS, type RenderDelta, type Section, type TraefikRenderCache } from './render-cache.ts';
-import { toYaml, type TraefikConfig } from './render.ts';
+import type { TraefikConfig } from './render.ts';
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const YAML_OPTIONS = { sortMapEntries: true, lineWidth: 0, aliasDuplicateObjects: false } as const;
 
 type Serialise = (name: string, value: unknown) => string;
 
 /** A unit as it sits under its section in the YAML file: `    <name>:\n      …`. */
-const yamlUnit: Serialise = (name, value) =>
-  stringify({ [name]: value }, YAML_OPTIONS)
-    .replace(/\n$/, '')
-    .split('\n')
-    .map((line) => `    ${line}`)
-    .join('\n');
+const yamlUnit: Serialise = (name, value) => emitYaml({ [name]: value }, { indent: 4 }).slice(0, -1);
 
 /** A unit as a JSON member: `"<name>":{…}`. */
 const jsonUnit: Serialise = (name, value) => `${JSON.stringify(name)}:${JSON.stringify(value)}`;
 
+/** Where `name` is, or belongs, in the sorted `names`. */
+function position(names: readonly string[], name: string): number {
+  let low = 0;
+  let high = names.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (names[mid]! < name) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
 class UnitTexts {
   #generation = -1;
   readonly #texts: Record<Section, Map<string, string>> = { routers: new Map(), services: new Map(), middlewares: new Map() };
+  /** Each section's names, sorted, kept in step with the texts once asked for (`texts(…, true)`). */
+  readonly #sorted: Partial<Record<Section, string[]>> = {};
   readonly #serialise: Serialise;
   readonly #onChange: ((before: string | undefined, after: string | undefined, section: Section) => void) | undefined;
 
@@ -43,6 +51,7 @@ class UnitTexts {
 
   /** Bring the pieces to the cache's generation: by `delta` when it is the next one, else every piece anew. */
   sync(cache: TraefikRenderCache, delta: RenderDelta | undefined): void {
+    this.changed = this.#generation !== cache.generation && (delta === undefined || delta.units.length > 0 || this.#generation !== cache.generation - 1);
     if (delta !== undefined && this.#generation === cache.generation - 1) {
       for (const { section, name, after } of delta.units) {
         const texts = this.#texts[section];
@@ -50,6 +59,12 @@ class UnitTexts {
         const text = after === undefined ? undefined : this.#serialise(name, after);
         if (text === undefined) texts.delete(name);
         else texts.set(name, text);
+        const sorted = this.#sorted[section];
+        if (sorted && (before === undefined) !== (text === undefined)) {
+          const at = position(sorted, name);
+          if (text === undefined) sorted.splice(at, 1);
+          else sorted.splice(at, 0, name);
+        }
         this.#onChange?.(before, text, section);
       }
     } else if (this.#generation !== cache.generation) {
@@ -62,6 +77,7 @@ class UnitTexts {
           this.#onChange?.(undefined, text, section);
         }
         this.#texts[section] = texts;
+        delete this.#sorted[section];
       }
     }
     this.#generation = cache.generation;
@@ -69,23 +85,37 @@ class UnitTexts {
 
   texts(section: Section, sorted: boolean): string[] {
     const texts = this.#texts[section];
-    return sorted ? [...texts.keys()].sort(compare).map((name) => texts.get(name)!) : [...texts.values()];
+    if (!sorted) return [...texts.values()];
+    const names = (this.#sorted[section] ??= [...texts.keys()].sort(compare));
+    return names.map((name) => texts.get(name)!);
   }
+
+  /** Whether the last `sync` changed any piece. */
+  changed = true;
 }
 
 /** The file provider's one file, joined from per-unit YAML. */
 export class YamlFile {
   readonly #units = new UnitTexts(yamlUnit);
+  #tls = '';
+  #last: string | undefined;
 
-  text(cache: TraefikRenderCache, delta: RenderDelta | undefined, tls: TraefikConfig['tls']): string {
+  /**
+   * The whole file; `changed` is false when it is known to equal the text of the previous call (the delta changed
+   * no unit and the certificates are the same).
+   */
+  text(cache: TraefikRenderCache, delta: RenderDelta | undefined, tls: TraefikConfig['tls']): { text: string; changed: boolean } {
     this.#units.sync(cache, delta);
+    const tlsText = tls === undefined ? '' : emitYaml({ tls });
+    const changed = this.#units.changed || tlsText !== this.#tls || this.#last === undefined;
+    this.#tls = tlsText;
+    if (!changed && this.#last !== undefined) return { text: this.#last, changed };
     const section = (name: Section) => {
       const texts = this.#units.texts(name, true);
       return texts.length === 0 ? `  ${name}: {}\n` : `  ${name}:\n${texts.join('\n')}\n`;
     };
-    const http = `http:\n${section('middlewares')}${section('routers')}${section('services')}`;
-    // Only the small tls section goes through the serialiser whole.
-    return tls === undefined ? http : `${http}${toYaml({ tls } as TraefikConfig)}`;
+    this.#last = `http:\n${section('middlewares')}${section('routers')}${section('services')}${tlsText}`;
+    return { text: this.#last, changed };
   }
 }
 
