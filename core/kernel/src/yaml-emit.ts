@@ -21,6 +21,8 @@ export interface EmitYamlOptions {
 const SPECIAL_WORD = /^(?:true|false|yes|no|on|off|y|n|null|~|\.inf|[-+]\.inf|\.nan)$/i;
 const INDICATOR_FIRST = /^[-?:,[\]{}#&*!|>'"%@`\s]/;
 const NUMBER_LIKE = /^[-+]?\.?\d/;
+// Control characters are exactly what this pattern finds: a plain or literal scalar must not hold any.
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
 
 function plain(text: string): boolean {
