@@ -17,11 +17,12 @@ import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { Route } from '../core/kernel/src/index.ts';
+import type { RenderInput, Route } from '../core/kernel/src/index.ts';
+import { createTestKernel } from '../core/kernel/src/conformance/index.ts';
 import { startRedis, type Redis } from '../core/test-servers/src/index.ts';
 import { ADDED_TENANT, changeSteps, routeTable, shape, type Step } from './edge-bench-routes.ts';
 import { deliverGitOps, gitOpsOptionsOf, optionsSchema as istioSchema, renderIstio, renderOptionsOf, tenantFiles, type IstioRenderOptions, type TenantFileCache } from '../plugins/edge-istio/src/index.ts';
-import {
+import traefik, {
   createRedisDeliverer,
   flattenToKv,
   renderTraefikConfig,
@@ -326,6 +327,69 @@ async function measureTraefikChanges(n: number, routes: Route[], dir: string, re
   }
 }
 
+/**
+ * The Traefik plugin as the server drives it (kernel.deployRoutes / serveRoutes): a whole render and delivery of
+ * all N mappings, then each change handed over as a change set (the host and its routes now, `since` the last
+ * version), so the plugin re-renders that host and delivers only what changed. One kernel, four places.
+ */
+async function measureTraefikPlugin(n: number, routes: Route[], dir: string, redis: Redis, referenceMs: number): Promise<ChangeRow[]> {
+  const kernel = await createTestKernel([{ plugin: traefik, options: {} }]);
+  try {
+    const file = join(dir, 'plugin', 'portico.yaml');
+    const directory = join(dir, 'plugin-projects');
+    const prefix = 'plugin';
+    const redisCli = async (...args: string[]) => (await run('redis-cli', ['-u', redis.url, ...args])).stdout.trim();
+    let body = '';
+    type PluginPath = { name: string; run(input: RenderInput): Promise<Record<string, number>>; has(hostname: string): Promise<boolean> };
+    const deploy = (id: string, delivery: object) => async (input: RenderInput) => {
+      const { delivered } = await kernel.deployRoutes('traefik', { ...input, target: { id, options: { delivery } } });
+      return { wrote: /^wrote|[1-9]\d* written|[1-9]\d* keys set|[1-9]\d* deleted/.test(delivered.detail ?? '') ? 1 : 0 };
+    };
+    const paths: PluginPath[] = [
+      { name: 'traefik file — plugin, by change set', run: deploy('file', { kind: 'file', path: file }), has: async (h) => routed(await readFile(file, 'utf8'), h) },
+      {
+        name: 'traefik directory — plugin, by change set',
+        run: deploy('directory', { kind: 'directory', path: directory }),
+        has: async (h) => routed(await readFile(join(directory, `portico-${ADDED_TENANT}.yaml`), 'utf8'), h),
+      },
+      {
+        name: 'traefik redis KV — plugin, by change set',
+        run: deploy('redis', { kind: 'redis', url: redis.url, prefix }),
+        has: async (h) => (await redisCli('exists', `${prefix}/http/routers/${routeName(h, '/')}-https/rule`)) === '1',
+      },
+      {
+        name: 'traefik HTTP provider — plugin, by change set',
+        async run(input) {
+          const served = await kernel.serveRoutes('traefik', input);
+          const changed = served.body !== body ? 1 : 0;
+          body = served.body;
+          return { wrote: changed };
+        },
+        has: async (h) => routed(body, h),
+      },
+    ];
+    const results = paths.map(() => ({ full: undefined as Sample | undefined, samples: [] as Sample[] }));
+    const full: Step = { kind: 'full', table: routes, hostname: '', present: false };
+    let version = 1;
+    for (const step of [full, ...changeSteps(routes, cycles)]) {
+      const since = version;
+      version += 1;
+      const changes = step.kind === 'full' ? undefined : { since, hosts: [step.hostname], routes: step.table.filter((r) => r.hostname === step.hostname) };
+      const input: RenderInput = { routes: step.table, version, ...(changes ? { changes } : {}) };
+      for (const [i, path] of paths.entries()) {
+        const delivered = await timed(() => path.run(input));
+        if (step.hostname && (await path.has(step.hostname)) !== step.present) throw new Error(`${path.name}: after ${step.kind}, ${step.hostname} is ${step.present ? 'missing' : 'still there'}`);
+        const sample = { kind: step.kind, ms: delivered.ms, phases: { 'render + deliver': delivered.ms }, effect: delivered.value };
+        if (step.kind === 'full') results[i].full = sample;
+        else results[i].samples.push(sample);
+      }
+    }
+    return paths.map((path, i) => summarise(n, path.name, results[i].full!, FULL_NOTE, results[i].samples, referenceMs));
+  } finally {
+    await kernel.close();
+  }
+}
+
 async function measureGitOpsChange(n: number, routes: Route[], dir: string, referenceMs: number): Promise<ChangeRow> {
   const workTree = join(dir, 'gitops');
   const options = gitOpsOptionsOf(istioSchema.parse({ issuerRef: { name: 'letsencrypt' }, delivery: { kind: 'gitops', workTree, author: { name: 'Portico bench', email: 'bench@portico.invalid' }, timeoutMs: 120_000 } }))!;
@@ -398,6 +462,10 @@ const SHOWN: Record<string, Array<[key: string, label: string]>> = {
   'traefik redis KV': [['keysSet', 'set'], ['keysDeleted', 'del']],
   'traefik HTTP provider (JSON + ETag)': [['etagChanged', 'new ETag']],
   'istio GitOps (file per project, git)': [['commits', 'commits'], ['filesChanged', 'files']],
+  'traefik file — plugin, by change set': [['wrote', 'wrote']],
+  'traefik directory — plugin, by change set': [['wrote', 'wrote']],
+  'traefik redis KV — plugin, by change set': [['wrote', 'wrote']],
+  'traefik HTTP provider — plugin, by change set': [['wrote', 'new body']],
 };
 function perChangeText(row: ChangeRow): string {
   const text = Object.entries(row.perChange)
@@ -435,7 +503,11 @@ try {
     const referenceMs = median(referenceSamples);
     console.log(`  reference: fs.writeFile of the full Traefik YAML (${mb(Buffer.byteLength(yaml))}) ${referenceMs.toFixed(1)} ms`);
     await run('redis-cli', ['-u', redis.url, 'flushall']);
-    const rows = [...(await measureTraefikChanges(n, routes, sizeDir, redis, referenceMs)), await measureGitOpsChange(n, routes, sizeDir, referenceMs)];
+    const rows = [
+      ...(await measureTraefikChanges(n, routes, sizeDir, redis, referenceMs)),
+      ...(await measureTraefikPlugin(n, routes, sizeDir, redis, referenceMs)),
+      await measureGitOpsChange(n, routes, sizeDir, referenceMs),
+    ];
     changes.push({ size: n, referenceMs: round(referenceMs, 1), referenceSamples: referenceSamples.map((ms) => round(ms, 1)), rows });
     rmSync(sizeDir, { recursive: true, force: true });
   }

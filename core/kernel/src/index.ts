@@ -3,7 +3,7 @@
  * calls their hooks. Plugins import `z` from here so every schema comes from one zod instance.
  */
 export { createKernel } from './kernel.ts';
-export type { DnsProviderHandle, EdgeTarget, Kernel, KernelDescriptors, KernelOptions, KernelServices, RegisteredPlugin } from './kernel.ts';
+export type { DnsProviderHandle, EdgeTarget, Kernel, KernelDescriptors, KernelOptions, KernelServices, RegisteredPlugin, RenderInput } from './kernel.ts';
 export { definePlugin, isPlugin } from './define-plugin.ts';
 export { CHECKER_ERROR_NOTE, checkerError, defineVerifier, lookupFailed, neverRejecting, normaliseVerifiedHost, verifierOptions } from './define-verifier.ts';
 export type { VerifierCheckContext, VerifierMethod, VerifierPluginDefinition } from './define-verifier.ts';

@@ -16,7 +16,7 @@ import { createPublicFetch } from './services/public-fetch.ts';
 import { createTapBuffer, type PendingTap } from './tap-buffer.ts';
 
 export type { DnsProviderHandle } from './dns-handle.ts';
-export type { EdgeTarget, Kernel, KernelDescriptors, KernelOptions, KernelServices, RegisteredPlugin } from './kernel-api.ts';
+export type { EdgeTarget, Kernel, KernelDescriptors, KernelOptions, KernelServices, RegisteredPlugin, RenderInput } from './kernel-api.ts';
 
 type Closer = { plugin: string; fn: () => void | Promise<void> };
 type Tappable = Record<PendingTap['method'], (options: object, fn: unknown) => void>;
