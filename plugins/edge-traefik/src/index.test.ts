@@ -156,4 +156,22 @@ describe('ownershipChallengeUrl', () => {
     expect(optionsSchema.safeParse({ ownershipChallengeUrl: 'http://portico:4000/base' }).success).toBe(false);
     expect(optionsSchema.safeParse({ ownershipChallengeUrl: 'ftp://portico' }).success).toBe(false);
   });
+
+  it('hands the event loop back while it renders a large table whole, and serves what a whole render gives', async () => {
+    const kernel = await start({});
+    const table: Route[] = Array.from({ length: 10_000 }, (_, i) => ({ hostname: `h${i}.example.test`, basePath: '/', upstream: { host: 'app', port: 3000 }, stripPath: false, protocol: 'https' }));
+    let turns = 0;
+    let rendering = true;
+    const turn = () => {
+      if (!rendering) return;
+      turns += 1;
+      setImmediate(turn);
+    };
+    setImmediate(turn);
+    const served = await kernel.serveRoutes('traefik', { routes: table, version: 1 });
+    rendering = false;
+    // A render that never let go would see no turn of the event loop at all until it finished.
+    expect(turns).toBeGreaterThanOrEqual(4);
+    expect(JSON.parse(served.body)).toEqual(renderTraefikConfig(table));
+  });
 });

@@ -69,6 +69,9 @@ export const targetSchema = z.strictObject({ delivery: deliverySchema.optional()
 export type TraefikPluginOptions = z.input<typeof optionsSchema>;
 export type TraefikTarget = z.input<typeof targetSchema>;
 
+/** Hands the event loop back between slices of a whole render: the API process serves requests meanwhile. */
+const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * The kept configuration as the `output` of a render: its `http` part built whole on first read only (a delivery
  * that writes only what changed never reads it). Read it before the next render of the same place, which changes
@@ -83,8 +86,8 @@ function lazyConfig(cache: TraefikRenderCache, certificates: readonly SuppliedCe
 
 export default definePlugin({
   id: 'edge.traefik',
-  version: '0.3.0',
-  kernel: '^0.1.0',
+  version: '0.4.0',
+  kernel: '^0.1.1',
   options: optionsSchema,
   describe: { edges: [{ edge: 'traefik', displayName: 'Traefik', target: targetSchema, served: true }] },
   apply({ hooks, options, services }) {
@@ -105,6 +108,7 @@ export default definePlugin({
     services.onClose(() => deliveries.close());
     // What was rendered for each place a configuration goes (an edge's deliveries, the served body), kept so that a
     // change set re-renders and delivers only what changed; renders and dry runs that go nowhere keep nothing.
+    // Calls for one place never overlap: the server delivers to an edge under its lock and serves one render at a time.
     const kept = new Map<string, TraefikRenderCache>();
     const served = new Map<string, JsonBody>();
     const renders = new WeakMap<object, KeptRender>();
@@ -117,7 +121,7 @@ export default definePlugin({
       if (!cache) kept.set(place, (cache = new TraefikRenderCache(renderOptions)));
       let delta: RenderDelta | undefined;
       if (state.changes !== undefined && cache.version !== undefined && state.changes.since === cache.version) delta = cache.apply(state.changes, state.version);
-      else cache.reset(state.routes, state.version);
+      else await cache.resetInSlices(state.routes, state.version, pause);
       const output = lazyConfig(cache, state.certificates ?? []);
       renders.set(output, { cache, delta });
       return { ...state, output };
@@ -131,7 +135,7 @@ export default definePlugin({
         const place = '@served';
         let body = served.get(place);
         if (!body) served.set(place, (body = new JsonBody()));
-        return { ...state, served: { ...body.body(render.cache, render.delta, config.tls), contentType: 'application/json' } };
+        return { ...state, served: { ...(await body.body(render.cache, render.delta, config.tls, pause)), contentType: 'application/json' } };
       }
       if (!state.dryRun && !state.deliver) return state;
       // The kernel parsed `state.target.options` with targetSchema.

@@ -36,6 +36,9 @@ interface Shared {
   refs: number;
 }
 
+/** Hosts rendered between two pauses of `resetInSlices` (a few milliseconds of work). */
+const HOSTS_PER_SLICE = 2000;
+
 const ownerKey = (tenant: RouteTenant | undefined) => (tenant === undefined ? '' : `${tenant.organization}/${tenant.project}`);
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -80,6 +83,19 @@ export class TraefikRenderCache {
 
   /** Render `routes` whole, forgetting what was kept. */
   reset(routes: readonly Route[], version?: number): void {
+    for (const _ of this.#reset(routes, version));
+  }
+
+  /**
+   * `reset`, handing the event loop back every `HOSTS_PER_SLICE` hosts (`pause`), so a whole render of a large
+   * table never holds a server's event loop for more than a slice.
+   */
+  async resetInSlices(routes: readonly Route[], version: number | undefined, pause: () => Promise<void>): Promise<void> {
+    for (const _ of this.#reset(routes, version)) await pause();
+  }
+
+  *#reset(routes: readonly Route[], version?: number): Generator<void> {
+    this.version = undefined;
     this.#routes = new Map();
     this.#units = new Map();
     this.#exactByParent = new Map();
@@ -95,7 +111,11 @@ export class TraefikRenderCache {
       else this.#routes.set(host, [route]);
     }
     for (const host of this.#routes.keys()) this.#index(host, true);
-    for (const host of this.#routes.keys()) this.#put(host, undefined);
+    let done = 0;
+    for (const host of this.#routes.keys()) {
+      this.#put(host, undefined);
+      if (++done % HOSTS_PER_SLICE === 0) yield;
+    }
     this.version = version;
     this.generation += 1;
   }

@@ -14,6 +14,8 @@ import { emitYaml } from '@portico/kernel';
 import { SECTIONS, type RenderDelta, type Section, type TraefikRenderCache } from './render-cache.ts';
 import type { TraefikConfig } from './render.ts';
 
+/** Pieces made between two pauses of `syncInSlices`. */
+const UNITS_PER_SLICE = 5000;
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 type Serialise = (name: string, value: unknown) => string;
@@ -51,6 +53,15 @@ class UnitTexts {
 
   /** Bring the pieces to the cache's generation: by `delta` when it is the next one, else every piece anew. */
   sync(cache: TraefikRenderCache, delta: RenderDelta | undefined): void {
+    for (const _ of this.#sync(cache, delta));
+  }
+
+  /** `sync`, handing the event loop back (`pause`) every `UNITS_PER_SLICE` pieces made anew. */
+  async syncInSlices(cache: TraefikRenderCache, delta: RenderDelta | undefined, pause: () => Promise<void>): Promise<void> {
+    for (const _ of this.#sync(cache, delta)) await pause();
+  }
+
+  *#sync(cache: TraefikRenderCache, delta: RenderDelta | undefined): Generator<void> {
     this.changed = this.#generation !== cache.generation && (delta === undefined || delta.units.length > 0 || this.#generation !== cache.generation - 1);
     if (delta !== undefined && this.#generation === cache.generation - 1) {
       for (const { section, name, after } of delta.units) {
@@ -75,6 +86,7 @@ class UnitTexts {
           const text = this.#serialise(name, cache.unit(section, name));
           texts.set(name, text);
           this.#onChange?.(undefined, text, section);
+          if (texts.size % UNITS_PER_SLICE === 0) yield;
         }
         this.#texts[section] = texts;
         delete this.#sorted[section];
@@ -132,8 +144,9 @@ export class JsonBody {
     for (let i = 0; i < 32; i++) this.#digest[i]! ^= hash[i]!;
   }
 
-  body(cache: TraefikRenderCache, delta: RenderDelta | undefined, tls: TraefikConfig['tls']): { body: string; etag: string } {
-    this.#units.sync(cache, delta);
+  /** The body and its ETag; a whole rebuild of the pieces hands the event loop back now and then (`pause`). */
+  async body(cache: TraefikRenderCache, delta: RenderDelta | undefined, tls: TraefikConfig['tls'], pause: () => Promise<void>): Promise<{ body: string; etag: string }> {
+    await this.#units.syncInSlices(cache, delta, pause);
     const section = (name: Section) => `${JSON.stringify(name)}:{${this.#units.texts(name, false).join(',')}}`;
     const tlsText = tls === undefined ? '' : `,"tls":${JSON.stringify(tls)}`;
     const body = `{"http":{${section('routers')},${section('services')},${section('middlewares')}}${tlsText}}`;

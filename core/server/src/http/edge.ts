@@ -58,8 +58,9 @@ export function edgeEndpoints({ routeTable, metrics, config, certificateService,
     const version = routeTable.version;
     const changes = last === undefined ? undefined : routeTable.changesSince(last.version);
     const routes = routeTable.routes();
-    const rendered = certificateService
-      .supplied()
+    // One render at a time per edge (the plugin keeps its render between them): a newer one waits for the last.
+    const rendered = (last?.rendered.catch(() => undefined) ?? Promise.resolve())
+      .then(() => certificateService.supplied())
       .then((certificates) => kernel.serveRoutes(edge, { routes, certificates, version, ...(changes ? { changes } : {}) }))
       .then(({ body, contentType, etag }) => ({ body, contentType, etag }));
     served.set(edge, { key, version, rendered });
