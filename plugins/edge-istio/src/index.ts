@@ -121,7 +121,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export default definePlugin({
   id: 'edge.istio',
-  version: '0.2.0',
+  version: '0.2.1',
   kernel: '^0.1.0',
   options: optionsSchema,
   describe: { edges: [{ edge: 'istio', displayName: 'Istio (cert-manager, GitOps)', target: targetSchema }] },
