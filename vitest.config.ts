@@ -51,6 +51,9 @@ export default defineConfig({
         },
       },
       { test: { name: 'test-servers', root: 'core/test-servers', include: ['src/**/*.test.ts'], ...limits } },
+      // The bench harness in smoke mode: every load scenario (perf/scenarios/, also run by perf/k6/) against a real
+      // Portico at a tiny size, checking answers only.
+      { test: { name: 'perf', root: 'perf', include: ['test/**/*.test.ts'], ...limits } },
     ],
   },
 });

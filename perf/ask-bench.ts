@@ -4,8 +4,8 @@
 //   npx node --expose-gc perf/ask-bench.ts [--hosts 100000,1000000] [--duration 10] [--connections 50]
 //
 // Real path: startPortico (role api, embedded PostgreSQL in a temp dir, migrations, demo seed), hosts bulk-inserted
-// with one INSERT … SELECT generate_series per table, RouteTable.reload(), load from autocannon in a child process
-// (perf/load.ts). Everything it starts it stops; the temp dir is removed. See perf/README.md.
+// with one INSERT … SELECT generate_series per table (seed-bench.ts `insertHosts`), RouteTable.reload(), load from
+// autocannon in a child process (perf/load.ts). Everything it starts it stops; the temp dir is removed. See perf/README.md.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -20,6 +20,7 @@ import { parseConfig } from '../core/server/src/config/load-config.ts';
 import { createLogger } from '../core/server/src/logger.ts';
 import { startPortico, type Portico } from '../core/server/src/runtime.ts';
 import type { LoadOptions, LoadResult } from './load.ts';
+import { benchDomainId, insertHosts, type Tenancy } from './seed-bench.ts';
 
 const REPO_ROOT = new URL('../', import.meta.url).pathname;
 const LOAD_SCRIPT = new URL('./load.ts', import.meta.url).pathname;
@@ -121,49 +122,6 @@ async function startReference(): Promise<{ url: string; server: Server }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
 }
 
-/** A uuid that sorts with `i` (`<prefix>0000000-0000-4000-8000-<i in hex>`): primary keys grow at the right edge. */
-const orderedUuid = (prefix: string) => `('${prefix}0000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid`;
-
-/**
- * Hosts `h<from>…h<to-1>.bench.test`: a domain each (live or verified), its project assignment and one mapping to
- * the bench service — one INSERT … SELECT generate_series per table, ids derived from the index so no joins are
- * needed. The session runs with `session_replication_role = replica`, the usual bulk-load switch: it skips the
- * foreign-key checks (the ids agree by construction; the route table's joins and size check prove it) and the
- * mapping trigger's per-row NOTIFY (the bench reloads the table itself instead of hearing a million notices).
- */
-async function insertHosts(db: pg.Client, ids: { organization: string; project: string; service: string }, from: number, to: number): Promise<Record<string, number>> {
-  const series = 'from generate_series($1::int, $2::int) as i';
-  const range = [from, to - 1];
-  const took: Record<string, number> = {};
-  const timed = async (table: string, sql: string, params: unknown[]) => {
-    const start = now();
-    await db.query(sql, params);
-    took[table] = round(seconds(start), 1);
-  };
-  await db.query('set session_replication_role = replica');
-  try {
-    await timed(
-      'domains',
-      `insert into domains (id, created_at, updated_at, organization_id, hostname, status, method, token, verified_at)
-       select ${orderedUuid('a')}, now(), now(), $3, 'h' || i || '.bench.test', case when i % 2 = 0 then 'live' else 'verified' end, 'dns-txt', md5('t' || i), now() ${series}`,
-      [...range, ids.organization],
-    );
-    await timed('project_domains', `insert into project_domains (id, created_at, project_id, domain_id) select ${orderedUuid('b')}, now(), $3, ${orderedUuid('a')} ${series}`, [...range, ids.project]);
-    await timed(
-      'service_domain_mappings',
-      `insert into service_domain_mappings (id, created_at, updated_at, organization_id, project_id, service_id, project_domain_id, domain_id, host, internal_port)
-       select ${orderedUuid('c')}, now(), now(), $3, $4, $5, ${orderedUuid('b')}, ${orderedUuid('a')}, 'h' || i || '.bench.test', 8080 ${series}`,
-      [...range, ids.organization, ids.project, ids.service],
-    );
-  } finally {
-    await db.query('set session_replication_role = origin');
-  }
-  const start = now();
-  await db.query('analyze domains, project_domains, service_domain_mappings');
-  took.analyze = round(seconds(start), 1);
-  return took;
-}
-
 async function status(url: string): Promise<number> {
   return (await fetch(url, { signal: AbortSignal.timeout(5000) })).status;
 }
@@ -192,7 +150,6 @@ interface Row {
  * each, interleaved with `/healthz` of the same process as the reference.
  */
 async function mappingCheckTimes(base: string, headers: Record<string, string>, projectId: string, hosts: number): Promise<Row['mappingCheck']> {
-  const domainId = (i: number) => `a0000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
   const timed = async (path: string, expectAvailable?: boolean) => {
     const start = now();
     const res = await fetch(base + path, { headers, signal: AbortSignal.timeout(30_000) });
@@ -205,8 +162,8 @@ async function mappingCheckTimes(base: string, headers: Record<string, string>, 
   const taken: number[] = [];
   const healthz: number[] = [];
   for (let i = 0; i < 200; i++) {
-    free.push(await timed(`/v1/projects/${projectId}/mappings:check?domainId=${domainId(i % Math.min(hosts, 1000))}&subdomain=free-${i}`, true));
-    taken.push(await timed(`/v1/projects/${projectId}/mappings:check?domainId=${domainId((i % Math.min(hosts, 1000)) + 1)}`, false));
+    free.push(await timed(`/v1/projects/${projectId}/mappings:check?domainId=${benchDomainId(i % Math.min(hosts, 1000))}&subdomain=free-${i}`, true));
+    taken.push(await timed(`/v1/projects/${projectId}/mappings:check?domainId=${benchDomainId((i % Math.min(hosts, 1000)) + 1)}`, false));
     healthz.push(await timed('/healthz'));
   }
   const q = (xs: number[], p: number) => round([...xs].sort((a, b) => a - b)[Math.floor(xs.length * p)]!, 2);
@@ -246,6 +203,7 @@ try {
     [project.organization_id, project.id],
   );
   const ids = { organization: project.organization_id, project: project.id, service: service.rows[0].id };
+  const tenancy: Tenancy = { organizations: [ids.organization], projects: [ids.project], services: [ids.service] };
   const { routeTable } = portico.container.cradle;
   const ask = (host: string) => status(`${portico!.url}/edge/ask?domain=${host}`);
   const login = await fetch(`${portico.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'demo@portico.local', password: 'portico-demo' }) });
@@ -258,7 +216,7 @@ try {
   for (const hosts of hostCounts) {
     console.log(`\n${hosts.toLocaleString('en')} hosts: inserting ${(hosts - loaded).toLocaleString('en')} …`);
     const insert = now();
-    const insertSteps = await insertHosts(db, ids, loaded, hosts);
+    const insertSteps = await insertHosts(db, tenancy, loaded, hosts);
     const insertSeconds = seconds(insert);
     const reload = now();
     await routeTable.reload();

@@ -1,0 +1,9 @@
+// k6 run perf/k6/proxy.js -e BASE_URL=… — the proxy scenario (perf/scenarios/proxy.js) under k6; see perf/README.md.
+import scenario from '../scenarios/proxy.js';
+import { k6Script } from './drive.js';
+
+const script = k6Script(scenario);
+export const options = script.options;
+export const setup = script.setup;
+export const handleSummary = script.handleSummary;
+export default script.iteration;
