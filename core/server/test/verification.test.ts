@@ -134,6 +134,33 @@ describe('verification jobs', () => {
     expect((await events(domain.id)).slice(-2)).toEqual(['drifted:record_removed', 'verified:record_restored']);
   });
 
+  /** `count` new domains whose automatic check is long overdue (due before any other domain of the run). */
+  const overdue = async (count: number) => {
+    const domains = [];
+    for (let i = 0; i < count; i++) domains.push(await add('verified'));
+    await portico.container.cradle.orm.em.fork().nativeUpdate(Domain, { id: { $in: domains.map((d) => d.id) } }, { nextCheckAt: new Date('2000-01-01T00:00:00Z') });
+    return domains;
+  };
+  const statuses = async (domains: Array<{ id: string }>) => (await Promise.all(domains.map((d) => read(d.id)))).map((d) => d.status as string);
+
+  it('dispatches every due check in one sweep, a batch per transaction, each check once', async () => {
+    const domains = await overdue(5);
+    const callsBefore = script.calls.length;
+    expect(await portico.container.cradle.verificationService.dispatchDue(new Date(), { batchSize: 2 })).toBeGreaterThanOrEqual(5);
+    for (const d of domains) expect((await settled(d.id)).status).toBe('verified');
+    const calls = script.calls.slice(callsBefore).filter((h) => domains.some((d) => d.hostname === h));
+    expect(calls.sort()).toEqual(domains.map((d) => d.hostname).sort());
+  });
+
+  it('stops a sweep after its time budget, between batches; the next sweep dispatches the rest', async () => {
+    const domains = await overdue(3);
+    const { verificationService } = portico.container.cradle;
+    expect(await verificationService.dispatchDue(new Date(), { batchSize: 2, budgetMs: 0 })).toBe(2);
+    expect((await statuses(domains)).filter((s) => s === 'pending')).toHaveLength(1);
+    expect(await verificationService.dispatchDue(new Date(), { batchSize: 2, budgetMs: 0 })).toBeGreaterThanOrEqual(1);
+    for (const d of domains) expect((await settled(d.id)).status).toBe('verified');
+  });
+
   it('runs at most maxConcurrentVerifications checks at once per organization; the rest wait in the queue', async () => {
     await patchSettings({ maxConcurrentVerifications: 1 });
     const domains = [await add('verified'), await add('verified'), await add('verified')];

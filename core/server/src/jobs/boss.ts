@@ -26,17 +26,26 @@ export interface JobQueue {
     data: JobData[Q],
     options?: { em?: EntityManager; singletonKey?: string; startAfter?: number; group?: { id: string; tier?: string } },
   ): Promise<string | null>;
+  /** Many jobs of one queue in one statement (each with its own group), with the queue's options; `em` as for `send`. */
+  sendMany<Q extends QueueName>(queue: Q, jobs: Array<{ data: JobData[Q]; group?: { id: string; tier?: string } }>, options?: { em?: EntityManager }): Promise<void>;
+}
+
+/** pg-boss's `db` option for the transaction `em` runs in, if any: jobs sent through it commit or roll back with it. */
+function transactionDb(em: EntityManager | undefined) {
+  const trx = em?.getTransactionContext() as { executeQuery?: (q: CompiledQuery) => Promise<{ rows: unknown[] }> } | undefined;
+  return trx?.executeQuery
+    ? { db: { executeSql: async (text: string, values?: unknown[]) => ({ rows: (await trx.executeQuery!(CompiledQuery.raw(text, values ?? []))).rows }) } }
+    : {};
 }
 
 export function createJobQueue({ boss }: { boss: PgBoss }): JobQueue {
   return {
     async send(queue, data, options = {}) {
       const { em, ...jobOptions } = options;
-      const trx = em?.getTransactionContext() as { executeQuery?: (q: CompiledQuery) => Promise<{ rows: unknown[] }> } | undefined;
-      const db = trx?.executeQuery
-        ? { executeSql: async (text: string, values?: unknown[]) => ({ rows: (await trx.executeQuery!(CompiledQuery.raw(text, values ?? []))).rows }) }
-        : undefined;
-      return boss.send(queue, data as object, { ...jobOptions, ...(db ? { db } : {}) });
+      return boss.send(queue, data as object, { ...jobOptions, ...transactionDb(em) });
+    },
+    async sendMany(queue, jobs, { em } = {}) {
+      if (jobs.length > 0) await boss.insert(queue, jobs.map(({ data, group }) => ({ data: data as object, ...(group ? { group } : {}) })), transactionDb(em));
     },
   };
 }

@@ -27,6 +27,9 @@ interface Deps {
 }
 
 const MINUTE = 60_000;
+/** Due checks dispatched per transaction by the sweep, and how long one sweep keeps dispatching batches. */
+const DISPATCH_BATCH = 200;
+const DISPATCH_BUDGET_MS = 60_000;
 const HOUR = 60 * MINUTE;
 const after = (now: Date, ms: number) => new Date(now.getTime() + ms);
 
@@ -54,9 +57,15 @@ export function createVerificationService({ orm, kernel, jobs, config, logger, s
   const { watchIntervalMinutes, driftThreshold, missRecheckMinutes, driftGraceHours, checkErrorRetryMinutes, checkDeadlineMinutes } = config.verification;
   const methodOffered = (method: string) => kernel.descriptors.verificationMethods.some((d) => d.method === method);
 
+  /** A check's job: the organization is its pg-boss group, and the tier holds its organization to its concurrency limit. */
+  const check = (domain: Domain, trigger: VerifyTrigger, settings: { maxConcurrentVerifications: number }) => ({
+    data: { domainId: domain.id, trigger },
+    group: { id: domain.organization.id, tier: concurrencyTier(settings.maxConcurrentVerifications) },
+  });
+
   async function enqueue(em: EntityManager, domain: Domain, trigger: VerifyTrigger): Promise<void> {
-    const settings = await settingsService.get(domain.organization.id, em);
-    await jobs.send('domain.verify', { domainId: domain.id, trigger }, { em, group: { id: domain.organization.id, tier: concurrencyTier(settings.maxConcurrentVerifications) } });
+    const { data, group } = check(domain, trigger, await settingsService.get(domain.organization.id, em));
+    await jobs.send('domain.verify', data, { em, group });
   }
 
   /**
@@ -64,9 +73,8 @@ export function createVerificationService({ orm, kernel, jobs, config, logger, s
    * settles it, and a check that never reports back (dead-lettered, or it found the domain busy in another status)
    * leaves it due again, so a watched domain is never left unscheduled.
    */
-  async function dispatchWatch(em: EntityManager, domain: Domain, now: Date): Promise<void> {
+  function watchDispatched(domain: Domain, now: Date): void {
     domain.nextCheckAt = after(now, checkDeadlineMinutes * MINUTE);
-    await enqueue(em, domain, 'watch');
   }
 
   /** Record a finished check on a domain that was `verifying` (a manual or automatic attempt). */
@@ -134,6 +142,36 @@ export function createVerificationService({ orm, kernel, jobs, config, logger, s
     domain.nextCheckAt = after(now, pace(domain.status as DomainStatus) * MINUTE);
   }
 
+  /** Dispatch up to `limit` due checks in one transaction, their jobs in one statement; returns how many. */
+  function dispatchBatch(now: Date, limit: number): Promise<number> {
+    return orm.em.fork().transactional(async (em) => {
+      const due = await em.find(
+        Domain,
+        { nextCheckAt: { $lte: now }, status: { $in: [...AUTO_RETRIED, ...WATCHED] } },
+        { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, limit, orderBy: { nextCheckAt: 'asc' } },
+      );
+      const settings = new Map<string, Awaited<ReturnType<SettingsService['get']>>>();
+      const checks: Array<ReturnType<typeof check>> = [];
+      for (const domain of due) {
+        const organizationId = domain.organization.id;
+        if (!settings.has(organizationId)) settings.set(organizationId, await settingsService.get(organizationId, em));
+        if (WATCHED.has(domain.status as DomainStatus)) {
+          watchDispatched(domain, now);
+          checks.push(check(domain, 'watch', settings.get(organizationId)!));
+          continue;
+        }
+        domain.nextCheckAt = null;
+        const afterCheckError = domain.checkErrorCount > 0;
+        if (!afterCheckError) domain.autoRetryCount += 1;
+        transition(em, domain, 'verifying', 'automatic_retry', { attempt: domain.autoRetryCount, ...(afterCheckError ? { afterCheckError } : {}) });
+        checks.push(check(domain, 'automatic', settings.get(organizationId)!));
+      }
+      await em.flush();
+      await jobs.sendMany('domain.verify', checks, { em });
+      return due.length;
+    });
+  }
+
   return {
     /** Queue a check of `domain` inside the caller's transaction (automatic setup hands over here). */
     enqueue,
@@ -168,7 +206,8 @@ export function createVerificationService({ orm, kernel, jobs, config, logger, s
         }
         fresh.lastManualCheckAt = now;
         if (RECHECKABLE.has(status)) {
-          await dispatchWatch(em, fresh, now);
+          watchDispatched(fresh, now);
+          await enqueue(em, fresh, 'watch');
           await em.flush();
           return fresh;
         }
@@ -187,7 +226,7 @@ export function createVerificationService({ orm, kernel, jobs, config, logger, s
       const watching = trigger === 'watch';
       const stillDue = (d: Domain | null): d is Domain => !!d && (watching ? WATCHED.has(d.status as DomainStatus) : d.status === 'verifying');
       const domain = await orm.em.fork().findOne(Domain, { id: domainId });
-      // Deleted, or settled by an earlier attempt; a watched domain keeps its next check (see dispatchWatch).
+      // Deleted, or settled by an earlier attempt; a watched domain keeps its next check (see watchDispatched).
       if (!stillDue(domain)) return;
       let result: VerifyResult;
       try {
@@ -211,31 +250,20 @@ export function createVerificationService({ orm, kernel, jobs, config, logger, s
     },
 
     /**
-     * The `domain.sweep` job (every minute): dispatch every check that is due. Rows are claimed with SKIP
+     * The `domain.sweep` job (every minute): dispatch every check that is due, `batchSize` domains a transaction,
+     * until none is left or `budgetMs` has passed (the next sweep takes the rest). Each batch commits with its jobs,
+     * so a sweep that dies leaves whole batches dispatched and the rest still due. Rows are claimed with SKIP
      * LOCKED, so several workers never dispatch the same domain twice. A retry after a checker error does not
      * count against the automatic retry budget.
      */
-    async dispatchDue(now = new Date(), limit = 200): Promise<number> {
-      return orm.em.fork().transactional(async (em) => {
-        const due = await em.find(
-          Domain,
-          { nextCheckAt: { $lte: now }, status: { $in: [...AUTO_RETRIED, ...WATCHED] } },
-          { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, limit, orderBy: { nextCheckAt: 'asc' } },
-        );
-        for (const domain of due) {
-          if (WATCHED.has(domain.status as DomainStatus)) {
-            await dispatchWatch(em, domain, now);
-            continue;
-          }
-          domain.nextCheckAt = null;
-          const afterCheckError = domain.checkErrorCount > 0;
-          if (!afterCheckError) domain.autoRetryCount += 1;
-          transition(em, domain, 'verifying', 'automatic_retry', { attempt: domain.autoRetryCount, ...(afterCheckError ? { afterCheckError } : {}) });
-          await enqueue(em, domain, 'automatic');
-        }
-        await em.flush();
-        return due.length;
-      });
+    async dispatchDue(now = new Date(), { batchSize = DISPATCH_BATCH, budgetMs = DISPATCH_BUDGET_MS } = {}): Promise<number> {
+      const started = Date.now();
+      let dispatched = 0;
+      for (;;) {
+        const count = await dispatchBatch(now, batchSize);
+        dispatched += count;
+        if (count < batchSize || Date.now() - started >= budgetMs) return dispatched;
+      }
     },
 
     /** The `domain.deadlines` job (every minute): see deadlines.ts. `now` is a parameter so tests move time. */
