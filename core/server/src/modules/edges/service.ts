@@ -149,10 +149,20 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
       transition(em, domain, 'deploying', 'routes_deployed', { edge: edge.id, hosts: row.hosts.join(', ') });
       await jobs.send('domain.probe', { domainId: domain.id, edgeId: edge.id, attempt: 1 }, { em });
     }
-    // Domains left without any mapping go back to plain verified.
-    const orphans = await em.find(Domain, { status: { $in: ['deploying', 'live', 'cert_failed'] } }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    for (const domain of orphans) {
-      if ((await em.count(ServiceDomainMapping, { domain: domain.id })) === 0) transition(em, domain, 'verified', 'routes_removed');
+    // Domains left without any mapping go back to plain verified: found in one query (a reconcile never reads every
+    // routed domain), then locked and checked again one by one.
+    const orphaned: Array<{ id: string }> = await em
+      .getConnection()
+      .execute(
+        `select d.id from domains d where d.status in ('deploying', 'live', 'cert_failed')
+         and not exists (select 1 from service_domain_mappings m where m.domain_id = d.id)`,
+        [],
+        'all',
+        em.getTransactionContext(),
+      );
+    for (const { id } of orphaned) {
+      const domain = await em.findOne(Domain, { id, status: { $in: ['deploying', 'live', 'cert_failed'] } }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (domain && (await em.count(ServiceDomainMapping, { domain: domain.id })) === 0) transition(em, domain, 'verified', 'routes_removed');
     }
   }
 
