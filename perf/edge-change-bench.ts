@@ -1,0 +1,171 @@
+// From the database commit to the edge holding it: a real Portico (API and worker in one process, embedded
+// PostgreSQL in a temp dir) with N hosts seeded (perf/seed-bench.ts) and four Traefik edges — one file, a file per
+// project, a real Redis, and the HTTP provider Portico serves — then one host added and removed, K times. Each
+// change is timed from just before the transaction that adds (or removes) the host's mapping until each edge holds
+// it: the Redis key exists, the file or the project's file routes it, the served body does. What happens in between
+// is what production does: the trigger's NOTIFY, every route table reloading that host, the coalesced reconcile job
+// per edge, the plugin rendering and delivering the change set.
+//
+//   npx node perf/edge-change-bench.ts [--hosts 100000] [--changes 5]
+//
+// The reference, in the same run: one round trip of the same INSERT … RETURNING on the same database, so the figure
+// reads as "so many database round trips". See perf/README.md.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Redis as RedisClient } from 'ioredis';
+import pg from 'pg';
+import { startRedis, type Redis } from '../core/test-servers/src/index.ts';
+import { parseConfig } from '../core/server/src/config/load-config.ts';
+import { createLogger } from '../core/server/src/logger.ts';
+import { startPortico, type Portico } from '../core/server/src/runtime.ts';
+import { routeName } from '../plugins/edge-traefik/src/index.ts';
+import { announceReload, seedBench } from './seed-bench.ts';
+
+const { values } = parseArgs({ options: { hosts: { type: 'string', default: '100000' }, changes: { type: 'string', default: '5' } } });
+const hosts = Number(values.hosts);
+const changes = Number(values.changes);
+if (!Number.isInteger(hosts) || hosts < 100 || hosts > 1_000_000 || !Number.isInteger(changes) || changes < 1 || changes > 50) throw new Error('--hosts 100…1000000, --changes 1…50');
+
+const REPO_ROOT = new URL('../', import.meta.url).pathname;
+const TOKEN = 'edge-change-bench-token-0123456789';
+const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+const now = () => performance.now();
+
+/** Polls `check` every millisecond or so until it is true; resolves with the time it became true, or throws after `timeoutMs`. */
+async function until(check: () => Promise<boolean>, timeoutMs = 120_000, what = 'the edge'): Promise<number> {
+  const deadline = now() + timeoutMs;
+  while (now() < deadline) {
+    if (await check()) return now();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  throw new Error(`${what}: not reached within ${timeoutMs} ms`);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'portico-edge-change-bench-'));
+process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
+let redis: Redis | undefined;
+let portico: Portico | undefined;
+let db: pg.Client | undefined;
+let client: RedisClient | undefined;
+try {
+  redis = await startRedis({ notifyKeyspaceEvents: 'KEA' });
+  client = new RedisClient(redis.url, { connectTimeout: 5000, commandTimeout: 60_000 });
+  const file = join(dir, 'traefik', 'portico.yaml');
+  const directory = join(dir, 'traefik-projects');
+  const config = parseConfig(
+    {
+      http: { host: '127.0.0.1', port: 0 },
+      database: { embedded: { dataDir: join(dir, 'postgres'), port: 0 } },
+      secrets: { keyFile: join(dir, 'secret-keys.json') },
+      edgeApi: { resolveToken: TOKEN },
+      jobs: { pollingIntervalSeconds: 0.5 },
+      plugins: [{ package: '@portico/verify-dns-txt' }, { package: '@portico/edge-traefik', options: { delivery: { kind: 'http' } } }],
+      edges: [
+        { id: 'file', edge: 'traefik', target: { delivery: { kind: 'file', path: file } } },
+        { id: 'directory', edge: 'traefik', target: { delivery: { kind: 'directory', path: directory } } },
+        { id: 'redis', edge: 'traefik', target: { delivery: { kind: 'redis', url: redis.url, prefix: 'traefik' } } },
+      ],
+    },
+    {},
+    'edge-change-bench',
+  );
+  portico = await startPortico({ config, baseDir: REPO_ROOT, logger: createLogger({ level: process.env.BENCH_LOG ?? 'warn' }), role: 'all' });
+  const origin = portico.url!;
+  db = new pg.Client({ connectionString: portico.databaseUrl });
+  await db.connect();
+  const seeded = now();
+  // The hosts the changes add are seeded too, their mappings kept aside: adding one is then one plain INSERT of
+  // its mapping, with the trigger's NOTIFY as in production (the bulk seed runs without triggers).
+  const installation = await seedBench(portico, db, { hosts: hosts + changes });
+  await db.query(`create temporary table kept_mappings as select * from service_domain_mappings where host = any($1::text[])`, [Array.from({ length: changes }, (_, k) => `h${hosts + k}.bench.test`)]);
+  await db.query('set session_replication_role = replica');
+  await db.query('delete from service_domain_mappings where host in (select host from kept_mappings)');
+  // Every domain live, as in a steady installation: no reconcile moves a seeded domain on (and probes it).
+  await db.query(`update domains set status = 'live' where status = 'verified'`);
+  await db.query('set session_replication_role = origin');
+  await announceReload(db);
+  console.log(`${hosts.toLocaleString('en')} hosts seeded in ${((now() - seeded) / 1000).toFixed(1)} s`);
+
+  let etag = '';
+  let body = '';
+  const served = async () => {
+    const res = await fetch(`${origin}/edge/traefik/config`, { headers: { authorization: `Bearer ${TOKEN}`, ...(etag ? { 'if-none-match': etag } : {}) } });
+    if (res.status === 200) [etag, body] = [res.headers.get('etag') ?? '', await res.text()];
+    else await res.arrayBuffer();
+    return body;
+  };
+  const routed = (text: string, host: string) => text.includes(`Host(\`${host}\`)`);
+  let fileStamp = '';
+  let fileText = '';
+  const fileNow = async () => {
+    const info = await stat(file).catch(() => undefined);
+    const stamp = info ? `${info.ino}:${info.mtimeMs}:${info.size}` : '';
+    if (stamp !== fileStamp) [fileStamp, fileText] = [stamp, info ? await readFile(file, 'utf8') : ''];
+    return fileText;
+  };
+  // Host i belongs to organization i mod O, project `bench`: its file in the directory.
+  const projectFile = (i: number) => join(directory, `portico-bench-${i % installation.tenancy.organizations.length === 0 ? 'hosts' : `o${i % installation.tenancy.organizations.length}`}.bench.yaml`);
+  const edges: Record<string, (host: string, i: number) => Promise<boolean>> = {
+    'traefik file (1 file)': async (host) => routed(await fileNow(), host),
+    'traefik directory (file per project)': async (host, i) => routed(await readFile(projectFile(i), 'utf8').catch(() => ''), host),
+    'traefik redis KV': async (host) => (await client!.exists(`traefik/http/routers/${routeName(host, '/')}-https/rule`)) === 1,
+    'traefik HTTP provider (served)': async (host) => routed(await served(), host),
+  };
+
+  // The first whole delivery of every edge, before any change is timed.
+  const last = hosts - 1;
+  const firstStarted = now();
+  const first: Record<string, number> = {};
+  await Promise.all(Object.entries(edges).map(async ([name, holds]) => (first[name] = round((await until(() => holds(`h${last}.bench.test`, last), 600_000)) - firstStarted, 0))));
+  console.log(`first whole delivery (ms after seeding): ${JSON.stringify(first)}`);
+
+  // Reference: one INSERT … RETURNING round trip on the same database.
+  const reference: number[] = [];
+  await db.query('create temporary table bench_reference (id serial primary key, host text)');
+  for (let r = 0; r < 20; r++) {
+    const started = now();
+    await db.query('insert into bench_reference (host) values ($1) returning id', [`r${r}`]);
+    reference.push(now() - started);
+  }
+  const referenceMs = median(reference);
+
+  const samples: Record<string, { add: number[]; remove: number[] }> = Object.fromEntries(Object.keys(edges).map((name) => [name, { add: [], remove: [] }]));
+  for (let k = 0; k < changes; k++) {
+    const i = hosts + k;
+    const host = `h${i}.bench.test`;
+    for (const kind of ['add', 'remove'] as const) {
+      const started = now();
+      if (kind === 'add') await db.query('insert into service_domain_mappings select * from kept_mappings where host = $1', [host]);
+      else await db.query('delete from service_domain_mappings where host = $1', [host]);
+      await Promise.all(
+        Object.entries(edges).map(async ([name, holds]) => {
+          const at = await until(async () => (await holds(host, i)) === (kind === 'add'), 60_000, `${name}, ${kind} ${host}`);
+          samples[name]![kind].push(at - started);
+        }),
+      );
+      console.log(`  ${kind} ${host}: ${Object.entries(samples).map(([name, s]) => `${name.split(' (')[0]} ${s[kind].at(-1)!.toFixed(0)}`).join(', ')} ms`);
+    }
+  }
+
+  const rows = Object.entries(samples).map(([name, s]) => {
+    const all = [...s.add, ...s.remove];
+    return { edge: name, medianMs: round(median(all), 0), addMs: round(median(s.add), 0), removeMs: round(median(s.remove), 0), maxMs: round(Math.max(...all), 0), ratio: round(median(all) / referenceMs, 0) };
+  });
+  console.log(`\nOne host added and removed ${changes}× with ${hosts.toLocaleString('en')} hosts: ms from the commit's start until the edge holds it; × ref = ms / one INSERT round trip (${referenceMs.toFixed(2)} ms)\n`);
+  console.log('| edge | median ms | add | remove | max | × ref |\n| :-- | --: | --: | --: | --: | --: |');
+  for (const row of rows) console.log(`| ${row.edge} | ${row.medianMs} | ${row.addMs} | ${row.removeMs} | ${row.maxMs} | ${row.ratio} |`);
+  const machine = { cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version };
+  console.log(JSON.stringify({ bench: 'edge-change-bench', date: new Date().toISOString(), machine, hosts, changes, referenceMs: round(referenceMs, 2), first, rows, samples }));
+} finally {
+  client?.disconnect();
+  await db?.end().catch(() => undefined);
+  await portico?.stop();
+  await redis?.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
