@@ -44,13 +44,7 @@ export function authenticate({ apiKeyService, sessionService, widgetService }: {
       }
       const key = scheme?.toLowerCase() === 'bearer' && token ? await apiKeyService.authenticate(token) : null;
       if (!key) throw new AppError('UNAUTHENTICATED', 'The API key is invalid or revoked.');
-      const principal: Principal = {
-        kind: 'api_key',
-        keyId: key.id,
-        organizationId: key.organization.id,
-        projectId: key.project?.id ?? null,
-        scopes: key.scopes,
-      };
+      const principal: Principal = { kind: 'api_key', keyId: key.id, organizationId: key.organizationId, projectId: key.projectId, scopes: key.scopes };
       ctx.state.principal = principal;
       ctx.state.actorLabel = `pk_${key.prefix}`; // how the audit log names the key (never its secret)
       return next();

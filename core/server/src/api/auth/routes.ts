@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SESSION_COOKIE } from '../../http/authenticate.ts';
 import { defineRoute } from '../../http/route.ts';
-import type { Session } from '../../modules/sessions/entity.ts';
+import type { AuthenticatedSession } from '../../modules/sessions/service.ts';
 import { securityRoutes } from './security-routes.ts';
 import { setupRoutes } from './setup.routes.ts';
 
@@ -20,7 +20,7 @@ const sessionResponse = z.object({
   csrfToken: z.string().meta({ description: 'Send as x-csrf-token on every cookie-authenticated write.' }),
   expiresAt: z.string(),
 });
-const view = (session: Session) => ({
+const view = (session: Pick<AuthenticatedSession, 'csrfToken' | 'expiresAt' | 'user'>) => ({
   user: { id: session.user.id, email: session.user.email, name: session.user.name, operator: session.user.operator },
   csrfToken: session.csrfToken,
   expiresAt: session.expiresAt.toISOString(),
@@ -59,7 +59,7 @@ export const authRoutes = [
     summary: 'The signed-in user and the CSRF token',
     auth: 'session',
     response: sessionResponse,
-    handler: ({ ctx }) => view(ctx.state.session as Session),
+    handler: ({ ctx }) => view(ctx.state.session as AuthenticatedSession),
   }),
   defineRoute({
     method: 'post',

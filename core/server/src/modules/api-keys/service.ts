@@ -13,6 +13,31 @@ import type { PlanService } from '../plans/service.ts';
 export const API_KEY_SCOPES = ['domains:read', 'domains:write', 'projects:read', 'projects:write', 'dns-credentials:read', 'dns-credentials:write', 'widget-tokens:write', 'audit:read', 'webhooks:read', 'webhooks:write', 'events:read'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
+/** `lastUsedAt` is written at most this often per key, so reads do not turn every request into a write. */
+const LAST_USED_EVERY_MS = 60_000;
+
+/** An active key as a request sees it: what the principal and the audit log need, as plain values. */
+export interface AuthenticatedKey {
+  id: string;
+  organizationId: string;
+  /** When set, the key only reaches this project's resources. */
+  projectId: string | null;
+  prefix: string;
+  scopes: string[];
+}
+
+/** The row `authenticate` reads (the last use as milliseconds since the epoch). */
+interface KeyRow {
+  id: string;
+  organization_id: string;
+  project_id: string | null;
+  prefix: string;
+  scopes: string[];
+  secret_hash: string;
+  revoked: boolean;
+  last_used_ms: number | null;
+}
+
 /** `pk_<prefix>_<secret>`: the prefix is visible and indexed, the secret is only ever hashed. */
 const parseKey = (raw: string): { prefix: string; secret: string } | null => {
   const match = /^pk_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/.exec(raw);
@@ -57,16 +82,25 @@ export function createApiKeyService({ orm, planService }: { orm: MikroORM; planS
       return key;
     },
 
-    /** The active key for a bearer token, or null. Records when it was last used (at most once a minute). */
-    async authenticate(raw: string): Promise<ApiKey | null> {
+    /**
+     * The active key for a bearer token, or null: one read of plain values, fresh on every request, so a revoked
+     * key is refused from the next request on. Records when it was last used (at most once a minute).
+     */
+    async authenticate(raw: string): Promise<AuthenticatedKey | null> {
       const parsed = parseKey(raw);
       if (!parsed) return null;
-      const key = await orm.em.findOne(ApiKey, { prefix: parsed.prefix });
-      if (!key || key.revokedAt || key.secretHash !== sha256(parsed.secret)) return null;
-      if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000) {
-        await orm.em.nativeUpdate(ApiKey, { id: key.id }, { lastUsedAt: new Date() });
+      const [row] = await orm.em.execute<KeyRow[]>(
+        `select id, organization_id, project_id, prefix, scopes, secret_hash, revoked_at is not null as revoked,
+                (extract(epoch from last_used_at) * 1000)::float8 as last_used_ms
+           from api_keys where prefix = ?`,
+        [parsed.prefix],
+      );
+      if (!row || row.revoked || row.secret_hash !== sha256(parsed.secret)) return null;
+      const now = Date.now();
+      if (row.last_used_ms === null || now - row.last_used_ms > LAST_USED_EVERY_MS) {
+        await orm.em.nativeUpdate(ApiKey, { id: row.id }, { lastUsedAt: new Date(now) });
       }
-      return key;
+      return { id: row.id, organizationId: row.organization_id, projectId: row.project_id, prefix: row.prefix, scopes: row.scopes };
     },
   };
 }

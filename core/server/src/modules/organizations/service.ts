@@ -13,7 +13,7 @@ import { ProjectDomain } from '../projects/project-domain.entity.ts';
 import { ROUTES_CHANNEL } from '../routing/route-channel.ts';
 import { User } from '../users/entity.ts';
 import { WidgetToken } from '../widget/entity.ts';
-import { requireRole, type AccessService } from './access.ts';
+import { accessOf, MEMBER_COLUMNS, memberJoin, memberOf, requireRole, splitMemberships, type AccessService, type MemberColumns } from './access.ts';
 import { Organization } from './entity.ts';
 import { Membership, type Role } from './membership.entity.ts';
 import { OrganizationSettings } from './settings.entity.ts';
@@ -52,21 +52,19 @@ export function createOrganizationService({ orm, accessService, edgeService, con
   return {
     /** The caller's organizations, with the caller's role in each. */
     async listMine(principal: Principal): Promise<Array<{ organization: Organization; role: Role }>> {
-      const ids = await accessService.organizationIds(principal);
-      const organizations = await orm.em.find(Organization, { id: { $in: ids }, deletedAt: null }, { orderBy: { name: 'asc' } });
-      return Promise.all(
-        organizations.map(async (organization) => ({
-          organization,
-          role: (await accessService.forOrganization(principal, organization.id)).role,
-        })),
-      );
+      const roles = new Map((await accessService.inEveryOrganization(principal)).map((access) => [access.organizationId, access.role]));
+      const organizations = await orm.em.find(Organization, { id: { $in: [...roles.keys()] }, deletedAt: null }, { orderBy: { name: 'asc' } });
+      return organizations.map((organization) => ({ organization, role: roles.get(organization.id)! }));
     },
 
+    /** An organization of the caller's with the caller's role, from one read (the row with the caller's memberships). */
     async get(principal: Principal, organizationId: string) {
-      const access = await accessService.forOrganization(principal, organizationId);
-      const organization = await orm.em.findOne(Organization, { id: organizationId, deletedAt: null });
-      if (!organization) throw notFound('Organization');
-      return { organization, role: access.role };
+      const read = splitMemberships(
+        await orm.em.execute<Array<{ deleted_at: unknown } & MemberColumns>>(`select o.*, ${MEMBER_COLUMNS} from organizations o ${memberJoin('o.id')} where o.id = ?`, [memberOf(principal), organizationId]),
+      );
+      const access = accessOf(principal, organizationId, read?.memberships ?? []);
+      if (!read || read.columns.deleted_at !== null) throw notFound('Organization');
+      return { organization: orm.em.map(Organization, read.columns), role: access.role };
     },
 
     /**

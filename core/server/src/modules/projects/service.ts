@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { AppError, notFound } from '../../errors/app-error.ts';
 import type { Principal } from '../../http/principal.ts';
-import { requireProject, requireRole, type Access, type AccessService } from '../organizations/access.ts';
+import { accessOf, MEMBER_COLUMNS, memberJoin, memberOf, requireProject, requireRole, splitMemberships, type Access, type MemberColumns } from '../organizations/access.ts';
 import type { EdgeService } from '../edges/service.ts';
 import { Organization } from '../organizations/entity.ts';
 import { tenantNamesChanged } from '../organizations/service.ts';
@@ -10,13 +10,26 @@ import { ProjectDomain } from './project-domain.entity.ts';
 import type { PlanService } from '../plans/service.ts';
 import { publishMappingsDeleted } from '../events/mapping-events.ts';
 
-export function createProjectService({ orm, accessService, edgeService, planService }: { orm: MikroORM; accessService: AccessService; edgeService: EdgeService; planService: PlanService }) {
+/** A project's row as read (its columns by name). */
+type ProjectColumns = { organization_id: string } & Record<string, unknown>;
+
+export function createProjectService({ orm, edgeService, planService }: { orm: MikroORM; edgeService: EdgeService; planService: PlanService }) {
+  /**
+   * A project and the caller's access to it from one read: the project's row with the caller's memberships in its
+   * organization (fresh every time, never cached). NOT_FOUND when it is missing or outside the caller's reach.
+   */
   async function get(principal: Principal, projectId: string): Promise<{ project: Project; access: Access }> {
-    const project = await orm.em.findOne(Project, { id: projectId });
-    if (!project) throw notFound('Project');
-    const access = await accessService.forOrganization(principal, project.organization.id).catch(() => {
+    const read = splitMemberships(
+      await orm.em.execute<Array<ProjectColumns & MemberColumns>>(`select p.*, ${MEMBER_COLUMNS} from projects p ${memberJoin('p.organization_id')} where p.id = ?`, [memberOf(principal), projectId]),
+    );
+    if (!read) throw notFound('Project');
+    let access: Access;
+    try {
+      access = accessOf(principal, read.columns.organization_id, read.memberships);
+    } catch {
       throw notFound('Project');
-    });
+    }
+    const project = orm.em.map(Project, read.columns);
     requireProject(access, project.id, 'Project');
     return { project, access };
   }

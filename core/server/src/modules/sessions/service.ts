@@ -18,6 +18,26 @@ export const sha256 = (value: string): string => createHash('sha256').update(val
 // A hash of a random password, so a login for an unknown email costs the same time as a wrong password.
 let dummyHash: Promise<string> | undefined;
 
+/** A live session as a request sees it: the session's and its user's fields the API answers with, as plain values. */
+export interface AuthenticatedSession {
+  id: string;
+  csrfToken: string;
+  expiresAt: Date;
+  user: { id: string; email: string; name: string; operator: boolean };
+}
+
+/** The row `fromToken` reads (times as milliseconds since the epoch). */
+interface SessionRow {
+  id: string;
+  csrf_token: string;
+  expires_ms: number;
+  last_seen_ms: number | null;
+  user_id: string;
+  email: string;
+  name: string;
+  operator: boolean;
+}
+
 export interface SignInContext {
   address: string;
   userAgent?: string;
@@ -102,16 +122,28 @@ export function createSessionService(deps: Deps) {
       return { token, session, user };
     },
 
-    /** The live session for a cookie token, or null. */
-    async fromToken(token: string): Promise<Session | null> {
-      const session = await orm.em.findOne(Session, { tokenHash: sha256(token) }, { populate: ['user'] });
-      if (!session || session.expiresAt.getTime() <= Date.now()) return null;
-      const now = new Date();
-      if (!session.lastSeenAt || now.getTime() - session.lastSeenAt.getTime() > LAST_SEEN_EVERY_MS) {
-        await orm.em.nativeUpdate(Session, { id: session.id }, { lastSeenAt: now });
-        session.lastSeenAt = now;
+    /**
+     * The live session for a cookie token with its user, or null: one read of plain values (no entities), fresh on
+     * every request, so a signed-out or expired session, or a deleted user, is refused from the next request on.
+     */
+    async fromToken(token: string): Promise<AuthenticatedSession | null> {
+      const [row] = await orm.em.execute<SessionRow[]>(
+        `select s.id, s.csrf_token, (extract(epoch from s.expires_at) * 1000)::float8 as expires_ms,
+                (extract(epoch from s.last_seen_at) * 1000)::float8 as last_seen_ms, u.id as user_id, u.email, u.name, u.operator
+           from sessions s join users u on u.id = s.user_id where s.token_hash = ?`,
+        [sha256(token)],
+      );
+      const now = Date.now();
+      if (!row || row.expires_ms <= now) return null;
+      if (row.last_seen_ms === null || now - row.last_seen_ms > LAST_SEEN_EVERY_MS) {
+        await orm.em.nativeUpdate(Session, { id: row.id }, { lastSeenAt: new Date(now) });
       }
-      return session;
+      return {
+        id: row.id,
+        csrfToken: row.csrf_token,
+        expiresAt: new Date(row.expires_ms),
+        user: { id: row.user_id, email: row.email, name: row.name, operator: row.operator },
+      };
     },
 
     /** The user's live sessions, newest first. */
