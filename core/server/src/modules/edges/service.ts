@@ -19,6 +19,9 @@ import { EdgeStatus, type SkippedMapping } from './status.entity.ts';
 
 type EdgeConfig = PorticoConfig['edges'][number];
 
+/** `a.b.example.com`, `b.example.com`, `example.com`, `com`: the names a domain owning `host` may have. */
+const suffixesOf = (host: string): string[] => host.split('.').map((_, i, labels) => labels.slice(i).join('.'));
+
 /** How often each edge is sent the whole route table even when a change set would do. */
 const FULL_RECONCILE_MS = 10 * 60_000;
 
@@ -131,13 +134,21 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
       );
   }
 
-  async function advance(em: EntityManager, edge: EdgeConfig, pushed: ReadonlySet<string>, retryFailed: boolean): Promise<void> {
+  /**
+   * Move on the domains a delivery carried, and back the ones it left without mappings. `changed`: the hosts a change
+   * set delivered — only the domains they belong to (a mapping's host is its domain's hostname or a name below it)
+   * can have moved, so only those are read; undefined after a whole delivery, which reads them all.
+   */
+  async function advance(em: EntityManager, edge: EdgeConfig, pushed: ReadonlySet<string>, retryFailed: boolean, changed: readonly string[] | undefined): Promise<void> {
+    if (changed?.length === 0) return;
+    const names = changed && [...new Set(changed.flatMap((host) => suffixesOf(host.replace(/^\*\./, ''))))];
+    const scoped = names ? ' and d.hostname in (?)' : '';
     const rows: Array<{ domain_id: string; hosts: string[] }> = await em
       .getConnection()
       .execute(
         `select m.domain_id, array_agg(distinct m.host order by m.host) as hosts from service_domain_mappings m join domains d on d.id = m.domain_id
-         where d.status in (?) group by m.domain_id`,
-        [retryFailed ? ['verified', 'cert_failed'] : ['verified']],
+         where d.status in (?)${scoped} group by m.domain_id`,
+        [retryFailed ? ['verified', 'cert_failed'] : ['verified'], ...(names ? [names] : [])],
         'all',
         em.getTransactionContext(),
       );
@@ -154,9 +165,9 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
     const orphaned: Array<{ id: string }> = await em
       .getConnection()
       .execute(
-        `select d.id from domains d where d.status in ('deploying', 'live', 'cert_failed')
+        `select d.id from domains d where d.status in ('deploying', 'live', 'cert_failed')${scoped}
          and not exists (select 1 from service_domain_mappings m where m.domain_id = d.id)`,
-        [],
+        names ? [names] : [],
         'all',
         em.getTransactionContext(),
       );
@@ -244,10 +255,11 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
       const delivers = routes.filter((r) => !left.has(r));
       if (skipped.length > 0) logger.warn({ edgeId, skipped: skippedMappings(skipped) }, 'edge reconcile left out routes that cannot be served');
       await recordAttempt(edge, { ok: true, routes: delivers.length, durationMs: Math.round(elapsed), detail: delivered.detail ?? null, skipped: skippedMappings(skipped) });
+      // A changed table retries `cert_failed` domains: all of them after a whole delivery, those whose routes changed after a change set.
       const retryFailed = since !== version;
       deployedVersion.set(edgeId, version);
       if (!changes) wholeAt.set(edgeId, Date.now());
-      await orm.em.fork().transactional((em) => advance(em, edge, new Set(delivers.map((r) => r.hostname)), retryFailed));
+      await orm.em.fork().transactional((em) => advance(em, edge, new Set(delivers.map((r) => r.hostname)), retryFailed, changes?.hosts));
       logger.info({ edgeId, routes: delivers.length, durationMs: Math.round(elapsed) }, 'edge reconciled');
       return { edgeId, edge: edge.edge, routes: delivers.length, durationMs: Math.round(elapsed), detail: delivered.detail ?? null };
     },
