@@ -6,7 +6,6 @@
 // Real path: startPortico (role api, embedded PostgreSQL in a temp dir, migrations, demo seed), hosts bulk-inserted
 // with one INSERT … SELECT generate_series per table (seed-bench.ts `insertHosts`), RouteTable.reload(), load from
 // autocannon in a child process (perf/load.ts). Everything it starts it stops; the temp dir is removed. See perf/README.md.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,11 +18,10 @@ import pg from 'pg';
 import { parseConfig } from '../core/server/src/config/load-config.ts';
 import { createLogger } from '../core/server/src/logger.ts';
 import { startPortico, type Portico } from '../core/server/src/runtime.ts';
-import type { LoadOptions, LoadResult } from './load.ts';
+import { loadInChild, type LoadOptions, type LoadResult } from './load.ts';
 import { benchDomainId, insertHosts, type Tenancy } from './seed-bench.ts';
 
 const REPO_ROOT = new URL('../', import.meta.url).pathname;
-const LOAD_SCRIPT = new URL('./load.ts', import.meta.url).pathname;
 const UNKNOWN_SHARE = 0.1;
 
 const { values } = parseArgs({
@@ -59,20 +57,7 @@ const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9
 const now = () => process.hrtime.bigint();
 
 /** One autocannon run in a child process (bounded: killed if it outlives its duration by a minute). */
-function load(options: LoadOptions): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [LOAD_SCRIPT, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), (options.durationSeconds + 60) * 1000);
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(JSON.parse(out) as LoadResult);
-      else reject(new Error(`load run failed (exit ${code ?? signal}): ${out}`));
-    });
-  });
-}
+const load = (options: LoadOptions): Promise<LoadResult> => loadInChild(options);
 
 async function measure(url: string, ask?: LoadOptions['ask']): Promise<LoadResult> {
   const result = await load({ url, connections, durationSeconds, ask });
@@ -230,7 +215,7 @@ try {
     console.log(`  inserted in ${insertSeconds.toFixed(1)} s (${Object.entries(insertSteps).map(([k, v]) => `${k} ${v} s`).join(', ')}), reload ${loadSeconds.toFixed(1)} s, heap +${(heap / 2 ** 20).toFixed(0)} MB`);
 
     const compared = await compare(ref.url, `${portico.url}/edge/ask`, { hosts, unknownShare: UNKNOWN_SHARE });
-    const mappingCheck = await mappingCheckTimes(portico.url, session, ids.project, hosts);
+    const mappingCheck = await mappingCheckTimes(portico.url!, session, ids.project, hosts);
     console.log(`  mapping check: free p50 ${mappingCheck.freeP50} ms (p95 ${mappingCheck.freeP95}), taken p50 ${mappingCheck.takenP50} ms (p95 ${mappingCheck.takenP95}), healthz p50 ${mappingCheck.healthzP50} ms`);
     const row: Row = {
       hosts,

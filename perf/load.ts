@@ -126,15 +126,23 @@ async function run(options: LoadOptions): Promise<LoadResult> {
 
 /** One run in a child process (bounded: killed if it outlives its duration, or a minute for a counted run, by a minute). */
 export function loadInChild(options: LoadOptions): Promise<LoadResult> {
+  return jsonChild(fileURLToPath(import.meta.url), options, (options.amount === undefined ? options.durationSeconds : 60) + 60);
+}
+
+/**
+ * Runs `node <script> '<json options>'` and resolves with the one JSON line it prints; the child is killed if it
+ * outlives `limitSeconds`. How every benchmark runs its load generator in a process of its own.
+ */
+export function jsonChild<Options, Result>(script: string, options: Options, limitSeconds: number): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [script, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), ((options.amount === undefined ? options.durationSeconds : 60) + 60) * 1000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), limitSeconds * 1000);
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      if (code === 0) resolve(JSON.parse(out) as LoadResult);
+      if (code === 0) resolve(JSON.parse(out) as Result);
       else reject(new Error(`load run failed (exit ${code ?? signal}): ${out}`));
     });
   });

@@ -22,7 +22,7 @@ import { requirePowerDns, startPowerDns, type PowerDns } from '@portico/test-ser
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../core/server/src/db/embedded-postgres.ts';
 import { openDatabase } from '../core/server/src/db/orm.ts';
 import { seedDemo } from '../core/server/src/db/seed.ts';
-import type { LoadResult } from './load.ts';
+import { jsonChild, type LoadResult } from './load.ts';
 import type { SpreadOptions } from './load-spread.ts';
 import type { PorticoProcessOptions } from './portico-process.ts';
 import { publishTxt } from './txt-lookups.ts';
@@ -100,20 +100,7 @@ function stopProcess(child: Child): Promise<void> {
 }
 
 /** One load-spread run in a child process (bounded: killed if it outlives its duration by a minute). */
-function load(options: SpreadOptions): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [LOAD_SCRIPT, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), (options.durationSeconds + 60) * 1000);
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(JSON.parse(out) as LoadResult);
-      else reject(new Error(`load run failed (exit ${code ?? signal}): ${out}`));
-    });
-  });
-}
+const load = (options: SpreadOptions): Promise<LoadResult> => jsonChild(LOAD_SCRIPT, options, options.durationSeconds + 60);
 
 const orderedUuid = (prefix: string) => `('${prefix}0000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid`;
 

@@ -16,22 +16,10 @@ import { requireRedis, startRedis, type Redis } from '@portico/test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import traefik, { flattenToKv, renderTraefikConfig, splitByTenant, toYaml } from '../src/index.ts';
 import { fixtureCertificates } from './fixtures/routes.ts';
+import { keysOf } from './redis-keys.ts';
 
 const options = { httpEntryPoint: 'web', httpsEntryPoint: 'websecure', ownershipChallengeUrl: 'http://portico:4000' };
 const whole = (routes: Route[], certificates: SuppliedCertificate[]) => renderTraefikConfig(partitionRoutes(routes).routes, options, certificates);
-
-async function keysOf(client: RedisClient, prefix: string): Promise<Map<string, string>> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await client.scan(cursor, 'MATCH', `${prefix}/*`, 'COUNT', 1000);
-    keys.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  keys.sort();
-  const values = keys.length > 0 ? await client.mget(...keys) : [];
-  return new Map(keys.map((key, i) => [key, values[i] ?? '']));
-}
 
 async function filesOf(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};

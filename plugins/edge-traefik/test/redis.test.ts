@@ -10,6 +10,7 @@ import { requireRedis, startRedis, type Redis } from '@portico/test-servers';
 import { createRedisDeliverer, type RedisDeliverer } from '../src/deliver-redis.ts';
 import { diffKv, flattenToKv, formatKvDiff } from '../src/kv.ts';
 import { renderTraefikConfig, routeName } from '../src/render.ts';
+import { keysOf } from './redis-keys.ts';
 
 const options = { httpEntryPoint: 'web', httpsEntryPoint: 'websecure', certResolver: 'le' };
 // Each mapping has an upstream of its own, so its keys are its routers and its service.
@@ -22,23 +23,6 @@ const mapping = (i: number, port = 10_000 + (i % 50_000)): Route => ({
 });
 const kvOf = (routes: Route[]) => flattenToKv(renderTraefikConfig(routes, options));
 const base = Array.from({ length: 10_000 }, (_, i) => mapping(i));
-
-async function allKeys(client: RedisClient): Promise<Map<string, string>> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await client.scan(cursor, 'MATCH', 'traefik/*', 'COUNT', 5000);
-    keys.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  const out = new Map<string, string>();
-  for (let i = 0; i < keys.length; i += 1000) {
-    const slice = keys.slice(i, i + 1000);
-    const values = await client.mget(...slice);
-    slice.forEach((key, j) => out.set(key, values[j] ?? ''));
-  }
-  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
 
 // Without redis-server (apt-get install redis-server) there is nothing to test; CI=true makes requireRedis() throw.
 describe.skipIf(!requireRedis())('Redis KV delivery, 10,000 mappings', { timeout: 60_000 }, () => {
@@ -61,7 +45,7 @@ describe.skipIf(!requireRedis())('Redis KV delivery, 10,000 mappings', { timeout
     const diff = await deliverer.apply(kv);
     expect(diff.set.size).toBe(kv.size);
     expect(diff.del).toEqual([]);
-    expect(await allKeys(client)).toEqual(kv);
+    expect(await keysOf(client, 'traefik')).toEqual(kv);
   });
 
   it('adding one mapping writes only its keys', async () => {
@@ -74,7 +58,7 @@ describe.skipIf(!requireRedis())('Redis KV delivery, 10,000 mappings', { timeout
     // Its two routers and its service; the shared redirect middleware exists already.
     expect(keys.every((key) => key.includes(name) || key.includes('tenant10000-internal'))).toBe(true);
     expect([...diff.set.keys()].filter((key) => key.includes(`/routers/${name}-`)).length).toBe(keys.length - 1);
-    expect((await allKeys(client)).size).toBe(kvOf([...base, added]).size);
+    expect((await keysOf(client, 'traefik')).size).toBe(kvOf([...base, added]).size);
   });
 
   it('changing one mapping rewrites only the keys that changed, deletes the old service', async () => {
@@ -88,22 +72,22 @@ describe.skipIf(!requireRedis())('Redis KV delivery, 10,000 mappings', { timeout
       expect.stringMatching(/^traefik\/http\/services\/portico-svc-tenant10000-internal-9999-[0-9a-f]+\/loadBalancer\/servers\/0\/url$/),
     ]);
     expect(diff.del).toEqual([expect.stringMatching(/^traefik\/http\/services\/portico-svc-tenant10000-internal-\d+-[0-9a-f]+\/loadBalancer\/servers\/0\/url$/)]);
-    expect(await allKeys(client)).toEqual(kvOf(changed));
+    expect(await keysOf(client, 'traefik')).toEqual(kvOf(changed));
   });
 
   it('removing one mapping deletes only its keys', async () => {
-    const before = await allKeys(client);
+    const before = await keysOf(client, 'traefik');
     const diff = await deliverer.apply(kvOf(base));
     expect(diff.set.size).toBe(0);
     expect(diff.del.length).toBeGreaterThan(0);
     expect(diff.del.every((key) => key.includes('shop10000') || key.includes('tenant10000'))).toBe(true);
-    const after = await allKeys(client);
+    const after = await keysOf(client, 'traefik');
     expect(after).toEqual(kvOf(base));
     expect(before.size - after.size).toBe(diff.del.length);
   });
 
   it('a preview (dry run) reads Redis afresh and writes nothing', async () => {
-    const before = await allKeys(client);
+    const before = await keysOf(client, 'traefik');
     const next = [...base.slice(1), mapping(20_000)];
     const diff = await deliverer.preview(kvOf(next));
     expect(diff).toEqual(diffKv(before, kvOf(next)));
@@ -113,7 +97,7 @@ describe.skipIf(!requireRedis())('Redis KV delivery, 10,000 mappings', { timeout
     expect(lines.length).toBe(diff.set.size + diff.del.length);
     expect(lines.filter((line) => line.startsWith('- ')).every((line) => line.includes('shop0-') || line.includes('tenant0-'))).toBe(true);
     expect(lines.filter((line) => line.startsWith('+ ')).every((line) => / = /.test(line) && (line.includes('shop20000') || line.includes('tenant20000')))).toBe(true);
-    expect(await allKeys(client)).toEqual(before);
+    expect(await keysOf(client, 'traefik')).toEqual(before);
     // A key changed behind the deliverer's back shows in the preview: it reads Redis, not its memory.
     const [someKey] = before.keys();
     await client.set(someKey!, 'changed elsewhere');

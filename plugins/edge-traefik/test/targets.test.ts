@@ -9,23 +9,11 @@ import { createTestKernel, EDGE_FIXTURE_ROUTES } from '@portico/kernel/conforman
 import { requireRedis, startRedis, type Redis } from '@portico/test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import traefik, { flattenToKv, renderTraefikConfig, type TraefikConfig } from '../src/index.ts';
+import { keysOf } from './redis-keys.ts';
 
 const routes = EDGE_FIXTURE_ROUTES as Route[];
 const changed = routes.map((route, i) => (i === 0 ? { ...route, upstream: { ...route.upstream, port: route.upstream.port + 1 } } : route));
 const kvOf = (table: Route[], prefix: string) => flattenToKv(renderTraefikConfig(table, { httpEntryPoint: 'web', httpsEntryPoint: 'websecure' }) as TraefikConfig, prefix);
-
-async function keysOf(client: RedisClient, prefix: string): Promise<Map<string, string>> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await client.scan(cursor, 'MATCH', `${prefix}/*`, 'COUNT', 1000);
-    keys.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  keys.sort();
-  const values = keys.length > 0 ? await client.mget(...keys) : [];
-  return new Map(keys.map((key, i) => [key, values[i] ?? '']));
-}
 
 /** Connections other than `client`'s own. */
 async function otherClients(client: RedisClient): Promise<number> {
