@@ -11,13 +11,14 @@
 // The reference, in the same run: one round trip of the same INSERT … RETURNING on the same database, so the figure
 // reads as "so many database round trips". See perf/README.md.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis as RedisClient } from 'ioredis';
 import pg from 'pg';
-import { startRedis, type Redis } from '../core/test-servers/src/index.ts';
+import { freePort, requireCaddy, startCaddy, startRedis, type Caddy, type Redis } from '../core/test-servers/src/index.ts';
 import { parseConfig } from '../core/server/src/config/load-config.ts';
 import { createLogger } from '../core/server/src/logger.ts';
 import { startPortico, type Portico } from '../core/server/src/runtime.ts';
@@ -54,23 +55,45 @@ process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 let redis: Redis | undefined;
+let caddy: Caddy | undefined;
+let upstream: Server | undefined;
 let portico: Portico | undefined;
 let db: pg.Client | undefined;
 let client: RedisClient | undefined;
 try {
   redis = await startRedis({ notifyKeyspaceEvents: 'KEA' });
   client = new RedisClient(redis.url, { connectTimeout: 5000, commandTimeout: 60_000 });
+  // Caddy too where it is installed: it proxies to a local upstream that answers 200, so a request through Caddy
+  // with the host's name answers 200 exactly when Caddy routes the host.
+  upstream = createServer((_req, res) => res.end('ok'));
+  await new Promise<void>((resolve) => upstream!.listen(0, '127.0.0.1', resolve));
+  const upstreamPort = (upstream.address() as { port: number }).port;
+  caddy = requireCaddy() ? await startCaddy() : undefined;
+  const port = await freePort();
+  const caddyPlugin = caddy && {
+    package: '@portico/edge-caddy',
+    options: {
+      adminListen: caddy.adminListen,
+      httpPort: caddy.httpPort,
+      httpsPort: caddy.httpsPort,
+      listenAddresses: ['127.0.0.1'],
+      storageRoot: caddy.storageRoot,
+      askUrl: `http://127.0.0.1:${port}/edge/ask`,
+      issuers: [{ module: 'internal' }],
+    },
+  };
   const file = join(dir, 'traefik', 'portico.yaml');
   const directory = join(dir, 'traefik-projects');
   const config = parseConfig(
     {
-      http: { host: '127.0.0.1', port: 0 },
+      http: { host: '127.0.0.1', port },
       database: { embedded: { dataDir: join(dir, 'postgres'), port: 0 } },
       secrets: { keyFile: join(dir, 'secret-keys.json') },
       edgeApi: { resolveToken: TOKEN },
       jobs: { pollingIntervalSeconds: 0.5 },
-      plugins: [{ package: '@portico/verify-dns-txt' }, { package: '@portico/edge-traefik', options: { delivery: { kind: 'http' } } }],
+      plugins: [{ package: '@portico/verify-dns-txt' }, { package: '@portico/edge-traefik', options: { delivery: { kind: 'http' } } }, ...(caddyPlugin ? [caddyPlugin] : [])],
       edges: [
+        ...(caddy ? [{ id: 'caddy', edge: 'caddy' }] : []),
         { id: 'file', edge: 'traefik', target: { delivery: { kind: 'file', path: file } } },
         { id: 'directory', edge: 'traefik', target: { delivery: { kind: 'directory', path: directory } } },
         { id: 'redis', edge: 'traefik', target: { delivery: { kind: 'redis', url: redis.url, prefix: 'traefik' } } },
@@ -86,7 +109,8 @@ try {
   const seeded = now();
   // The hosts the changes add are seeded too, their mappings kept aside: adding one is then one plain INSERT of
   // its mapping, with the trigger's NOTIFY as in production (the bulk seed runs without triggers).
-  const installation = await seedBench(portico, db, { hosts: hosts + changes });
+  // `both`: served over HTTP too, so Caddy answers a plain request for a routed host from the upstream.
+  const installation = await seedBench(portico, db, { hosts: hosts + changes, protocol: 'both', upstream: { host: '127.0.0.1', port: upstreamPort } });
   await db.query(`create temporary table kept_mappings as select * from service_domain_mappings where host = any($1::text[])`, [Array.from({ length: changes }, (_, k) => `h${hosts + k}.bench.test`)]);
   await db.query('set session_replication_role = replica');
   await db.query('delete from service_domain_mappings where host in (select host from kept_mappings)');
@@ -116,7 +140,18 @@ try {
   };
   // Host i belongs to organization i mod O, project `bench`: its file in the directory.
   const projectFile = (i: number) => join(directory, `portico-bench-${i % installation.tenancy.organizations.length === 0 ? 'hosts' : `o${i % installation.tenancy.organizations.length}`}.bench.yaml`);
+  const throughCaddy = (host: string) =>
+    new Promise<boolean>((resolve) => {
+      const req = request({ host: '127.0.0.1', port: caddy!.httpPort, path: '/', headers: { host }, timeout: 5000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve(false));
+      req.end();
+    });
   const edges: Record<string, (host: string, i: number) => Promise<boolean>> = {
+    ...(caddy ? { 'caddy (admin API)': async (host: string) => throughCaddy(host) } : {}),
     'traefik file (1 file)': async (host) => routed(await textOf(file), host),
     'traefik directory (file per project)': async (host, i) => routed(await textOf(projectFile(i)), host),
     'traefik redis KV': async (host) => (await client!.exists(`traefik/http/routers/${routeName(host, '/')}-https/rule`)) === 1,
@@ -176,6 +211,8 @@ try {
   console.log(JSON.stringify({ bench: 'edge-change-bench', date: new Date().toISOString(), machine, hosts, changes, referenceMs: round(referenceMs, 2), first, rows, samples }));
 } finally {
   client?.disconnect();
+  upstream?.close();
+  await caddy?.stop();
   await db?.end().catch(() => undefined);
   await portico?.stop();
   await redis?.stop();
