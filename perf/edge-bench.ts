@@ -21,7 +21,7 @@ import type { RenderInput, Route } from '../core/kernel/src/index.ts';
 import { createTestKernel } from '../core/kernel/src/conformance/index.ts';
 import { startRedis, type Redis } from '../core/test-servers/src/index.ts';
 import { ADDED_TENANT, changeSteps, routeTable, shape, type Step } from './edge-bench-routes.ts';
-import { deliverGitOps, gitOpsOptionsOf, optionsSchema as istioSchema, renderIstio, renderOptionsOf, tenantFiles, type IstioRenderOptions, type TenantFileCache } from '../plugins/edge-istio/src/index.ts';
+import istio, { deliverGitOps, gitOpsOptionsOf, optionsSchema as istioSchema, renderIstio, renderOptionsOf, tenantFiles, type IstioRenderOptions, type TenantFileCache } from '../plugins/edge-istio/src/index.ts';
 import traefik, {
   createRedisDeliverer,
   flattenToKv,
@@ -390,6 +390,47 @@ async function measureTraefikPlugin(n: number, routes: Route[], dir: string, red
   }
 }
 
+/**
+ * The Istio plugin as the server drives it: its work tree seeded with every tenant's file in one commit (the state
+ * its first delivery leaves, without a commit per tenant), one whole delivery through the kernel (it finds every
+ * file in place, and keeps its render), then each change as a change set: the changed host rendered, its tenant's
+ * file serialised, one commit.
+ */
+async function measureIstioPlugin(n: number, routes: Route[], dir: string, referenceMs: number): Promise<ChangeRow> {
+  const workTree = join(dir, 'gitops-plugin');
+  const git = async (...args: string[]) => (await run('git', ['-C', workTree, ...args], { maxBuffer: 64 * 2 ** 20 })).stdout.trim();
+  await run('git', ['init', '--quiet', '--initial-branch', 'main', workTree]);
+  for (const [key, value] of [['user.name', 'Portico bench'], ['user.email', 'bench@portico.invalid'], ['gc.auto', '0'], ['maintenance.auto', 'false'], ['commit.gpgsign', 'false']]) await git('config', key, value);
+  const options = { issuerRef: { name: 'letsencrypt' }, delivery: { kind: 'gitops', workTree, author: { name: 'Portico bench', email: 'bench@portico.invalid' }, timeoutMs: 120_000 } };
+  const files = tenantFiles(renderIstio(routes, renderOptionsOf(istioSchema.parse(options))));
+  await mkdir(join(workTree, 'portico'), { recursive: true });
+  for (const [tenant, text] of files) await writeFile(join(workTree, 'portico', `${tenant}.yaml`), text);
+  await git('add', '--all');
+  await git('commit', '--quiet', '--no-verify', '-m', 'seed: every tenant file');
+  const commits = async () => Number(await git('rev-list', '--count', 'HEAD'));
+  const kernel = await createTestKernel([{ plugin: istio, options }]);
+  try {
+    const sample = async (kind: string, input: RenderInput): Promise<Sample> => {
+      const before = await commits();
+      const step = await timed(() => kernel.deployRoutes('istio', input));
+      return { kind, ms: step.ms, phases: { 'render + deliver': step.ms }, effect: { commits: (await commits()) - before } };
+    };
+    let version = 1;
+    const full = await sample('full', { routes, version });
+    const samples: Sample[] = [];
+    for (const step of changeSteps(routes, cycles)) {
+      const since = version;
+      version += 1;
+      samples.push(await sample(step.kind, { routes: step.table, version, changes: { since, hosts: [step.hostname], routes: step.table.filter((r) => r.hostname === step.hostname) } }));
+      const text = await readFile(join(workTree, 'portico', `${ADDED_TENANT}.yaml`), 'utf8');
+      if (text.includes(`- ${step.hostname}\n`) !== step.present) throw new Error(`istio plugin: after ${step.kind}, ${step.hostname} is ${step.present ? 'missing' : 'still there'}`);
+    }
+    return summarise(n, 'istio GitOps — plugin, by change set', full, 'seeded files, then a whole delivery through the kernel (nothing to commit)', samples, referenceMs);
+  } finally {
+    await kernel.close();
+  }
+}
+
 async function measureGitOpsChange(n: number, routes: Route[], dir: string, referenceMs: number): Promise<ChangeRow> {
   const workTree = join(dir, 'gitops');
   const options = gitOpsOptionsOf(istioSchema.parse({ issuerRef: { name: 'letsencrypt' }, delivery: { kind: 'gitops', workTree, author: { name: 'Portico bench', email: 'bench@portico.invalid' }, timeoutMs: 120_000 } }))!;
@@ -466,6 +507,7 @@ const SHOWN: Record<string, Array<[key: string, label: string]>> = {
   'traefik directory — plugin, by change set': [['wrote', 'wrote']],
   'traefik redis KV — plugin, by change set': [['wrote', 'wrote']],
   'traefik HTTP provider — plugin, by change set': [['wrote', 'new body']],
+  'istio GitOps — plugin, by change set': [['commits', 'commits']],
 };
 function perChangeText(row: ChangeRow): string {
   const text = Object.entries(row.perChange)
@@ -507,6 +549,7 @@ try {
       ...(await measureTraefikChanges(n, routes, sizeDir, redis, referenceMs)),
       ...(await measureTraefikPlugin(n, routes, sizeDir, redis, referenceMs)),
       await measureGitOpsChange(n, routes, sizeDir, referenceMs),
+      await measureIstioPlugin(n, routes, sizeDir, referenceMs),
     ];
     changes.push({ size: n, referenceMs: round(referenceMs, 1), referenceSamples: referenceSamples.map((ms) => round(ms, 1)), rows });
     rmSync(sizeDir, { recursive: true, force: true });

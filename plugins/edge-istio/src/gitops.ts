@@ -82,9 +82,10 @@ export function fileOf(tenant: string): string {
 /**
  * Remembers each tenant's YAML by the JSON of its objects. Serialising YAML is most of a reconcile's time with many
  * tenants (see perf/README.md) while a routing change touches one tenant: with a cache, only changed tenants are
- * serialised again. The JSON key makes a hit exact, never stale.
+ * serialised again. The JSON key makes a hit exact, never stale; the same array as last time (objects are never
+ * changed once rendered) is a hit without even the JSON.
  */
-export type TenantFileCache = Map<string, { json: string; text: string }>;
+export type TenantFileCache = Map<string, { objects?: readonly unknown[]; json: string; text: string }>;
 
 /** The GitOps files of rendered manifests: tenant → YAML text. Tenants gone from `manifests` leave the cache. */
 export function tenantFiles(manifests: readonly TenantManifests[], cache?: TenantFileCache): Map<string, string> {
@@ -94,9 +95,13 @@ export function tenantFiles(manifests: readonly TenantManifests[], cache?: Tenan
       files.set(tenant, toYamlStream(objects));
       continue;
     }
-    const json = JSON.stringify(objects);
     let entry = cache.get(tenant);
-    if (entry?.json !== json) cache.set(tenant, (entry = { json, text: toYamlStream(objects) }));
+    // The very array of last time (a kept render hands over the same array for a tenant it did not touch): its text.
+    if (entry?.objects !== objects) {
+      const json = JSON.stringify(objects);
+      if (entry?.json === json) entry.objects = objects;
+      else cache.set(tenant, (entry = { objects, json, text: toYamlStream(objects) }));
+    }
     files.set(tenant, entry.text);
   }
   if (cache) for (const tenant of cache.keys()) if (!files.has(tenant)) cache.delete(tenant);

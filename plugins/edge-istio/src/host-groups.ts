@@ -31,7 +31,8 @@ export interface HostGroup {
 }
 
 /** As routing.ts compiles it: lower case, A-labels, no trailing dot; a wildcard keeps its `*.`. */
-function canonicalHost(route: Route): string {
+/** The hostname a route's objects are rendered under: lower case, no trailing dot, `*.` kept. */
+export function canonicalHost(route: Route): string {
   const wildcard = route.hostname.startsWith('*.');
   const named = normaliseHostname(wildcard ? route.hostname.slice(2) : route.hostname)?.replace(/\.$/, '');
   if (named === undefined) throw new TypeError(`Malformed route ${route.hostname}${route.basePath}: hostname is not a hostname`);

@@ -11,6 +11,7 @@
 import { resolve } from 'node:path';
 import { DELIVERY_STAGE, definePlugin, z, type Route } from '@portico/kernel';
 import { deliverGitOps, tenantFiles, type GitOpsOptions, type TenantFileCache } from './gitops.ts';
+import { IstioRenderCache } from './render-cache.ts';
 import { DEFAULT_TENANT, RENDERED_KINDS, renderIstio, type IstioRenderOptions, type TenantManifests } from './render.ts';
 
 export { backendRefOf, DEFAULT_TENANT, dnsLabel, MANAGED_BY, RENDERED_KINDS, renderIstio, secretNameOf, tenantLabel } from './render.ts';
@@ -121,8 +122,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export default definePlugin({
   id: 'edge.istio',
-  version: '0.2.1',
-  kernel: '^0.1.0',
+  version: '0.3.0',
+  kernel: '^0.1.1',
   options: optionsSchema,
   describe: { edges: [{ edge: 'istio', displayName: 'Istio (cert-manager, GitOps)', target: targetSchema }] },
   apply({ hooks, options, services }) {
@@ -137,7 +138,18 @@ export default definePlugin({
       return cache;
     };
     services.onClose(() => yamlCaches.clear());
-    hook.tapPromise({ name: 'edge.istio', stage: 0 }, async (state) => ({ ...state, output: renderIstio(state.routes, renderOptions) }));
+    // What was rendered for each edge that delivers, kept so that a change set re-renders only the hosts it names
+    // (and the hosts a changed wildcard covers); renders and dry runs keep nothing. One delivery per edge at a time.
+    const kept = new Map<string, IstioRenderCache>();
+    hook.tapPromise({ name: 'edge.istio', stage: 0 }, async (state) => {
+      if (!state.deliver) return { ...state, output: renderIstio(state.routes, renderOptions) };
+      const place = state.target?.id ?? '@plugin';
+      let cache = kept.get(place);
+      if (!cache) kept.set(place, (cache = new IstioRenderCache(renderOptions)));
+      if (state.changes !== undefined && cache.version !== undefined && state.changes.since === cache.version) cache.apply(state.changes, state.version);
+      else cache.reset(state.routes, state.version);
+      return { ...state, output: cache.manifests() };
+    });
     hook.tapPromise({ name: 'edge.istio', stage: DELIVERY_STAGE }, async (state) => {
       if (!state.deliver && !state.dryRun) return state;
       // The kernel parsed `state.target.options` with targetSchema; without a target delivery, the plugin's.

@@ -182,14 +182,23 @@ function virtualService(group: HostGroup, options: IstioRenderOptions): KubeObje
  * Throws a `TypeError` for a malformed route.
  */
 export function renderIstio(routes: readonly Route[], options: IstioRenderOptions): TenantManifests[] {
-  const tenantOf = options.tenantOf ?? (() => DEFAULT_TENANT);
   const tenants = new Map<string, KubeObject[]>();
-  for (const group of groupRoutes(routes, tenantOf).sort((a, b) => byCodeUnit(a.hostname, b.hostname))) {
+  for (const group of groupRoutes(routes, tenantOfOptions(options)).sort((a, b) => byCodeUnit(a.hostname, b.hostname))) {
     const objects = tenants.get(group.tenant) ?? [];
-    if (hostOffersHttps(group)) objects.push(certificate(group, options));
-    if (options.api === 'istio') objects.push(istioGateway(group, options), virtualService(group, options));
-    else objects.push(gatewayApiGateway(group, options), ...httpRoutes(group, options));
+    objects.push(...hostObjects(group, options));
     tenants.set(group.tenant, objects);
   }
   return [...tenants].sort(([a], [b]) => byCodeUnit(a, b)).map(([tenant, objects]) => ({ tenant, objects }));
+}
+
+/** The tenant of a route by the options (`tenantOf`, else every route in `DEFAULT_TENANT`). */
+export const tenantOfOptions = (options: IstioRenderOptions): ((route: Route) => string) => options.tenantOf ?? (() => DEFAULT_TENANT);
+
+/** One host's objects, in order: its Certificate (when it offers HTTPS), then its Gateway and routes. */
+export function hostObjects(group: HostGroup, options: IstioRenderOptions): KubeObject[] {
+  const objects: KubeObject[] = [];
+  if (hostOffersHttps(group)) objects.push(certificate(group, options));
+  if (options.api === 'istio') objects.push(istioGateway(group, options), virtualService(group, options));
+  else objects.push(gatewayApiGateway(group, options), ...httpRoutes(group, options));
+  return objects;
 }
