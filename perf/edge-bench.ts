@@ -8,21 +8,19 @@
 // file, directory, Redis KV (a real redis-server) and HTTP provider paths and Istio GitOps (a real git repository),
 // against one fs.writeFile of the full Traefik YAML. Everything it starts it stops; the temp dir is removed.
 // See perf/README.md.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import type { RenderInput, Route } from '../core/kernel/src/index.ts';
-import { createTestKernel } from '../core/kernel/src/conformance/index.ts';
+import { parseArgs } from 'node:util';
+import type { Route } from '../core/kernel/src/index.ts';
 import { startRedis, type Redis } from '../core/test-servers/src/index.ts';
 import { ADDED_TENANT, changeSteps, routeTable, shape, type Step } from './edge-bench-routes.ts';
-import istio, { deliverGitOps, gitOpsOptionsOf, optionsSchema as istioSchema, renderIstio, renderOptionsOf, tenantFiles, type IstioRenderOptions, type TenantFileCache } from '../plugins/edge-istio/src/index.ts';
-import traefik, {
+import { FULL_NOTE, gc, laps, median, msSince, now, routed, round, run, summarise, timed, type ChangeRow, type Lap, type Sample } from './edge-bench-measure.ts';
+import { measureIstioPlugin, measureTraefikPlugin } from './edge-bench-plugins.ts';
+import { deliverGitOps, gitOpsOptionsOf, optionsSchema as istioSchema, renderIstio, renderOptionsOf, tenantFiles, type IstioRenderOptions, type TenantFileCache } from '../plugins/edge-istio/src/index.ts';
+import {
   createRedisDeliverer,
   flattenToKv,
   renderTraefikConfig,
@@ -54,36 +52,6 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 200 || n > 1_000_000)) throw n
 if (sizes.some((n) => !(Number.isInteger(roundsFor(n)) && roundsFor(n) >= 1 && roundsFor(n) <= 20)) || !(Number.isInteger(cycles) && cycles >= 1 && cycles <= 20)) {
   throw new Error('--rounds 1…20, --cycles 1…20');
 }
-
-const gc: () => void = (globalThis as { gc?: () => void }).gc ?? (setFlagsFromString('--expose-gc'), runInNewContext('gc') as () => void);
-const run = promisify(execFile);
-const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
-const round = (value: number, digits: number) => Number(value.toFixed(digits));
-const now = () => process.hrtime.bigint();
-const msSince = (start: bigint) => Number(now() - start) / 1e6;
-
-/** Milliseconds of one call, after a full collection, so one step does not pay for the garbage of the last. */
-async function timed<T>(fn: () => T | Promise<T>): Promise<{ ms: number; value: T }> {
-  gc();
-  const start = now();
-  const value = await fn();
-  return { ms: msSince(start), value };
-}
-
-/** Splits one timed call into named phases: `lap('render')` closes the phase that ran since the last lap. */
-function laps() {
-  let last = now();
-  const phases: Record<string, number> = {};
-  return {
-    phases,
-    lap(name: string) {
-      const at = now();
-      phases[name] = (phases[name] ?? 0) + Number(at - last) / 1e6;
-      last = at;
-    },
-  };
-}
-type Lap = (name: string) => void;
 
 // ---------------------------------------------------------------------------------------------------------
 // Render
@@ -171,8 +139,6 @@ async function fileStates(dir: string): Promise<Map<string, { ino: number; hash:
   return out;
 }
 
-const routed = (text: string, hostname: string) => text.includes(`Host(\`${hostname}\`)`);
-
 function traefikPaths(dir: string, redis: Redis, deliverer: RedisDeliverer): TraefikPath[] {
   const file = join(dir, 'traefik', 'portico.yaml');
   const directory = join(dir, 'traefik-projects');
@@ -246,62 +212,6 @@ function traefikPaths(dir: string, redis: Redis, deliverer: RedisDeliverer): Tra
   ];
 }
 
-interface Sample {
-  kind: string;
-  ms: number;
-  phases: Record<string, number>;
-  effect: Record<string, number>;
-}
-
-interface ChangeRow {
-  size: number;
-  path: string;
-  /** The first delivery of all N mappings into an empty edge (GitOps: a seed commit unless --gitops-full). */
-  fullMs: number;
-  fullNote: string;
-  /** Median over add, change and remove of every cycle. */
-  changeMs: number;
-  /** changeMs / one fs.writeFile of the full Traefik YAML (same size, same run). */
-  ratioToWrite: number;
-  /** changeMs / fullMs. */
-  ratioToFull: number;
-  /** Median ms per phase of the changes. */
-  phases: Record<string, number>;
-  full: Record<string, number>;
-  /** Per kind (add, change, remove), from the last cycle; `varies` names the kinds whose figures differed between cycles. */
-  perChange: Record<string, Record<string, number>>;
-  varies: string[];
-  samples: Array<{ kind: string; ms: number }>;
-}
-
-function summarise(size: number, path: string, full: Sample, fullNote: string, samples: Sample[], referenceMs: number): ChangeRow {
-  const changeMs = median(samples.map((s) => s.ms));
-  const perChange: ChangeRow['perChange'] = {};
-  const varies = new Set<string>();
-  for (const s of samples) {
-    if (perChange[s.kind] && JSON.stringify(perChange[s.kind]) !== JSON.stringify(s.effect)) varies.add(s.kind);
-    perChange[s.kind] = s.effect;
-  }
-  const phases = Object.fromEntries(Object.keys(samples[0].phases).map((name) => [name, round(median(samples.map((s) => s.phases[name] ?? 0)), 1)]));
-  console.log(`  ${path}: full ${full.ms.toFixed(0)} ms ${JSON.stringify(full.effect)}; ${samples.map((s) => `${s.kind} ${s.ms.toFixed(0)} ms ${JSON.stringify(s.effect)}`).join(', ')}`);
-  return {
-    size,
-    path,
-    fullMs: round(full.ms, 1),
-    fullNote,
-    changeMs: round(changeMs, 1),
-    ratioToWrite: round(changeMs / referenceMs, 1),
-    ratioToFull: round(changeMs / full.ms, 2),
-    phases,
-    full: full.effect,
-    perChange,
-    varies: [...varies],
-    samples: samples.map((s) => ({ kind: s.kind, ms: round(s.ms, 1) })),
-  };
-}
-
-const FULL_NOTE = 'render + delivery of all N mappings into an empty edge';
-
 async function measureTraefikChanges(n: number, routes: Route[], dir: string, redis: Redis, referenceMs: number): Promise<ChangeRow[]> {
   const deliverer = createRedisDeliverer({ url: redis.url, prefix: 'traefik', timeoutMs: 120_000 });
   try {
@@ -324,110 +234,6 @@ async function measureTraefikChanges(n: number, routes: Route[], dir: string, re
     return paths.map((path, i) => summarise(n, path.name, results[i].full!, FULL_NOTE, results[i].samples, referenceMs));
   } finally {
     await deliverer.close();
-  }
-}
-
-/**
- * The Traefik plugin as the server drives it (kernel.deployRoutes / serveRoutes): a whole render and delivery of
- * all N mappings, then each change handed over as a change set (the host and its routes now, `since` the last
- * version), so the plugin re-renders that host and delivers only what changed. One kernel, four places.
- */
-async function measureTraefikPlugin(n: number, routes: Route[], dir: string, redis: Redis, referenceMs: number): Promise<ChangeRow[]> {
-  const kernel = await createTestKernel([{ plugin: traefik, options: {} }]);
-  try {
-    const file = join(dir, 'plugin', 'portico.yaml');
-    const directory = join(dir, 'plugin-projects');
-    const prefix = 'plugin';
-    const redisCli = async (...args: string[]) => (await run('redis-cli', ['-u', redis.url, ...args])).stdout.trim();
-    let body = '';
-    type PluginPath = { name: string; run(input: RenderInput): Promise<Record<string, number>>; has(hostname: string): Promise<boolean> };
-    const deploy = (id: string, delivery: object) => async (input: RenderInput) => {
-      const { delivered } = await kernel.deployRoutes('traefik', { ...input, target: { id, options: { delivery } } });
-      return { wrote: /^wrote|[1-9]\d* written|[1-9]\d* keys set|[1-9]\d* deleted/.test(delivered.detail ?? '') ? 1 : 0 };
-    };
-    const paths: PluginPath[] = [
-      { name: 'traefik file — plugin, by change set', run: deploy('file', { kind: 'file', path: file }), has: async (h) => routed(await readFile(file, 'utf8'), h) },
-      {
-        name: 'traefik directory — plugin, by change set',
-        run: deploy('directory', { kind: 'directory', path: directory }),
-        has: async (h) => routed(await readFile(join(directory, `portico-${ADDED_TENANT}.yaml`), 'utf8'), h),
-      },
-      {
-        name: 'traefik redis KV — plugin, by change set',
-        run: deploy('redis', { kind: 'redis', url: redis.url, prefix }),
-        has: async (h) => (await redisCli('exists', `${prefix}/http/routers/${routeName(h, '/')}-https/rule`)) === '1',
-      },
-      {
-        name: 'traefik HTTP provider — plugin, by change set',
-        async run(input) {
-          const served = await kernel.serveRoutes('traefik', input);
-          const changed = served.body !== body ? 1 : 0;
-          body = served.body;
-          return { wrote: changed };
-        },
-        has: async (h) => routed(body, h),
-      },
-    ];
-    const results = paths.map(() => ({ full: undefined as Sample | undefined, samples: [] as Sample[] }));
-    const full: Step = { kind: 'full', table: routes, hostname: '', present: false };
-    let version = 1;
-    for (const step of [full, ...changeSteps(routes, cycles)]) {
-      const since = version;
-      version += 1;
-      const changes = step.kind === 'full' ? undefined : { since, hosts: [step.hostname], routes: step.table.filter((r) => r.hostname === step.hostname) };
-      const input: RenderInput = { routes: step.table, version, ...(changes ? { changes } : {}) };
-      for (const [i, path] of paths.entries()) {
-        const delivered = await timed(() => path.run(input));
-        if (step.hostname && (await path.has(step.hostname)) !== step.present) throw new Error(`${path.name}: after ${step.kind}, ${step.hostname} is ${step.present ? 'missing' : 'still there'}`);
-        const sample = { kind: step.kind, ms: delivered.ms, phases: { 'render + deliver': delivered.ms }, effect: delivered.value };
-        if (step.kind === 'full') results[i].full = sample;
-        else results[i].samples.push(sample);
-      }
-    }
-    return paths.map((path, i) => summarise(n, path.name, results[i].full!, FULL_NOTE, results[i].samples, referenceMs));
-  } finally {
-    await kernel.close();
-  }
-}
-
-/**
- * The Istio plugin as the server drives it: its work tree seeded with every tenant's file in one commit (the state
- * its first delivery leaves, without a commit per tenant), one whole delivery through the kernel (it finds every
- * file in place, and keeps its render), then each change as a change set: the changed host rendered, its tenant's
- * file serialised, one commit.
- */
-async function measureIstioPlugin(n: number, routes: Route[], dir: string, referenceMs: number): Promise<ChangeRow> {
-  const workTree = join(dir, 'gitops-plugin');
-  const git = async (...args: string[]) => (await run('git', ['-C', workTree, ...args], { maxBuffer: 64 * 2 ** 20 })).stdout.trim();
-  await run('git', ['init', '--quiet', '--initial-branch', 'main', workTree]);
-  for (const [key, value] of [['user.name', 'Portico bench'], ['user.email', 'bench@portico.invalid'], ['gc.auto', '0'], ['maintenance.auto', 'false'], ['commit.gpgsign', 'false']]) await git('config', key, value);
-  const options = { issuerRef: { name: 'letsencrypt' }, delivery: { kind: 'gitops', workTree, author: { name: 'Portico bench', email: 'bench@portico.invalid' }, timeoutMs: 120_000 } };
-  const files = tenantFiles(renderIstio(routes, renderOptionsOf(istioSchema.parse(options))));
-  await mkdir(join(workTree, 'portico'), { recursive: true });
-  for (const [tenant, text] of files) await writeFile(join(workTree, 'portico', `${tenant}.yaml`), text);
-  await git('add', '--all');
-  await git('commit', '--quiet', '--no-verify', '-m', 'seed: every tenant file');
-  const commits = async () => Number(await git('rev-list', '--count', 'HEAD'));
-  const kernel = await createTestKernel([{ plugin: istio, options }]);
-  try {
-    const sample = async (kind: string, input: RenderInput): Promise<Sample> => {
-      const before = await commits();
-      const step = await timed(() => kernel.deployRoutes('istio', input));
-      return { kind, ms: step.ms, phases: { 'render + deliver': step.ms }, effect: { commits: (await commits()) - before } };
-    };
-    let version = 1;
-    const full = await sample('full', { routes, version });
-    const samples: Sample[] = [];
-    for (const step of changeSteps(routes, cycles)) {
-      const since = version;
-      version += 1;
-      samples.push(await sample(step.kind, { routes: step.table, version, changes: { since, hosts: [step.hostname], routes: step.table.filter((r) => r.hostname === step.hostname) } }));
-      const text = await readFile(join(workTree, 'portico', `${ADDED_TENANT}.yaml`), 'utf8');
-      if (text.includes(`- ${step.hostname}\n`) !== step.present) throw new Error(`istio plugin: after ${step.kind}, ${step.hostname} is ${step.present ? 'missing' : 'still there'}`);
-    }
-    return summarise(n, 'istio GitOps — plugin, by change set', full, 'seeded files, then a whole delivery through the kernel (nothing to commit)', samples, referenceMs);
-  } finally {
-    await kernel.close();
   }
 }
 
@@ -547,9 +353,9 @@ try {
     await run('redis-cli', ['-u', redis.url, 'flushall']);
     const rows = [
       ...(await measureTraefikChanges(n, routes, sizeDir, redis, referenceMs)),
-      ...(await measureTraefikPlugin(n, routes, sizeDir, redis, referenceMs)),
+      ...(await measureTraefikPlugin(n, routes, sizeDir, redis, referenceMs, cycles)),
       await measureGitOpsChange(n, routes, sizeDir, referenceMs),
-      await measureIstioPlugin(n, routes, sizeDir, referenceMs),
+      await measureIstioPlugin(n, routes, sizeDir, referenceMs, cycles),
     ];
     changes.push({ size: n, referenceMs: round(referenceMs, 1), referenceSamples: referenceSamples.map((ms) => round(ms, 1)), rows });
     rmSync(sizeDir, { recursive: true, force: true });

@@ -22,6 +22,7 @@ import { freePort, requireCaddy, startCaddy, startRedis, type Caddy, type Redis 
 import { parseConfig } from '../core/server/src/config/load-config.ts';
 import { createLogger } from '../core/server/src/logger.ts';
 import { startPortico, type Portico } from '../core/server/src/runtime.ts';
+import { edgeCaddyPlugin } from '../core/server/test/caddy-stack.ts';
 import { routeName } from '../plugins/edge-traefik/src/index.ts';
 import { announceReload, seedBench } from './seed-bench.ts';
 
@@ -70,18 +71,7 @@ try {
   const upstreamPort = (upstream.address() as { port: number }).port;
   caddy = requireCaddy() ? await startCaddy() : undefined;
   const port = await freePort();
-  const caddyPlugin = caddy && {
-    package: '@portico/edge-caddy',
-    options: {
-      adminListen: caddy.adminListen,
-      httpPort: caddy.httpPort,
-      httpsPort: caddy.httpsPort,
-      listenAddresses: ['127.0.0.1'],
-      storageRoot: caddy.storageRoot,
-      askUrl: `http://127.0.0.1:${port}/edge/ask`,
-      issuers: [{ module: 'internal' }],
-    },
-  };
+  const caddyPlugin = caddy && edgeCaddyPlugin(caddy, { askUrl: `http://127.0.0.1:${port}/edge/ask`, issuers: [{ module: 'internal' }] });
   const file = join(dir, 'traefik', 'portico.yaml');
   const directory = join(dir, 'traefik-projects');
   const config = parseConfig(
