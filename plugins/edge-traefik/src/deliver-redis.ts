@@ -37,6 +37,8 @@ const CHUNK = 1000;
 
 export function createRedisDeliverer({ url, prefix, timeoutMs = 10_000 }: RedisDeliveryOptions): RedisDeliverer {
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 1 });
+  // A lost connection reaches the caller as the failed command's error (and the reconcile's status); not as noise on stderr.
+  redis.on('error', () => undefined);
   let applied: Map<string, string> | undefined;
 
   async function readExisting(): Promise<Map<string, string>> {

@@ -93,4 +93,20 @@ describe.skipIf(!requireRedis())('edge.traefik: deliveries of change sets', { ti
     await kernel.deployRoutes('traefik', { routes: second!.routes, version: 103, changes: { ...second!.changes, since: 101 }, target });
     expect(await keysOf(client, 'edge')).toEqual(flattenToKv(whole(second!.routes, []), 'edge'));
   });
+
+  it('a delivery that failed half-way is not taken for delivered: the next change set, from the last delivered version, ends right', async () => {
+    const sequence = routeChangeSequence({ seed: 33, steps: 3 });
+    const [first, second, third] = sequence.steps;
+    const target = targets().redis;
+    await kernel.deployRoutes('traefik', { routes: sequence.initial, version: 200, target });
+    // The edge is down for the next change (the worker's reconcile fails and retries later): the plugin rendered it,
+    // the edge never got it, and the server still counts 200 as delivered.
+    const down = { id: target.id, options: { delivery: { kind: 'redis', url: 'redis://127.0.0.1:9/0', prefix: 'edge' } } };
+    await expect(kernel.deployRoutes('traefik', { routes: first!.routes, version: 201, changes: { ...first!.changes, since: 200 }, target: down })).rejects.toThrow();
+    // The retry carries everything since 200; the plugin, whose kept render is 201, renders whole.
+    const hosts = [...new Set([...first!.changes.hosts, ...second!.changes.hosts, ...third!.changes.hosts])];
+    const routes = partitionRoutes(third!.routes).routes.filter((r) => hosts.includes(r.hostname));
+    await kernel.deployRoutes('traefik', { routes: third!.routes, version: 203, changes: { since: 200, hosts, routes }, target });
+    expect(await keysOf(client, 'edge')).toEqual(flattenToKv(whole(third!.routes, []), 'edge'));
+  });
 });
