@@ -134,6 +134,14 @@ describe('embedded PostgreSQL', { timeout: 180_000 }, () => {
       expect(lstatSync(dataDir).isSymbolicLink()).toBe(true);
       expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
       expect(await query(db.url, 'select 1 as one')).toEqual([{ one: 1 }]);
+
+      // The checkout deleted and cloned again at the same path: a fresh cluster, not the old one it cannot sign in to.
+      await db.stop();
+      started.splice(started.indexOf(db), 1);
+      rmSync(join(closed, 'clone'), { recursive: true, force: true });
+      const again = await startEmbeddedPostgres({ dataDir, port: 0 });
+      started.push(again);
+      expect(await query(again.url, 'select 1 as one')).toEqual([{ one: 1 }]);
     } finally {
       if (saved === undefined) delete process.env.PORTICO_ROOT_STATE_DIR;
       else process.env.PORTICO_ROOT_STATE_DIR = saved;

@@ -168,7 +168,9 @@ async function clusterLocation(dataDir: string, binaries: PostgresBinaries): Pro
   const clusters = join(rootStateDir(), 'clusters');
   await mkdir(clusters, { recursive: true, mode: 0o755 });
   for (const dir of [rootStateDir(), clusters]) await chmod(dir, 0o755);
-  const target = join(clusters, `${basename(dataDir)}-${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`);
+  // A cluster of its own for each new link: a checkout deleted and cloned again at the same path must not find the
+  // old checkout's cluster, whose password went with it.
+  const target = join(clusters, `${basename(dataDir)}-${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}-${randomBytes(4).toString('hex')}`);
   await mkdir(target, { recursive: true, mode: 0o700 });
   await chown(target, account.uid, account.gid);
   await symlink(target, dataDir);
