@@ -38,6 +38,21 @@ describe('edge calls leave malformed routes out', () => {
     expect(seen.every((routes) => routes.every((r) => !bad.includes(r)))).toBe(true);
   });
 
+  it('splits one version of a table once for every edge, and a new version anew', async () => {
+    const kernel = await createTestKernel([{ plugin: strict }]);
+    seen.length = 0;
+    const routes = [good, bad[0]!];
+    const first = await kernel.deployRoutes('strict', { routes, version: 7 });
+    const again = await kernel.deployRoutes('strict', { routes, version: 7 });
+    expect(seen[1]).toBe(seen[0]);
+    expect(again.skipped).toEqual(first.skipped);
+    // The same array grown under a new version: the added route is checked (and left out) like any other.
+    routes.push(bad[1]!, { ...good, hostname: 'added.example.com' });
+    const next = await kernel.deployRoutes('strict', { routes, version: 8 });
+    expect(next.output).toEqual(['shop.example.com', 'added.example.com']);
+    expect(next.skipped.map((s) => s.route.hostname)).toEqual([bad[0]!.hostname, bad[1]!.hostname]);
+  });
+
   it('reports nothing skipped for a clean table', async () => {
     const kernel = await createTestKernel([{ plugin: strict }]);
     expect((await kernel.deployRoutes('strict', { routes: [good] })).skipped).toEqual([]);

@@ -7,6 +7,7 @@ import type { HookMap } from 'tapable';
 import { KernelError } from './errors.ts';
 import { DELIVERY_STAGE, type Hooks, type RenderRoutesState } from './hooks.ts';
 import { redactPrivateKeys } from './redact.ts';
+import type { Route } from './render-routes.ts';
 import { partitionRoutes, type SkippedRoute } from './routing-check.ts';
 import type { EdgeTarget, Kernel, KernelDescriptors, RenderInput } from './kernel-api.ts';
 
@@ -39,13 +40,23 @@ export function createEdgeCalls({ hooks, descriptors, tapped }: Deps): EdgeCalls
     return parsed.data;
   }
 
+  // The last table split, by array and version: every edge rendering one version of the server's table shares it.
+  let lastSplit: { routes: readonly Route[]; version: number; length: number; split: ReturnType<typeof partitionRoutes> } | undefined;
+  const partitionOf = ({ routes, version }: RenderInput): ReturnType<typeof partitionRoutes> => {
+    if (version === undefined) return partitionRoutes(routes);
+    if (lastSplit?.routes === routes && lastSplit.version === version && lastSplit.length === routes.length) return lastSplit.split;
+    const split = partitionRoutes(routes);
+    lastSplit = { routes, version, length: routes.length, split };
+    return split;
+  };
+
   type Mode = { deliver: boolean; dryRun?: boolean; serve?: boolean; target?: EdgeTarget };
   async function render(edge: string, input: RenderInput, mode: Mode): Promise<RenderRoutesState & { skipped: SkippedRoute[] }> {
     const hook = tapped(hooks.renderRoutes, edge);
     if (!hook) throw unknownEdge(edge);
     // Renderers only ever see routes that can be served: a malformed one is left out and reported, so one bad
     // row costs its own route, never the delivery of every other one.
-    const { routes: servable, skipped } = partitionRoutes(input.routes);
+    const { routes: servable, skipped } = partitionOf(input);
     const { deliver, dryRun, serve, target } = mode;
     const parsedTarget = target === undefined ? {} : { target: { id: target.id, options: parseEdgeTarget(edge, target.options) } };
     const supplied = input.certificates?.length ? { certificates: input.certificates } : {};

@@ -62,7 +62,11 @@ export interface EdgeTarget {
  * version this edge last received (`RenderRoutesState.version` and `changes`).
  */
 export interface RenderInput {
-  routes: Route[];
+  /**
+   * The route table. Never edited by the kernel; with `version` given, the same array passed again (several edges
+   * rendering one version) is checked once, so it must not be edited between those calls either.
+   */
+  routes: readonly Route[];
   certificates?: SuppliedCertificate[];
   version?: number;
   changes?: RouteChanges;

@@ -59,7 +59,7 @@ export interface RenderRoutesState {
    * The routes to render, each one checked by the kernel (`checkRoute` in routing.ts): a malformed route (an
    * upstream host that is no host, a path that is no path…) never reaches a renderer; the kernel leaves it out and
    * reports it to the caller (`skipped` of `deployRoutes` / `previewDeploy`), so one bad route never fails a
-   * delivery for every other one.
+   * delivery for every other one. Shared by every edge rendering the same table version: read it, never edit it.
    */
   routes: Route[];
   /**

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,5 +61,58 @@ describe('per-edge delivery targets', () => {
       (error: unknown) => error,
     );
     expect(twice).toMatchObject({ code: 'CONFIG_INVALID' });
+  });
+});
+
+// A slow edge (a Caddy taking its time over a whole load, a fleet member that stopped answering) holds its own
+// reconcile only: the worker runs one reconcile per configured edge at once, so the others deliver meanwhile.
+describe('a slow edge does not hold up the others', () => {
+  let portico: TestPortico;
+  let dir: string;
+  let hanging: Server;
+  const held = new Set<Socket>();
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'portico-slow-edge-'));
+    // An admin API that accepts connections and never answers.
+    hanging = createServer((socket) => {
+      held.add(socket);
+      socket.on('close', () => held.delete(socket));
+    });
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const adminUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
+    portico = await startTestPortico({
+      plugins: [
+        { package: '@portico/verify-dns-txt' },
+        { package: '@portico/edge-caddy', options: { askUrl: 'http://127.0.0.1:9/edge/ask', adminTimeoutMs: 120_000 } },
+        { package: '@portico/edge-traefik', options: { delivery: { kind: 'http' } } },
+      ],
+      edges: [
+        { id: 'caddy-a', edge: 'caddy', target: { adminUrl } },
+        { id: 'caddy-b', edge: 'caddy', target: { adminUrl } },
+        { id: 'caddy-c', edge: 'caddy', target: { adminUrl } },
+        { id: 'traefik-file', edge: 'traefik', target: { delivery: { kind: 'file', path: join(dir, 'portico.yaml') } } },
+      ],
+    });
+  });
+  afterAll(async () => {
+    for (const socket of held) socket.destroy();
+    await new Promise((resolve) => hanging?.close(resolve));
+    await portico?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('delivers to the quick edge while three others hang', async () => {
+    const file = join(dir, 'portico.yaml');
+    const delivered = await waitFor(async () => (existsSync(file) ? readFile(file, 'utf8') : ''), (text) => text.length > 0, 100, 100);
+    expect(delivered).toContain('http');
+    await waitFor(async () => held.size, (size) => size === 3, 100, 100);
+    const statuses = await portico.container.cradle.edgeService.statuses();
+    expect(statuses.map((s) => [s.edgeId, s.health])).toEqual([
+      ['caddy-a', 'pending'],
+      ['caddy-b', 'pending'],
+      ['caddy-c', 'pending'],
+      ['traefik-file', 'ok'],
+    ]);
   });
 });

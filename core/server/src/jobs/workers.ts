@@ -13,6 +13,14 @@ import { workQueue } from './work.ts';
 export const VERIFY_SLOTS = 2 * LIMITS.maxConcurrentVerifications.default;
 
 /**
+ * Edge reconciles one worker process runs at once: one per configured edge (at least 2, at most 8), so a change
+ * reaches a quick edge (a Redis KV, a directory) without queueing behind a slow one (a whole Caddy load). A
+ * reconcile mostly waits on its edge; the queue's `stately` policy and the edge's advisory lock keep it at one per
+ * edge however many run.
+ */
+export const reconcileSlots = (edges: number): number => Math.min(8, Math.max(2, edges));
+
+/**
  * Attach a worker to every queue that has one. Workers are small functions of their dependencies; retries,
  * backoff and dead letters come from the queue table.
  */
@@ -32,7 +40,7 @@ export async function startWorkers({ boss, eventService, auditService, verificat
     await workQueue(boss, 'domain.auto-map', { ...polling, localConcurrency: 2 }, async (data: JobData['domain.auto-map']) => {
       await widgetService.autoMap(data.domainId);
     }),
-    await workQueue(boss, 'edge.reconcile', { ...polling, localConcurrency: 2 }, async (data: JobData['edge.reconcile']) => {
+    await workQueue(boss, 'edge.reconcile', { ...polling, localConcurrency: reconcileSlots(config.edges.length) }, async (data: JobData['edge.reconcile']) => {
       await edgeService.runReconcile(data.edgeId);
     }),
     await workQueue(boss, 'domain.probe', { ...polling, localConcurrency: 4 }, async (data: JobData['domain.probe']) => edgeService.runProbe(data)),

@@ -74,6 +74,20 @@ function skippedMappings(skipped: readonly SkippedRoute[]): SkippedMapping[] {
   }));
 }
 
+/** The hostnames a delivery carried, built on first call only (most change sets move no domain and never ask). */
+type PushedHosts = () => ReadonlySet<string>;
+
+function pushedHosts(routes: readonly TableRoute[], skipped: readonly SkippedRoute[]): PushedHosts {
+  let hosts: Set<string> | undefined;
+  return () => {
+    if (hosts) return hosts;
+    const left = new Set(skipped.map((s) => s.route));
+    hosts = new Set();
+    for (const route of routes) if (!left.has(route)) hosts.add(route.hostname);
+    return hosts;
+  };
+}
+
 interface Deps {
   orm: MikroORM;
   kernel: Kernel;
@@ -139,7 +153,7 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
    * set delivered — only the domains they belong to (a mapping's host is its domain's hostname or a name below it)
    * can have moved, so only those are read; undefined after a whole delivery, which reads them all.
    */
-  async function advance(em: EntityManager, edge: EdgeConfig, pushed: ReadonlySet<string>, retryFailed: boolean, changed: readonly string[] | undefined): Promise<void> {
+  async function advance(em: EntityManager, edge: EdgeConfig, pushed: PushedHosts, retryFailed: boolean, changed: readonly string[] | undefined): Promise<void> {
     if (changed?.length === 0) return;
     const names = changed && [...new Set(changed.flatMap((host) => suffixesOf(host.replace(/^\*\./, ''))))];
     const scoped = names ? ' and d.hostname in (?)' : '';
@@ -154,7 +168,7 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
       );
     for (const row of rows) {
       // Only what this push carried: a mapping added since the table was read waits for the next reconcile.
-      if (!row.hosts.every((host) => pushed.has(host))) continue;
+      if (!row.hosts.every((host) => pushed().has(host))) continue;
       const domain = await em.findOne(Domain, { id: row.domain_id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!domain || (domain.status !== 'verified' && domain.status !== 'cert_failed')) continue;
       transition(em, domain, 'deploying', 'routes_deployed', { edge: edge.id, hosts: row.hosts.join(', ') });
@@ -217,7 +231,7 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
 
     /** Queue a reconcile of every edge (coalesced per edge by the queue's `stately` policy). */
     async requestSync(): Promise<void> {
-      for (const edge of config.edges) await jobs.send('edge.reconcile', { edgeId: edge.id }, { singletonKey: edge.id });
+      await Promise.all(config.edges.map((edge) => jobs.send('edge.reconcile', { edgeId: edge.id }, { singletonKey: edge.id })));
     },
 
     /** The `edge.reconcile` job. */
@@ -251,17 +265,16 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
       const elapsed = performance.now() - started;
       metrics.reconcileSeconds.observe({ edge: edgeId }, elapsed / 1000);
       // A malformed route costs its own mapping only: the rest was delivered, and the status names what was left out.
-      const left = new Set(skipped.map((s) => s.route));
-      const delivers = routes.filter((r) => !left.has(r));
+      const deliveredRoutes = routes.length - skipped.length;
       if (skipped.length > 0) logger.warn({ edgeId, skipped: skippedMappings(skipped) }, 'edge reconcile left out routes that cannot be served');
-      await recordAttempt(edge, { ok: true, routes: delivers.length, durationMs: Math.round(elapsed), detail: delivered.detail ?? null, skipped: skippedMappings(skipped) });
+      await recordAttempt(edge, { ok: true, routes: deliveredRoutes, durationMs: Math.round(elapsed), detail: delivered.detail ?? null, skipped: skippedMappings(skipped) });
       // A changed table retries `cert_failed` domains: all of them after a whole delivery, those whose routes changed after a change set.
       const retryFailed = since !== version;
       deployedVersion.set(edgeId, version);
       if (!changes) wholeAt.set(edgeId, Date.now());
-      await orm.em.fork().transactional((em) => advance(em, edge, new Set(delivers.map((r) => r.hostname)), retryFailed, changes?.hosts));
-      logger.info({ edgeId, routes: delivers.length, durationMs: Math.round(elapsed) }, 'edge reconciled');
-      return { edgeId, edge: edge.edge, routes: delivers.length, durationMs: Math.round(elapsed), detail: delivered.detail ?? null };
+      await orm.em.fork().transactional((em) => advance(em, edge, pushedHosts(routes, skipped), retryFailed, changes?.hosts));
+      logger.info({ edgeId, routes: deliveredRoutes, durationMs: Math.round(elapsed) }, 'edge reconciled');
+      return { edgeId, edge: edge.edge, routes: deliveredRoutes, durationMs: Math.round(elapsed), detail: delivered.detail ?? null };
     },
 
     /** The `domain.probe` job: HTTPS through the edge for every mapped host of a deploying domain. */

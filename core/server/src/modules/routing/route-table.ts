@@ -60,6 +60,8 @@ export class RouteTable {
   #log: Array<{ version: number; hosts: string[] | undefined }> = [];
   #logged = 0;
   #listeners: Array<() => void> = [];
+  /** `routes()` of one version, built once however many edges render that version. */
+  #routesAt: { version: number; routes: readonly TableRoute[] } | undefined;
 
   /** Call `fn` after every change the table took in (the runtime queues edge reconciles from here). */
   onChange(fn: () => void): void {
@@ -130,13 +132,15 @@ export class RouteTable {
     return slot === undefined ? [] : routesOf(slot);
   }
 
-  /** Every route, host by host (edge renderers). */
-  routes(): TableRoute[] {
+  /** Every route, host by host (edge renderers); one array per version, shared by every caller of that version. */
+  routes(): readonly TableRoute[] {
+    if (this.#routesAt?.version === this.version) return this.#routesAt.routes;
     const routes: TableRoute[] = [];
     for (const slot of this.#hosts.values()) {
       if (isEntry(slot)) routes.push(...slot.routes);
       else routes.push(slot);
     }
+    this.#routesAt = { version: this.version, routes };
     return routes;
   }
 
@@ -184,6 +188,7 @@ export class RouteTable {
 
   /** Swap in what a load compiled, all at once: lookups never see a host removed and not yet put back. */
   #swap(hosts: string[] | undefined, next: Map<string, Slot>): void {
+    this.#routesAt = undefined;
     if (hosts === undefined) this.#hosts = next;
     else {
       for (const host of hosts) this.#hosts.delete(host);
