@@ -7,6 +7,8 @@ export type { DnsProviderHandle, EdgeTarget, Kernel, KernelDescriptors, KernelOp
 export { definePlugin, isPlugin } from './define-plugin.ts';
 export { CHECKER_ERROR_NOTE, checkerError, defineVerifier, lookupFailed, neverRejecting, normaliseVerifiedHost, verifierOptions } from './define-verifier.ts';
 export type { VerifierCheckContext, VerifierMethod, VerifierPluginDefinition } from './define-verifier.ts';
+export { defineEdge, placeOf } from './define-edge.ts';
+export type { EdgeCallContext, EdgeOutputContext, EdgeParts, EdgePlace, EdgePluginDefinition, EdgeRenderContext, KeptRender } from './define-edge.ts';
 export { KERNEL_ERROR_CODES, KernelError, isKernelError } from './errors.ts';
 export type { KernelErrorCode } from './errors.ts';
 export type { HookCallEvent, HookCallObserver } from './interceptors.ts';
