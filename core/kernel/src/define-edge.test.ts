@@ -13,14 +13,17 @@ function toyEdge(log: string[], options: { failApply?: () => boolean } = {}) {
   class Kept implements KeptRender<string[]> {
     version: number | undefined;
     lines = new Map<string, string>();
-    constructor(readonly place: string) {}
-    reset(routes: readonly Route[], version: number | undefined) {
+    readonly place: string;
+    constructor(place: string) {
+      this.place = place;
+    }
+    reset(routes: readonly Route[], { version }: RenderRoutesState) {
       log.push(`reset ${this.place} @${version}`);
       this.lines = new Map(routes.map((r) => [r.hostname, `${r.hostname}>${r.upstream.host}`]));
       this.version = version;
       return [...this.lines.values()].sort();
     }
-    apply(changes: RouteChanges, version: number | undefined) {
+    apply(changes: RouteChanges, { version }: RenderRoutesState) {
       log.push(`apply ${this.place} ${changes.since}→${version} [${changes.hosts.join(',')}]`);
       if (options.failApply?.()) throw new Error('apply failed');
       for (const host of changes.hosts) this.lines.delete(host);

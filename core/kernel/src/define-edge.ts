@@ -62,13 +62,14 @@ export interface EdgeOutputContext<Options, Target, Kept> extends EdgeCallContex
 /**
  * A render kept for one place between calls. `reset` renders every route, `apply` only what a change set names;
  * both return the output (the same configuration a whole `render` of the table would give) and record the version
- * they now hold. `reset` may be asynchronous, to hand the event loop back between slices of a large table.
+ * they now hold (`state.version`). `state` is the call's (supplied certificates and all). `reset` may be
+ * asynchronous, to hand the event loop back between slices of a large table.
  */
 export interface KeptRender<Output = unknown> {
   /** The table version this render holds; `undefined` until the first `reset`. */
   readonly version: number | undefined;
-  reset(routes: readonly Route[], version: number | undefined): Output | Promise<Output>;
-  apply(changes: RouteChanges, version: number | undefined): Output | Promise<Output>;
+  reset(routes: readonly Route[], state: RenderRoutesState): Output | Promise<Output>;
+  apply(changes: RouteChanges, state: RenderRoutesState): Output | Promise<Output>;
 }
 
 /** What an edge plugin supplies: a pure render, and what it can do with its output. */
@@ -137,8 +138,8 @@ export function defineEdge<Schema extends z.ZodType, TargetSchema extends z.ZodT
         try {
           output =
             changes !== undefined && render.version !== undefined && changes.since === render.version
-              ? await render.apply(changes, state.version)
-              : await render.reset(state.routes, state.version);
+              ? await render.apply(changes, state)
+              : await render.reset(state.routes, state);
         } catch (error) {
           // A render that failed half-way holds nothing trustworthy: the next call starts again whole.
           kept.delete(place);

@@ -6,8 +6,8 @@
  * edge may name its own delivery (`targetSchema`: two Traefik fleets, two Redis servers); deliver.ts keeps the
  * deliverers and caches per place delivered to.
  */
-import { DELIVERY_STAGE, definePlugin, z, type Route, type SuppliedCertificate } from '@portico/kernel';
-import { createTraefikDeliveries, type KeptRender } from './deliver.ts';
+import { defineEdge, z, type KeptRender, type RenderRoutesState, type Route, type RouteChanges, type SuppliedCertificate } from '@portico/kernel';
+import { createTraefikDeliveries, type KeptRender as DeliverableRender } from './deliver.ts';
 import { renderForHttp } from './http.ts';
 import { suppliedCertificates, TraefikRenderCache, type RenderDelta } from './render-cache.ts';
 import { renderTraefikConfig, type TraefikConfig, type TraefikRenderOptions } from './render.ts';
@@ -84,13 +84,46 @@ function lazyConfig(cache: TraefikRenderCache, certificates: readonly SuppliedCe
   return output;
 }
 
-export default definePlugin({
+/**
+ * What was rendered for one place (an edge's delivery, the served body): the per-unit cache, what its last render
+ * changed (`delta`, `undefined` after a whole render) for a delivery that writes only that, and the served body.
+ */
+class KeptTraefikRender implements KeptRender<TraefikConfig>, DeliverableRender {
+  readonly cache: TraefikRenderCache;
+  delta: RenderDelta | undefined;
+  /** The served body, joined from the cache's per-unit JSON (`@served` only). */
+  readonly body = new JsonBody();
+  readonly #inspect: (routes: readonly Route[]) => void;
+  /** `inspect` sees every route rendered (the plugin's warnings). */
+  constructor(renderOptions: TraefikRenderOptions, inspect: (routes: readonly Route[]) => void) {
+    this.cache = new TraefikRenderCache(renderOptions);
+    this.#inspect = inspect;
+  }
+  get version(): number | undefined {
+    return this.cache.version;
+  }
+  async reset(routes: readonly Route[], state: RenderRoutesState): Promise<TraefikConfig> {
+    this.#inspect(routes);
+    this.delta = undefined;
+    await this.cache.resetInSlices(routes, state.version, pause);
+    return lazyConfig(this.cache, state.certificates ?? []);
+  }
+  apply(changes: RouteChanges, state: RenderRoutesState): TraefikConfig {
+    this.#inspect(changes.routes);
+    this.delta = this.cache.apply(changes, state.version);
+    return lazyConfig(this.cache, state.certificates ?? []);
+  }
+}
+
+type ParsedTarget = z.output<typeof targetSchema>;
+
+export default defineEdge<typeof optionsSchema, typeof targetSchema, KeptTraefikRender>({
   id: 'edge.traefik',
-  version: '0.4.0',
+  version: '0.4.1',
   kernel: '^0.1.1',
   options: optionsSchema,
-  describe: { edges: [{ edge: 'traefik', displayName: 'Traefik', target: targetSchema, served: true }] },
-  apply({ hooks, options, services }) {
+  edge: { edge: 'traefik', displayName: 'Traefik', target: targetSchema, served: true },
+  build({ options, services }) {
     const { httpEntryPoint, httpsEntryPoint, certResolver, ownershipChallengeUrl } = options;
     const renderOptions: TraefikRenderOptions = {
       httpEntryPoint,
@@ -106,45 +139,21 @@ export default definePlugin({
     };
     const deliveries = createTraefikDeliveries();
     services.onClose(() => deliveries.close());
-    // What was rendered for each place a configuration goes (an edge's deliveries, the served body), kept so that a
-    // change set re-renders and delivers only what changed; renders and dry runs that go nowhere keep nothing.
-    // Calls for one place never overlap: the server delivers to an edge under its lock and serves one render at a time.
-    const kept = new Map<string, TraefikRenderCache>();
-    const served = new Map<string, JsonBody>();
-    const renders = new WeakMap<object, KeptRender>();
+    const deliveryOf = (target: ParsedTarget | undefined) => target?.delivery ?? options.delivery;
 
-    hooks.renderRoutes.for('traefik').tapPromise({ name: 'edge.traefik', stage: 0 }, async (state) => {
-      warnUnanswered(state.routes);
-      if (!state.deliver && !state.serve) return { ...state, output: renderTraefikConfig(state.routes, renderOptions, state.certificates) };
-      const place = state.serve ? '@served' : (state.target?.id ?? '@plugin');
-      let cache = kept.get(place);
-      if (!cache) kept.set(place, (cache = new TraefikRenderCache(renderOptions)));
-      let delta: RenderDelta | undefined;
-      if (state.changes !== undefined && cache.version !== undefined && state.changes.since === cache.version) delta = cache.apply(state.changes, state.version);
-      else await cache.resetInSlices(state.routes, state.version, pause);
-      const output = lazyConfig(cache, state.certificates ?? []);
-      renders.set(output, { cache, delta });
-      return { ...state, output };
-    });
-    hooks.renderRoutes.for('traefik').tapPromise({ name: 'edge.traefik', stage: DELIVERY_STAGE }, async (state) => {
-      const config = state.output as TraefikConfig;
-      const render = renders.get(config);
-      if (state.serve) {
-        // Only the plugin's own render is joined from kept pieces; anything else is serialised whole.
-        if (!render) return { ...state, served: { ...renderForHttp(state.routes, renderOptions, state.certificates), contentType: 'application/json' } };
-        const place = '@served';
-        let body = served.get(place);
-        if (!body) served.set(place, (body = new JsonBody()));
-        return { ...state, served: { ...(await body.body(render.cache, render.delta, config.tls, pause)), contentType: 'application/json' } };
-      }
-      if (!state.dryRun && !state.deliver) return state;
-      // The kernel parsed `state.target.options` with targetSchema.
-      const delivery = (state.target?.options as z.output<typeof targetSchema> | undefined)?.delivery ?? options.delivery;
-      if (state.dryRun) {
-        const preview = await deliveries.preview(delivery, config, state.routes);
-        return preview ? { ...state, preview } : state;
-      }
-      return { ...state, delivered: { at: new Date(), detail: await deliveries.deliver(delivery, config, state.routes, render) } };
-    });
+    return {
+      render({ routes, state }) {
+        warnUnanswered(routes);
+        return renderTraefikConfig(routes, renderOptions, state.certificates);
+      },
+      keep: () => new KeptTraefikRender(renderOptions, warnUnanswered),
+      async serve(output, { kept, state }) {
+        // Only the plugin's own render is joined from kept pieces; anything else (a decorator's copy) is serialised whole.
+        if (!kept) return { ...renderForHttp(state.routes, renderOptions, state.certificates), contentType: 'application/json' };
+        return { ...(await kept.body.body(kept.cache, kept.delta, (output as TraefikConfig).tls, pause)), contentType: 'application/json' };
+      },
+      preview: (output, { target, state }) => deliveries.preview(deliveryOf(target), output as TraefikConfig, state.routes),
+      deliver: (output, { target, state, kept }) => deliveries.deliver(deliveryOf(target), output as TraefikConfig, state.routes, kept),
+    };
   },
 });
