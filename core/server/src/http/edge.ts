@@ -22,13 +22,13 @@ const SERVED_PATH = /^\/edge\/([a-z0-9-]+)\/config$/;
  * the path to Portico).
  *
  * `GET /.well-known/portico-challenge/<token>` — the ownership challenge of a hostname verified by a file, for edges
- * that cannot answer it themselves (Traefik's `ownershipChallengeUrl`, Gateway API's `ownershipChallengeBackend`
- * forward it with the Host): 200 with the token only when the Host's own routes in the table carry exactly that
- * token, 404 otherwise (so nothing of a pending or foreign claim is ever served).
+ * that cannot answer it themselves (their plugins forward the path here with the Host): 200 with the token only
+ * when the Host's own routes in the table carry exactly that token, 404 otherwise (so nothing of a pending or
+ * foreign claim is ever served).
  *
  * `GET /edge/<edge>/config` — the configuration of an edge that pulls it, for every edge plugin whose descriptor
- * says `served` (Traefik's HTTP provider: `/edge/traefik/config`), as the plugin serialises it (`Kernel.serveRoutes`)
- * with an ETag, 304 while nothing changed; the same edge token (Traefik's `http.headers` sends it).
+ * says `served`, as the plugin serialises it (`Kernel.serveRoutes`) with an ETag, 304 while nothing changed; behind
+ * the same edge token.
  *
  * `GET /metrics` — Prometheus text format (modules/metrics/registry.ts); concurrent scrapes share one read. Serve
  * it to your scraper only: bind Portico to a private address or put the path behind your proxy's access rules.
@@ -47,7 +47,7 @@ export function edgeEndpoints({ routeTable, metrics, config, certificateService,
     const given = Buffer.from(header ?? '');
     return token !== undefined && given.length === token.length && timingSafeEqual(given, token);
   };
-  // Edges that pull their configuration (Traefik's HTTP provider) poll: render once per route-table version and set
+  // Edges that pull their configuration poll: render once per route-table version and set
   // of supplied certificates (polls arriving meanwhile share that one render), answer 304 while both stay the same.
   // Each render is given what changed since the last one, so the plugin re-renders only that.
   const served = new Map<string, { key: string; version: number; rendered: Promise<ServedConfig> }>();
