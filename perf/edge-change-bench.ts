@@ -15,6 +15,7 @@ import { createServer, request, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Redis as RedisClient } from 'ioredis';
 import pg from 'pg';
@@ -177,6 +178,10 @@ try {
   const referenceMs = median(reference);
 
   const samples: Record<string, { add: number[]; remove: number[] }> = Object.fromEntries(Object.keys(edges).map((name) => [name, { add: [], remove: [] }]));
+  // How long the process's event loop was held while the changes went through (reconciles, served renders, the
+  // watch checks): what a request arriving meanwhile waits at worst.
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   for (let k = 0; k < changes; k++) {
     const i = hosts + k;
     const host = `h${i}.bench.test`;
@@ -194,6 +199,8 @@ try {
     }
   }
 
+  loopDelay.disable();
+  const eventLoop = { p50Ms: round(loopDelay.percentile(50) / 1e6, 1), p99Ms: round(loopDelay.percentile(99) / 1e6, 1), maxMs: round(loopDelay.max / 1e6, 1) };
   const rows = Object.entries(samples).map(([name, s]) => {
     const all = [...s.add, ...s.remove];
     return { edge: name, medianMs: round(median(all), 0), addMs: round(median(s.add), 0), removeMs: round(median(s.remove), 0), maxMs: round(Math.max(...all), 0), ratio: round(median(all) / referenceMs, 0) };
@@ -201,8 +208,9 @@ try {
   console.log(`\nOne host added and removed ${changes}× with ${hosts.toLocaleString('en')} hosts: ms from the commit's start until the edge holds it; × ref = ms / one INSERT round trip (${referenceMs.toFixed(2)} ms)\n`);
   console.log('| edge | median ms | add | remove | max | × ref |\n| :-- | --: | --: | --: | --: | --: |');
   for (const row of rows) console.log(`| ${row.edge} | ${row.medianMs} | ${row.addMs} | ${row.removeMs} | ${row.maxMs} | ${row.ratio} |`);
+  console.log(`\nEvent loop of the Portico process (API and worker) during the changes: delay p50 ${eventLoop.p50Ms} ms, p99 ${eventLoop.p99Ms} ms, max ${eventLoop.maxMs} ms`);
   const machine = { cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version };
-  console.log(JSON.stringify({ bench: 'edge-change-bench', date: new Date().toISOString(), machine, hosts, changes, referenceMs: round(referenceMs, 2), first, rows, samples }));
+  console.log(JSON.stringify({ bench: 'edge-change-bench', date: new Date().toISOString(), machine, hosts, changes, referenceMs: round(referenceMs, 2), first, rows, eventLoop, samples }));
 } finally {
   client?.disconnect();
   upstream?.close();

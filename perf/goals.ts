@@ -172,6 +172,8 @@ const benches: Record<Bench, () => Promise<void>> = {
       if (limit === undefined) continue;
       add('change', `${row.edge}: from the commit to the edge holding it, ${fmt(hosts)} hosts < ${fmt(limit)} ms (median)`, round(row.medianMs), 'ms', `one INSERT round trip: ${result.referenceMs} ms; max ${fmt(round(row.maxMs))} ms`, (v) => v < limit);
     }
+    const loop = result.eventLoop as { p50Ms: number; p99Ms: number; maxMs: number } | undefined;
+    add('change', 'rendering never holds the event loop more than a few ms (p99 delay while the changes go through, API and worker in one process)', loop?.p99Ms, 'ms', loop ? `p50 ${loop.p50Ms} ms, max ${loop.maxMs} ms` : '', (v) => v <= 10);
   },
   async scale() {
     await run('scale-bench.ts', quick ? ['--hosts', '10000', '--duration', '3', '--rounds', '1', '--checks', '100'] : []);
