@@ -188,7 +188,7 @@ export interface Hooks {
    * Write record sets through a DNS provider. `HookMap` keyed by provider id (`memory`, `powerdns`, …); one
    * plugin taps its key. Idempotent: applying the same input twice yields only `noop` changes the second time;
    * record sets Portico does not own come back as `conflict` and nothing is written. Called by the
-   * `domain.dns-setup` job and for dry-run plans. Providers built with `defineDnsProvider` (dns-provider.ts) get
+   * server's `domain.dns-apply` job and for dry-run plans. Providers built with `defineDnsProvider` (dns-provider.ts) get
    * this tap from the kernel's planner; write one by hand only for providers that are not record stores.
    *
    * @example
@@ -199,7 +199,8 @@ export interface Hooks {
   /**
    * Render the route table for one edge. `HookMap` keyed by edge id (`caddy`, `traefik`, `istio`) of
    * `AsyncSeriesWaterfallHook`s: the edge plugin renders `output` from `routes`, decorators tap later stages and
-   * change it. The kernel raises when `output` is still `undefined` afterwards. Called by the edge-sync job.
+   * change it. The kernel raises when `output` is still `undefined` afterwards. Called by the server's
+   * `edge.reconcile` job, its served configurations (`GET /edge/<edge>/config`) and dry runs.
    *
    * @example
    * hooks.renderRoutes.for('caddy').tapPromise('edge.caddy', async (state) => ({ ...state, output: render(state.routes) }));
@@ -210,7 +211,7 @@ export interface Hooks {
 
   /**
    * Obtain a TLS certificate. `AsyncSeriesBailHook`: the first issuer that answers wins (an on-demand edge
-   * answers `delegated`). Called by the certificate job.
+   * answers `delegated`). Called by the server's `certificate.issue` job.
    *
    * @example
    * hooks.issueCert.tapPromise('edge.caddy', async () => ({ kind: 'delegated', by: 'edge.caddy', message: 'on demand' }));
