@@ -13,12 +13,15 @@ const errorBody = z
   })
   .meta({ id: 'Error' });
 
-/** Who may call a route; widget routes list the widget token (`x-portico-widget: true` marks them too). */
+/**
+ * Who may call a route: an API key with the scope the route needs (listed on `apiKey`); widget routes list the
+ * widget token (`x-portico-widget: true` marks them too).
+ */
 function securityOf(route: AnyRoute): Array<Record<string, string[]>> {
   if (route.auth === 'public') return [];
   if (route.auth === 'session') return [{ session: [] }];
   if (route.auth === 'widget') return [{ widgetToken: [] }];
-  return [{ session: [] }, { apiKey: [] }, ...(isWidgetRoute(route) ? [{ widgetToken: [] }] : [])];
+  return [{ session: [] }, { apiKey: route.scope ? [route.scope] : [] }, ...(isWidgetRoute(route) ? [{ widgetToken: [] }] : [])];
 }
 
 /** The OpenAPI 3.1 document, generated from the same route definitions the router mounts. */
