@@ -9,7 +9,7 @@
  * Each configured edge may name its own GitOps work tree (`targetSchema`: two clusters, two repositories).
  */
 import { resolve } from 'node:path';
-import { DELIVERY_STAGE, definePlugin, z, type Route } from '@portico/kernel';
+import { defineEdge, z, type KeptRender, type RenderRoutesState, type Route, type RouteChanges } from '@portico/kernel';
 import { deliverGitOps, tenantFiles, type GitOpsOptions, type TenantFileCache } from './gitops.ts';
 import { IstioRenderCache } from './render-cache.ts';
 import { DEFAULT_TENANT, RENDERED_KINDS, renderIstio, type IstioRenderOptions, type TenantManifests } from './render.ts';
@@ -120,15 +120,33 @@ export function gitOpsOptionsOf(options: ParsedOptions, delivery: ParsedDelivery
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export default definePlugin({
+/** What was rendered for one edge that delivers, so that a change set re-renders only the hosts it names. */
+class KeptIstioRender implements KeptRender<TenantManifests[]> {
+  readonly #cache: IstioRenderCache;
+  constructor(options: IstioRenderOptions) {
+    this.#cache = new IstioRenderCache(options);
+  }
+  get version(): number | undefined {
+    return this.#cache.version;
+  }
+  reset(routes: readonly Route[], state: RenderRoutesState): TenantManifests[] {
+    this.#cache.reset(routes, state.version);
+    return this.#cache.manifests();
+  }
+  apply(changes: RouteChanges, state: RenderRoutesState): TenantManifests[] {
+    this.#cache.apply(changes, state.version);
+    return this.#cache.manifests();
+  }
+}
+
+export default defineEdge({
   id: 'edge.istio',
-  version: '0.3.0',
+  version: '0.3.1',
   kernel: '^0.1.1',
   options: optionsSchema,
-  describe: { edges: [{ edge: 'istio', displayName: 'Istio (cert-manager, GitOps)', target: targetSchema }] },
-  apply({ hooks, options, services }) {
+  edge: { edge: 'istio', displayName: 'Istio (cert-manager, GitOps)', target: targetSchema },
+  build({ options, services }) {
     const renderOptions = renderOptionsOf(options);
-    const hook = hooks.renderRoutes.for('istio');
     // Each tenant directory's YAML, kept between its deliveries (two edges may share a work tree, never a directory).
     const yamlCaches = new Map<string, TenantFileCache>();
     const cacheOf = ({ workTree, directory }: GitOpsOptions): TenantFileCache => {
@@ -138,34 +156,27 @@ export default definePlugin({
       return cache;
     };
     services.onClose(() => yamlCaches.clear());
-    // What was rendered for each edge that delivers, kept so that a change set re-renders only the hosts it names
-    // (and the hosts a changed wildcard covers); renders and dry runs keep nothing. One delivery per edge at a time.
-    const kept = new Map<string, IstioRenderCache>();
-    hook.tapPromise({ name: 'edge.istio', stage: 0 }, async (state) => {
-      if (!state.deliver) return { ...state, output: renderIstio(state.routes, renderOptions) };
-      const place = state.target?.id ?? '@plugin';
-      let cache = kept.get(place);
-      if (!cache) kept.set(place, (cache = new IstioRenderCache(renderOptions)));
-      if (state.changes !== undefined && cache.version !== undefined && state.changes.since === cache.version) cache.apply(state.changes, state.version);
-      else cache.reset(state.routes, state.version);
-      return { ...state, output: cache.manifests() };
-    });
-    hook.tapPromise({ name: 'edge.istio', stage: DELIVERY_STAGE }, async (state) => {
-      if (!state.deliver && !state.dryRun) return state;
-      // The kernel parsed `state.target.options` with targetSchema; without a target delivery, the plugin's.
-      const delivery = gitOpsOptionsOf(options, (state.target?.options as z.output<typeof targetSchema> | undefined)?.delivery ?? options.delivery);
-      if (!delivery) return state;
-      const files = tenantFiles(state.output as TenantManifests[], cacheOf(delivery));
-      if (!state.deliver) {
-        const result = await deliverGitOps(files, delivery, true);
+    // Without a target delivery, the plugin's; without either, nothing is delivered.
+    const deliveryOf = (target: z.output<typeof targetSchema> | undefined) => gitOpsOptionsOf(options, target?.delivery ?? options.delivery);
+    return {
+      render: ({ routes }) => renderIstio(routes, renderOptions),
+      keep: () => new KeptIstioRender(renderOptions),
+      async preview(output, { target }) {
+        const delivery = deliveryOf(target);
+        if (!delivery) return undefined;
+        const result = await deliverGitOps(tenantFiles(output as TenantManifests[], cacheOf(delivery)), delivery, true);
         const summary = result.changes.length === 0 ? 'no file would change' : `${plural(result.changes.length, 'file')} would change: ${result.changes.map((c) => `${c.file} (${c.change})`).join(', ')}`;
-        return { ...state, preview: { changed: result.changes.length > 0, diff: result.diff, summary } };
-      }
-      const result = await deliverGitOps(files, delivery);
-      const tenants = result.changes.map((c) => `${c.tenant} (${c.change})`).join(', ');
-      const detail = result.status === 'committed' ? `committed ${result.head?.slice(0, 12)}: ${tenants}` : `unchanged at ${result.head?.slice(0, 12) ?? 'an empty repository'}`;
-      const extra = [...(result.applied.length ? [`kubectl: ${result.applied.join(', ')}`] : []), ...(result.pushed ? ['pushed'] : [])];
-      return { ...state, delivered: { at: new Date(), detail: [detail, ...extra].join('; ') } };
-    });
+        return { changed: result.changes.length > 0, diff: result.diff, summary };
+      },
+      async deliver(output, { target }) {
+        const delivery = deliveryOf(target);
+        if (!delivery) return undefined;
+        const result = await deliverGitOps(tenantFiles(output as TenantManifests[], cacheOf(delivery)), delivery);
+        const tenants = result.changes.map((c) => `${c.tenant} (${c.change})`).join(', ');
+        const detail = result.status === 'committed' ? `committed ${result.head?.slice(0, 12)}: ${tenants}` : `unchanged at ${result.head?.slice(0, 12) ?? 'an empty repository'}`;
+        const extra = [...(result.applied.length ? [`kubectl: ${result.applied.join(', ')}`] : []), ...(result.pushed ? ['pushed'] : [])];
+        return [detail, ...extra].join('; ');
+      },
+    };
   },
 });
