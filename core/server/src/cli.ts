@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import { createOwnerCommand, makeOperatorCommand } from './cli-users.ts';
+import { doctorTable, runDoctor } from './doctor.ts';
+import { listPlugins, pluginsTable } from './plugins-list.ts';
 import { loadConfig } from './config/load-config.ts';
 import { createLogger } from './logger.ts';
 import type { EdgeHealth, EdgePreview, ReconcileResult } from './modules/edges/service.ts';
@@ -11,6 +13,12 @@ import { startPortico } from './runtime.ts';
 export const USAGE = `Usage: portico <command> [options]
 
 Commands:
+  start [--role api|worker|all]
+                               Start the server (what \`npm start\` runs; default role all)
+  doctor [--hostname <name>]   What this machine can reach: the database, the DNS servers checks ask (and one
+                               name's zone and TXT records with --hostname), every edge (a dry run), the ACME CA
+  plugins list                 The configured plugins: id, version, kernel range, what each provides, whether
+                               its options are valid
   edges status                 Health and last sync of every configured edge
   edges reconcile              Render the route table and push it to the edges now (a forced reconcile)
   edges reconcile --dry-run    Show what a reconcile would change (a diff), pushing nothing
@@ -29,8 +37,11 @@ Options:
   --json             Machine-readable output
   --email, --organization, --name, --password-stdin   For users create-owner
   --revoke           For users make-operator: withdraw the flag
+  --hostname <name>  For doctor: also look this name up as verification does
   -h, --help         This help
 `;
+
+const COMMANDS = ['doctor', 'plugins list', 'edges status', 'edges reconcile', 'users create-owner', 'users make-operator'];
 
 export interface CliIo {
   out: (text: string) => void;
@@ -73,6 +84,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (t) => process.s
         name: { type: 'string' },
         'password-stdin': { type: 'boolean', default: false },
         revoke: { type: 'boolean', default: false },
+        hostname: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -86,7 +98,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (t) => process.s
     io.out(USAGE);
     return values.help ? 0 : 2;
   }
-  if (command !== 'edges status' && command !== 'edges reconcile' && command !== 'users create-owner' && command !== 'users make-operator') {
+  if (!COMMANDS.includes(command)) {
     io.err(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;
   }
@@ -98,6 +110,17 @@ export async function runCli(argv: string[], io: CliIo = { out: (t) => process.s
     if (command === 'users make-operator') return await makeOperatorCommand(config, { email: values.email, revoke: values.revoke }, io, logger);
     if (command === 'users create-owner') {
       return await createOwnerCommand(config, { email: values.email, name: values.name, organization: values.organization, passwordStdin: values['password-stdin'] }, io, logger);
+    }
+    if (command === 'plugins list') {
+      const plugins = await listPlugins(config, baseDir);
+      io.out(values.json ? `${JSON.stringify(plugins, null, 2)}\n` : `${pluginsTable(plugins)}\n`);
+      return plugins.every((p) => p.status === 'ok' || p.status === 'disabled') ? 0 : 1;
+    }
+    if (command === 'doctor') {
+      portico = await startPortico({ config: { ...config, seedDemo: false }, baseDir, logger, role: 'cli' });
+      const checks = await runDoctor(portico, config, { baseDir, ...(values.hostname === undefined ? {} : { hostname: values.hostname }) });
+      io.out(values.json ? `${JSON.stringify(checks, null, 2)}\n` : `${doctorTable(checks)}\n`);
+      return checks.every((c) => c.ok) ? 0 : 1;
     }
     const unknown = (values.edge ?? []).filter((id) => !config.edges.some((e) => e.id === id));
     if (unknown.length > 0) {
@@ -151,5 +174,9 @@ export async function runCli(argv: string[], io: CliIo = { out: (t) => process.s
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.exitCode = await runCli(process.argv.slice(2));
+  if (process.argv[2] === 'start') {
+    // The server itself, with the rest of the arguments (`--role`, `--config`): main.ts reads them from argv.
+    process.argv.splice(2, 1);
+    await import('./main.ts');
+  } else process.exitCode = await runCli(process.argv.slice(2));
 }
