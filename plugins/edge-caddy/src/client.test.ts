@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaddyAdminError, createCaddyClient, pushCaddyConfig } from './client.ts';
+import { caddyEtag, CaddyAdminError, createCaddyClient, pushCaddyConfig } from './client.ts';
 
 interface Seen {
   method: string;
@@ -72,6 +72,29 @@ describe('createCaddyClient', () => {
       { method: 'POST', url: '/load', body: '{"a":1}' },
       { method: 'POST', url: '/config/', body: '{"b":2}', ifMatch: '"/config/ 2"' },
     ]);
+  });
+
+  it('changes one part by path or @id, with If-Match when given, and maps a refusal like a load', async () => {
+    reply = (_, res) => res.end();
+    seen.length = 0;
+    const client = createCaddyClient({ adminUrl });
+    await client.change('PATCH', '/id/portico-https-1/match/0/host', ['a.test'], '"/config/apps/http/servers/https/routes/0 1"');
+    await client.change('PUT', '/config/apps/http/servers/https/routes/1', { terminal: true });
+    await client.change('DELETE', '/id/portico-https-2', undefined);
+    expect(seen).toEqual([
+      { method: 'PATCH', url: '/id/portico-https-1/match/0/host', body: '["a.test"]', ifMatch: '"/config/apps/http/servers/https/routes/0 1"' },
+      { method: 'PUT', url: '/config/apps/http/servers/https/routes/1', body: '{"terminal":true}' },
+      { method: 'DELETE', url: '/id/portico-https-2', body: '' },
+    ]);
+    reply = fail(412, 'If-Match header did not match current config hash');
+    await expect(client.change('DELETE', '/id/x', undefined, '"/config/ 1"')).rejects.toMatchObject({ kind: 'conflict', status: 412 });
+  });
+
+  it('computes the ETag Caddy 2.6.2 gives a part of its config (values read from a real Caddy)', () => {
+    expect(caddyEtag('/config/admin', { listen: '127.0.0.1:37173', config: { persist: false } })).toBe('"/config/admin a37f37dd"');
+    // Keys sorted, and Go's escapes of <, >, & and U+2028.
+    const route = { match: [{ host: ['a.test', 'é.test'] }], '@id': 'r<&>', handle: [{ handler: 'static_response', status_code: 404, body: 'a<b>&\u2028' }], terminal: true };
+    expect(caddyEtag('/config/apps/http/servers/s/routes/0', route)).toBe('"/config/apps/http/servers/s/routes/0 08f95caa"');
   });
 
   it('pushes with the ETag it just read', async () => {

@@ -1,5 +1,6 @@
 /**
- * A client of Caddy's admin API (2.6.2 and newer): read the running config with its ETag, replace it whole.
+ * A client of Caddy's admin API (2.6.2 and newer): read the running config with its ETag, replace it whole, or
+ * change one part of it by path (`/config/…`) or `@id` (`/id/…`), conditionally on another part's ETag.
  * Knows nothing of the kernel beyond the error kinds. Uses node:http rather than fetch because Caddy 2.6.2
  * sends the ETag of `GET /config/` as an HTTP *trailer* (`Trailer: ETag`), which fetch cannot read.
  */
@@ -38,6 +39,36 @@ export interface CaddyClient {
    * which checks it and, like /load, swaps atomically and rolls back on failure.
    */
   load(config: unknown, options?: { ifMatch?: string }): Promise<void>;
+  /**
+   * Change one part of the running config: `PATCH` replaces the value at `path`, `PUT` inserts into an array at
+   * that index, `POST` appends to the array at `path`, `DELETE` removes it. `ifMatch` (`caddyEtag`): only if the part it names is unchanged (else
+   * `conflict`, 412); an `@id` Caddy does not know is `not_found`. Caddy provisions its whole config again after it.
+   */
+  change(method: 'PATCH' | 'PUT' | 'POST' | 'DELETE', path: string, value: unknown, ifMatch?: string): Promise<void>;
+}
+
+/**
+ * The ETag Caddy gives the config at `path` when it holds `value` (`"<path> <hash>"`): FNV-1a (32 bits) of Go's
+ * JSON encoding of it — keys sorted, `<`, `>`, `&`, U+2028 and U+2029 escaped, a newline after. Lets a caller make
+ * a change conditional on a part it delivered without reading it back.
+ */
+export function caddyEtag(path: string, value: unknown): string {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(`${goJson(value)}\n`, 'utf8')) hash = Math.imul(hash ^ byte, 0x01000193);
+  return `"${path} ${(hash >>> 0).toString(16).padStart(8, '0')}"`;
+}
+
+const GO_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+
+function goJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value)).replace(/[<>&\u2028\u2029]/g, (c) => GO_ESCAPES[c]!);
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const keys = Object.keys(value).sort();
+  return Object.fromEntries(keys.map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
 }
 
 interface Answer {
@@ -84,6 +115,10 @@ export function createCaddyClient({ adminUrl, timeoutMs = 30_000 }: CaddyClientO
       const body = JSON.stringify(config);
       const answer = ifMatch === undefined ? await call('POST', '/load', body) : await call('POST', '/config/', body, { 'if-match': ifMatch });
       if (answer.status < 200 || answer.status > 299) throw errorFrom(ifMatch === undefined ? 'POST /load' : 'POST /config/ (If-Match)', answer);
+    },
+    async change(method, path, value, ifMatch) {
+      const answer = await call(method, path, value === undefined ? undefined : JSON.stringify(value), ifMatch === undefined ? {} : { 'if-match': ifMatch });
+      if (answer.status < 200 || answer.status > 299) throw errorFrom(`${method} ${path}`, answer);
     },
   };
 }

@@ -1,18 +1,25 @@
 /**
  * `edge.caddy`: Portico's route table as Caddy JSON (render.ts, pure), delivered through Caddy's admin API
  * (client.ts, `pushCaddyConfig`, called by the server's reconcile job); dry runs diff the running config against
- * the rendered one (preview.ts). Each configured edge may name its own Caddy (`targetSchema`: one admin API per
+ * the rendered one (preview.ts). A delivery given a change set (`state.changes`) re-renders only the groups of the
+ * changed hosts (render-cache.ts) and sends only the routes that changed (deliver.ts), falling back to the whole
+ * config whenever that is uncertain. Each configured edge may name its own Caddy (`targetSchema`: one admin API per
  * machine of a fleet). Caddy obtains certificates on demand, gated by Portico's `/edge/ask`, except for names
  * Portico supplies a certificate for (`state.certificates`, from cert.acme): those are loaded and served as given.
  */
-import { DELIVERY_STAGE, definePlugin, z, type RenderRoutesState } from '@portico/kernel';
+import { defineEdge, z, type KeptRender, type RenderRoutesState, type Route, type RouteChanges } from '@portico/kernel';
 import { createCaddyClient, pushCaddyConfig, type CaddyClient } from './client.ts';
+import { callsFor, deliverDelta, MAX_CALLS, replaceServers } from './deliver.ts';
 import { previewCaddyConfig } from './preview.ts';
-import { renderCaddyConfig, type CaddyRenderOptions } from './render.ts';
+import { CaddyRenderCache, type CaddyDelta } from './render-cache.ts';
+import { renderCaddyConfig, type CaddyRenderOptions, type Json } from './render.ts';
 
 export { renderCaddyConfig, SUPPLIED_TAG } from './render.ts';
 export type { CaddyIssuer, CaddyRenderOptions } from './render.ts';
-export { CaddyAdminError, createCaddyClient, pushCaddyConfig } from './client.ts';
+export { caddyEtag, CaddyAdminError, createCaddyClient, pushCaddyConfig } from './client.ts';
+export { CaddyRenderCache } from './render-cache.ts';
+export type { CaddyDelta, Slot, SlotChange } from './render-cache.ts';
+export { MAX_CALLS } from './deliver.ts';
 export type { CaddyClient, CaddyClientOptions, CaddyErrorKind } from './client.ts';
 export { canonicalJson, changedSections, previewCaddyConfig } from './preview.ts';
 export type { CaddyPreview } from './preview.ts';
@@ -53,6 +60,12 @@ export const optionsSchema = z.object({
   storageRoot: z.string().min(1).optional(),
   /** Status of the HTTP → HTTPS redirect (`redirect-to-https` routes). */
   redirectStatus: z.union([z.literal(301), z.literal(308)]).default(308),
+  /**
+   * The most admin API calls (one per changed route of a server) a delivery by change set makes; a change needing
+   * more replaces both servers' routes in one call. Caddy reloads its whole config after each call, so each costs
+   * about what a /load does inside Caddy.
+   */
+  maxChangeCalls: z.number().int().min(0).default(MAX_CALLS),
   /** Answer `issueCert` with `delegated`: Caddy obtains certificates itself. Turn off to let cert-acme issue. */
   delegateCertificates: z.boolean().default(true),
 });
@@ -91,13 +104,49 @@ export function adminOf(options: ParsedOptions, target: CaddyTarget = {}): { adm
   return { adminUrl: target.adminUrl ?? urlOfListen(target.adminListen), adminListen: target.adminListen };
 }
 
-export default definePlugin({
+/**
+ * The kept routes as the `output` of a render: each server's routes built on first read only (a delivery that sends
+ * only what changed never reads them). Read it before the next render of the same place, which changes what it is
+ * built from.
+ */
+function lazyConfig(cache: CaddyRenderCache): Json {
+  return cache.config((scheme) => {
+    let routes: Json[] | undefined;
+    return () => (routes ??= cache.slots(scheme).map((slot) => slot.route));
+  });
+}
+
+/**
+ * What was rendered for one edge's Caddy: the groups and routes (render-cache.ts) and what the last render changed
+ * (`delta`, `undefined` after a whole render), for a delivery that sends only that.
+ */
+class KeptCaddyRender implements KeptRender<Json> {
+  readonly cache: CaddyRenderCache;
+  delta: CaddyDelta | undefined;
+  constructor(options: CaddyRenderOptions) {
+    this.cache = new CaddyRenderCache(options);
+  }
+  get version(): number | undefined {
+    return this.cache.version;
+  }
+  reset(routes: readonly Route[], state: RenderRoutesState): Json {
+    this.delta = undefined;
+    this.cache.reset(routes, state.version, state.certificates);
+    return lazyConfig(this.cache);
+  }
+  apply(changes: RouteChanges, state: RenderRoutesState): Json {
+    this.delta = this.cache.apply(changes, state.version, state.certificates);
+    return lazyConfig(this.cache);
+  }
+}
+
+export default defineEdge<typeof optionsSchema, typeof targetSchema, KeptCaddyRender>({
   id: 'edge.caddy',
-  version: '0.3.0',
-  kernel: '^0.1.0',
+  version: '0.4.0',
+  kernel: '^0.1.1',
   options: optionsSchema,
-  describe: { edges: [{ edge: 'caddy', displayName: 'Caddy', target: targetSchema }] },
-  apply({ hooks, options, services }) {
+  edge: { edge: 'caddy', displayName: 'Caddy', target: targetSchema },
+  build({ hooks, options, services }) {
     const renderOptions = renderOptionsOf(options);
     // One client per admin API, made on first use. Clients hold no connection (one per call), so closing is forgetting.
     const clients = new Map<string, CaddyClient>();
@@ -107,25 +156,45 @@ export default definePlugin({
       return client;
     };
     services.onClose(() => clients.clear());
-    // The kernel parsed `state.target.options` with targetSchema; without a target, the plugin's Caddy.
-    const adminFor = (state: RenderRoutesState) => adminOf(options, state.target?.options as CaddyTarget | undefined);
-
-    hooks.renderRoutes.for('caddy').tapPromise({ name: 'edge.caddy', stage: 0 }, async (state) => ({
-      ...state,
-      // Each Caddy keeps its admin API where it is: a config naming another address would move it.
-      output: renderCaddyConfig(state.routes, { ...renderOptions, adminListen: adminFor(state).adminListen }, state.certificates),
-    }));
-    // Delivery after every decorator: POST /load; a 400 throws a CaddyAdminError and the old config stays.
-    // A dry run reads the running config and diffs it, loading nothing.
-    hooks.renderRoutes.for('caddy').tapPromise({ name: 'edge.caddy', stage: DELIVERY_STAGE }, async (state) => {
-      if (!state.dryRun && !state.deliver) return state;
-      const { adminUrl } = adminFor(state);
-      if (state.dryRun) return { ...state, preview: await previewCaddyConfig(clientOf(adminUrl), state.output) };
-      await pushCaddyConfig(clientOf(adminUrl), state.output);
-      return { ...state, delivered: { at: new Date(), detail: `loaded into ${adminUrl}` } };
-    });
+    // Each Caddy keeps its admin API where it is: a config naming another address would move it.
+    const optionsFor = (target: CaddyTarget | undefined): CaddyRenderOptions => ({ ...renderOptions, adminListen: adminOf(options, target).adminListen });
     if (options.delegateCertificates) {
       hooks.issueCert.tapPromise('edge.caddy', async () => ({ kind: 'delegated', by: 'edge.caddy', message: 'Caddy obtains certificates on demand' }));
     }
+
+    return {
+      render: ({ routes, target, state }) => renderCaddyConfig(routes, optionsFor(target), state.certificates),
+      keep: (_place, { target }) => new KeptCaddyRender(optionsFor(target)),
+      // A dry run reads the running config and diffs it, loading nothing.
+      preview: async (output, { target }) => previewCaddyConfig(clientOf(adminOf(options, target).adminUrl), output),
+      // By change set: only the routes that changed (or, past `maxChangeCalls`, both servers in one call), each call
+      // conditional on Caddy holding what this plugin delivered; otherwise (no kept render, certificates changed, a
+      // call refused) POST the whole config: a 400 throws a CaddyAdminError and the old config stays.
+      async deliver(output, { target, kept }) {
+        const { adminUrl } = adminOf(options, target);
+        const client = clientOf(adminUrl);
+        const calls = kept?.delta && callsFor(kept.delta);
+        if (kept?.delta && calls !== undefined) {
+          try {
+            if (calls > options.maxChangeCalls) {
+              await replaceServers(client, kept.delta, ((output as Json).apps as { http: { servers: unknown } }).http.servers);
+              return `${calls} routes changed in ${adminUrl} (both servers replaced)`;
+            }
+            const made = await deliverDelta(client, kept.delta, { https: kept.cache.slots('https'), http: kept.cache.slots('http') });
+            return made === 0 ? `nothing changed in ${adminUrl}` : `${made} ${made === 1 ? 'route' : 'routes'} changed in ${adminUrl}`;
+          } catch (err) {
+            services.logger.warn(`edge.caddy: delivering the change by route failed (${(err as Error).message}); loading the whole config into ${adminUrl}`);
+          }
+        }
+        try {
+          await pushCaddyConfig(client, output);
+        } catch (err) {
+          // What Caddy holds is unknown now: the next delivery to this place is whole.
+          if (kept) kept.cache.version = undefined;
+          throw err;
+        }
+        return `loaded into ${adminUrl}`;
+      },
+    };
   },
 });

@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { CaddyClient } from './client.ts';
 import { canonicalJson, changedSections, previewCaddyConfig } from './preview.ts';
 
-/** A client that serves `running` and refuses to load: a dry run must never push. */
+/** A client that serves `running` and refuses to load or change: a dry run must never push. */
 const clientWith = (running: unknown): CaddyClient => ({
   getConfig: async () => ({ config: running, etag: '"/config/ 1"' }),
   load: async () => {
     throw new Error('a dry run loaded a config');
+  },
+  change: async () => {
+    throw new Error('a dry run changed the config');
   },
 });
 

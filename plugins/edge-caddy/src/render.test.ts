@@ -73,7 +73,21 @@ describe('renderCaddyConfig', () => {
 
   it('blocks a deeper base path a scheme must not serve, so the shorter one cannot catch it', () => {
     const config = renderCaddyConfig([route('a.test', '/', { protocol: 'both' }), route('a.test', '/admin', { protocol: 'https' })], options);
-    expect(serverRoutes(config, 'http')[0]).toEqual({ match: [{ host: ['a.test'], path: ['/admin', '/admin/*'] }], handle: [{ handler: 'static_response', status_code: 404 }], terminal: true });
+    expect(serverRoutes(config, 'http')[0]).toEqual({ '@id': expect.stringMatching(/^portico-http-[0-9a-f]{20}$/), match: [{ host: ['a.test'], path: ['/admin', '/admin/*'] }], handle: [{ handler: 'static_response', status_code: 404 }], terminal: true });
+  });
+
+  it('gives every route it renders an @id unique in the config, the same for the same group in every render', () => {
+    const ids = (config: Record<string, unknown>) => (['https', 'http'] as const).flatMap((server) => serverRoutes(config, server).map((r) => (r as { '@id'?: string })['@id']));
+    const table = [route('a.test', '/', { protocol: 'both' }), route('b.test', '/api'), route('c.test', '/', { protocol: 'redirect-to-https', ownershipChallenge: { token: 't1' } })];
+    const all = ids(renderCaddyConfig(table, options)).filter((id) => id !== undefined);
+    expect(new Set(all).size).toBe(all.length);
+    expect(all).toContain('portico-https-challenges');
+    expect(all).toContain('portico-http-challenges');
+    // a.test's group keeps its id when another host joins it; only the catch-alls have none.
+    const before = ids(renderCaddyConfig([table[0]!], options));
+    const after = ids(renderCaddyConfig([...table, route('d.test', '/', { protocol: 'both' })], options));
+    expect(after).toEqual(expect.arrayContaining(before.filter((id) => id !== undefined)));
+    expect(after.filter((id) => id === undefined)).toHaveLength(2);
   });
 
   it('redirects with the configured status, keeping host, path and query, adding a non-443 port', () => {

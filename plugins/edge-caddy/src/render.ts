@@ -13,7 +13,12 @@
  * both match one path are prefixes of each other, so the longer string is the longer prefix). Ties are broken by
  * the group's key, so the output is stable. Every (host, base path) appears once on each server: a base path a
  * scheme must not serve gets an explicit 404 route, so a shorter base path of the same host cannot catch it.
+ *
+ * Addressing: every route Portico renders carries an `@id` (`portico-<server>-<digest of its group key>`, the
+ * challenge route `portico-<server>-challenges`), stable while the group exists, so a delivery can change one
+ * group's host list through the admin API (deliver.ts) rather than load the whole config.
  */
+import { createHash } from 'node:crypto';
 import { compareRoutes, OWNERSHIP_CHALLENGE_PATH, ownershipChallengePath, type Route, type SuppliedCertificate } from '@portico/kernel';
 
 export type CaddyIssuer =
@@ -36,19 +41,25 @@ export interface CaddyRenderOptions {
   redirectStatus: 301 | 308;
 }
 
-type Action =
+export type Action =
   | { kind: 'proxy'; dial: string; strip: boolean; internalPath: string }
   | { kind: 'redirect'; status: 301 | 308 }
   | { kind: 'not_served' };
 
-interface Group {
+/** Routes with the same base path and action on one server: one Caddy route listing all their hostnames. */
+export interface Group {
   key: string;
   basePath: string;
   action: Action;
   hosts: Set<string>;
 }
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
+export type Scheme = 'https' | 'http';
+export const SCHEMES: readonly Scheme[] = ['https', 'http'];
+
+/** A route of the table as rendered: hostname lowercased without a trailing dot, base path trimmed. */
+export type TableRoute = Route & { basePath: string; hostname: string };
 
 /** The tag of certificates Portico supplies (`load_pem`); the connection policy of their names selects only it. */
 export const SUPPLIED_TAG = 'portico-supplied';
@@ -59,9 +70,18 @@ export const SUPPLIED_TAG = 'portico-supplied';
  * supplied one even when its storage still holds an on-demand certificate for the name; and an automation policy
  * for those names comes before the on-demand one and has no `on_demand`, so Caddy never obtains them itself.
  */
-export function renderCaddyConfig(routes: Route[], options: CaddyRenderOptions, certificates: readonly SuppliedCertificate[] = []): Json {
+export function renderCaddyConfig(routes: readonly Route[], options: CaddyRenderOptions, certificates: readonly SuppliedCertificate[] = []): Json {
   const table = uniqueRoutes(routes);
-  const challenges = challengeRoute(routes);
+  const pairs = challengePairs(routes);
+  const serverRoutes = (scheme: Scheme) => {
+    const groups = [...groupRoutes(table, scheme, options.redirectStatus).values()].sort(compareGroups);
+    return [...challengeRoute(pairs, scheme), ...groups.map((group) => groupRoute(group, scheme, options)), catchAllRoute()];
+  };
+  return caddyConfig(options, certificates, { https: serverRoutes('https'), http: serverRoutes('http') });
+}
+
+/** The whole config around each server's routes (challenge route, groups in order, `catchAllRoute` last). */
+export function caddyConfig(options: CaddyRenderOptions, certificates: readonly SuppliedCertificate[], routes: Record<Scheme, Json[]>): Json {
   const supplied = suppliedTls(certificates);
   const onDemand = { on_demand: true, issuers: options.issuers.map((issuer) => renderIssuer(issuer, options)) };
   const tls = {
@@ -80,18 +100,34 @@ export function renderCaddyConfig(routes: Route[], options: CaddyRenderOptions, 
         servers: {
           https: {
             listen: listen(options.listenAddresses, options.httpsPort),
-            routes: [...challenges, ...renderRoutes(table, 'https', options)],
+            routes: routes.https,
             tls_connection_policies: [...(supplied ? [{ match: { sni: supplied.names }, certificate_selection: { any_tag: [SUPPLIED_TAG] } }] : []), {}],
             // The HTTP server below is ours, so Caddy adds no redirect server of its own (which would bind :80 on
             // every interface). Certificates come on demand, gated by ask: no load-time list of host names (2.6
             // keeps that list in a slice and searches it linearly per name, O(n²) at load).
             automatic_https: { disable_redirects: true, disable_certificates: true },
           },
-          http: { listen: listen(options.listenAddresses, options.httpPort), routes: [...challenges, ...renderRoutes(table, 'http', options)] },
+          http: { listen: listen(options.listenAddresses, options.httpPort), routes: routes.http },
         },
       },
     },
   };
+}
+
+/** The last route of each server: whatever no other route matched is answered 404. */
+export const catchAllRoute = (): Json => ({ handle: [{ handler: 'static_response', status_code: 404 }], terminal: true });
+
+/** The `@id` of a group's route on one server. */
+export function groupId(scheme: Scheme, key: string): string {
+  return `portico-${scheme}-${createHash('sha256').update(key).digest('hex').slice(0, 20)}`;
+}
+
+/** The `@id` of the challenge route on one server. */
+export const challengeId = (scheme: Scheme) => `portico-${scheme}-challenges`;
+
+/** Caddy's order of group routes (see Ordering above). */
+export function compareGroups(a: Group, b: Group): number {
+  return b.basePath.length - a.basePath.length || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
 /** The `load_pem` entries (sorted by first name) and every name they serve (sorted, once); undefined for none. */
@@ -106,10 +142,10 @@ function suppliedTls(certificates: readonly SuppliedCertificate[]): { loadPem: J
  * One route per (hostname, base path). Two for the same pair (the database refuses them, a list may still hold
  * them) are decided by the kernel's tie-break (`compareRoutes`), so the edge serves what `previewRoute` says.
  */
-function uniqueRoutes(routes: Route[]): Array<Route & { basePath: string; hostname: string }> {
-  const chosen = new Map<string, Route & { basePath: string; hostname: string }>();
+export function uniqueRoutes(routes: readonly Route[]): TableRoute[] {
+  const chosen = new Map<string, TableRoute>();
   for (const route of routes) {
-    const hostname = route.hostname.toLowerCase().replace(/\.$/, '');
+    const hostname = canonicalHost(route.hostname);
     const basePath = trimPath(route.basePath);
     const id = `${hostname} ${basePath}`;
     const candidate = { ...route, hostname, basePath };
@@ -119,7 +155,10 @@ function uniqueRoutes(routes: Route[]): Array<Route & { basePath: string; hostna
   return [...chosen.values()];
 }
 
-function actionFor(route: Route, scheme: 'http' | 'https', redirectStatus: 301 | 308): Action {
+/** `Shop.Example.test.` → `shop.example.test`: the hostname as rendered. */
+export const canonicalHost = (hostname: string) => hostname.toLowerCase().replace(/\.$/, '');
+
+function actionFor(route: Route, scheme: Scheme, redirectStatus: 301 | 308): Action {
   const served = scheme === 'https' ? route.protocol !== 'http' : route.protocol === 'http' || route.protocol === 'both';
   if (served) return { kind: 'proxy', dial: dial(route.upstream.host, route.upstream.port), strip: route.stripPath && route.basePath !== '/', internalPath: trimPath(route.upstream.path ?? '/') };
   if (scheme === 'http' && route.protocol === 'redirect-to-https') return { kind: 'redirect', status: route.redirectStatus ?? redirectStatus };
@@ -132,13 +171,7 @@ function actionFor(route: Route, scheme: 'http' | 'https', redirectStatus: 301 |
  * binary-searches past 100 names, so other requests pay one path check), holding per host the exact path answered
  * with the token. Not terminal: another token, or a longer path, falls through to the host's routes.
  */
-function challengeRoute(routes: Route[]): Json[] {
-  const pairs = new Map<string, [string, string]>();
-  for (const route of routes) {
-    if (!route.ownershipChallenge) continue;
-    const hostname = route.hostname.toLowerCase().replace(/\.$/, '');
-    pairs.set(`${hostname} ${route.ownershipChallenge.token}`, [hostname, route.ownershipChallenge.token]);
-  }
+export function challengeRoute(pairs: ReadonlyMap<string, [string, string]>, scheme: Scheme): Json[] {
   if (pairs.size === 0) return [];
   const sorted = [...pairs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, pair]) => pair);
   const answers = sorted.map(([host, token]) => ({
@@ -146,30 +179,42 @@ function challengeRoute(routes: Route[]): Json[] {
     handle: [{ handler: 'static_response', status_code: 200, headers: { 'Content-Type': ['text/plain; charset=utf-8'] }, body: token }],
     terminal: true,
   }));
-  return [{ match: [{ host: [...new Set(sorted.map(([host]) => host))], path: [`${OWNERSHIP_CHALLENGE_PATH}*`] }], handle: [{ handler: 'subroute', routes: answers }] }];
+  return [{ '@id': challengeId(scheme), match: [{ host: [...new Set(sorted.map(([host]) => host))], path: [`${OWNERSHIP_CHALLENGE_PATH}*`] }], handle: [{ handler: 'subroute', routes: answers }] }];
 }
 
-function renderRoutes(table: Route[], scheme: 'http' | 'https', options: CaddyRenderOptions): Json[] {
-  const groups = new Map<string, Group>();
+/** The (hostname, token) pairs of the challenges in `routes`, keyed `<hostname> <token>`. */
+export function challengePairs(routes: readonly Route[]): Map<string, [string, string]> {
+  const pairs = new Map<string, [string, string]>();
+  for (const route of routes) {
+    if (!route.ownershipChallenge) continue;
+    const hostname = canonicalHost(route.hostname);
+    pairs.set(`${hostname} ${route.ownershipChallenge.token}`, [hostname, route.ownershipChallenge.token]);
+  }
+  return pairs;
+}
+
+/** The groups of one server, by key, from routes of the table (`uniqueRoutes`). */
+export function groupRoutes(table: Iterable<TableRoute>, scheme: Scheme, redirectStatus: 301 | 308, into = new Map<string, Group>()): Map<string, Group> {
   for (const route of table) {
-    const action = actionFor(route, scheme, options.redirectStatus);
+    const action = actionFor(route, scheme, redirectStatus);
     // The catch-all at the end already answers 404 for a whole host that is not served.
     if (action.kind === 'not_served' && route.basePath === '/') continue;
     const key = JSON.stringify([route.basePath, action]);
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { key, basePath: route.basePath, action, hosts: new Set() }));
+    let group = into.get(key);
+    if (!group) into.set(key, (group = { key, basePath: route.basePath, action, hosts: new Set() }));
     group.hosts.add(route.hostname);
   }
-  const ordered = [...groups.values()].sort((a, b) => b.basePath.length - a.basePath.length || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return [
-    ...ordered.map((group) => ({ match: [matcher(group)], handle: handlers(group, options), terminal: true })),
-    { handle: [{ handler: 'static_response', status_code: 404 }], terminal: true },
-  ];
+  return into;
+}
+
+/** One group's Caddy route; `sorted`: its hosts already sorted (a fresh array the route keeps). */
+export function groupRoute(group: Group, scheme: Scheme, options: CaddyRenderOptions, sorted?: string[]): Json {
+  return { '@id': groupId(scheme, group.key), match: [matcher(group, sorted)], handle: handlers(group, options), terminal: true };
 }
 
 /** `/api` and `/api/*`: the base path itself and everything below it, never `/apiary`. */
-function matcher({ hosts, basePath }: Group): Json {
-  const host = [...hosts].sort();
+function matcher({ hosts, basePath }: Group, sorted?: string[]): Json {
+  const host = sorted ?? [...hosts].sort();
   return basePath === '/' ? { host } : { host, path: [basePath, `${basePath}/*`] };
 }
 
