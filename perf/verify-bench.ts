@@ -18,7 +18,7 @@
 // they wait shows whether one tenant's backlog holds up the others. Afterwards the job table tells whether any check ran twice.
 // A script, not a test: it asserts nothing about speed. Everything it starts it stops; temp dirs are removed.
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -56,6 +56,41 @@ if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > LIMITS.ma
 if (!(timeoutSeconds >= 10 && timeoutSeconds <= 3600)) throw new Error('--timeout 10…3600 (seconds)');
 if (!requirePowerDns()) throw new Error('PowerDNS is not installed: npm run test:servers:install');
 
+// What a check costs, less exposed to other work on the machine than seconds are: the SQL statements this process
+// sends (every pg client: the ORM's, pg-boss's and this script's own few polls), and the CPU time of this process
+// (Portico runs in it) and of the embedded PostgreSQL's processes.
+let statements = 0;
+const sendQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  statements += 1;
+  return (sendQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof pg.Client.prototype.query;
+/** CPU seconds (user + system) of the PostgreSQL whose data directory is `dataDir`: the postmaster, the children it reaped, and its live children. */
+function postgresCpuSeconds(dataDir: string): number {
+  const tick = 100; // USER_HZ on Linux
+  const stat = (pid: string) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
+  try {
+    const postmaster = readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]!.trim();
+    const own = stat(postmaster);
+    let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      try {
+        const fields = stat(pid);
+        if (fields[1] === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // exited meanwhile
+      }
+    }
+    return ticks / tick;
+  } catch {
+    return Number.NaN;
+  }
+}
+const processCpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
+
 const now = () => process.hrtime.bigint();
 const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
@@ -75,6 +110,8 @@ interface Run {
   checksPerSecond: number;
   /** The small organization's "verify now" of SMALL_DOMAINS domains, asked once every check of the big one is queued: seconds until all verified. */
   smallTenantSeconds: number | null;
+  /** Per verified domain of the big organization, from queueing until all were verified: SQL statements sent, CPU ms of this process (Portico) and of PostgreSQL. */
+  perCheck: { statements: number; porticoCpuMs: number; postgresCpuMs: number };
   /** From the job table and the domains' history: each domain's check ran once. */
   jobs: { created: number; completed: number; retried: number; failed: number; domainsVerifiedTwice: number };
   referenceResolverSeconds: number;
@@ -169,6 +206,8 @@ try {
     const referencePorticoDnsSeconds = await porticoLookups(dns, big.records, concurrency);
     console.log(`  reference: node:dns ${referenceResolverSeconds.toFixed(2)} s, Portico's DNS lookup ${referencePorticoDnsSeconds.toFixed(2)} s (${concurrency} at a time)`);
 
+    const statementsBefore = statements;
+    const cpuBefore = { portico: processCpuSeconds(), postgres: postgresCpuSeconds(join(dir, 'postgres')) };
     const start = now();
     if (via === 'sweep') await boss.send('domain.sweep', {});
     else await bulkVerify(bigSession!, big.tenant.organizationId, big.ids);
@@ -205,6 +244,12 @@ try {
       await sleep(200);
     }
 
+    const perCheckOf = (total: number) => round(total / Math.max(1, verified), 2);
+    const perCheck = {
+      statements: perCheckOf(statements - statementsBefore),
+      porticoCpuMs: perCheckOf((processCpuSeconds() - cpuBefore.portico) * 1000),
+      postgresCpuMs: perCheckOf((postgresCpuSeconds(join(dir, 'postgres')) - cpuBefore.postgres) * 1000),
+    };
     const jobRows = await db.query<{ created: number; completed: number; retried: number; failed: number }>(
       `select count(*)::int as created, count(*) filter (where state = 'completed')::int as completed,
               count(*) filter (where retry_count > 0)::int as retried, count(*) filter (where state = 'failed')::int as failed
@@ -226,6 +271,7 @@ try {
       verified,
       checksPerSecond: round(verified / elapsed, 1),
       smallTenantSeconds: smallTenantSeconds === null ? null : round(smallTenantSeconds, 2),
+      perCheck,
       jobs: { ...jobRows.rows[0]!, domainsVerifiedTwice: twice.rows[0]!.n },
       referenceResolverSeconds: round(referenceResolverSeconds, 2),
       referencePorticoDnsSeconds: round(referencePorticoDnsSeconds, 2),
@@ -233,7 +279,7 @@ try {
       ratioToPorticoDns: verifiedSeconds === null ? null : round(verifiedSeconds / referencePorticoDnsSeconds, 1),
     };
     runs.push(run);
-    console.log(`  queued in ${queueSeconds.toFixed(1)} s, all dispatched at ${dispatchedSeconds?.toFixed(1) ?? "-"} s; ${verifiedSeconds === null ? `timed out after ${timeoutSeconds} s with ${verified} verified` : `all verified in ${verifiedSeconds.toFixed(1)} s`} (${run.checksPerSecond} checks/s); small organization ${run.smallTenantSeconds ?? 'not done'} s; jobs ${JSON.stringify(run.jobs)}`);
+    console.log(`  queued in ${queueSeconds.toFixed(1)} s, all dispatched at ${dispatchedSeconds?.toFixed(1) ?? "-"} s; ${verifiedSeconds === null ? `timed out after ${timeoutSeconds} s with ${verified} verified` : `all verified in ${verifiedSeconds.toFixed(1)} s`} (${run.checksPerSecond} checks/s); small organization ${run.smallTenantSeconds ?? 'not done'} s; per check ${JSON.stringify(perCheck)}; jobs ${JSON.stringify(run.jobs)}`);
   }
 
   printTable(runs);
@@ -250,9 +296,9 @@ try {
 }
 
 function printTable(table: Run[]): void {
-  const head = ['via', 'domains', 'verified s', 'checks/s', 'node:dns s', '× node:dns', 'Portico DNS s', '× Portico DNS', 'small org s', 'jobs', 'verified twice'];
+  const head = ['via', 'domains', 'verified s', 'checks/s', 'node:dns s', '× node:dns', 'Portico DNS s', '× Portico DNS', 'small org s', 'SQL/check', 'Portico CPU ms/check', 'PG CPU ms/check', 'jobs', 'verified twice'];
   const body = table.map((r) =>
-    [r.via, r.domains, r.verifiedSeconds ?? `>${timeoutSeconds}`, r.checksPerSecond, r.referenceResolverSeconds, r.ratioToResolver ?? '-', r.referencePorticoDnsSeconds, r.ratioToPorticoDns ?? '-', r.smallTenantSeconds ?? '-', r.jobs.created, r.jobs.domainsVerifiedTwice].map(String),
+    [r.via, r.domains, r.verifiedSeconds ?? `>${timeoutSeconds}`, r.checksPerSecond, r.referenceResolverSeconds, r.ratioToResolver ?? '-', r.referencePorticoDnsSeconds, r.ratioToPorticoDns ?? '-', r.smallTenantSeconds ?? '-', r.perCheck.statements, r.perCheck.porticoCpuMs, r.perCheck.postgresCpuMs, r.jobs.created, r.jobs.domainsVerifiedTwice].map(String),
   );
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');

@@ -4,7 +4,7 @@ import { workQueue } from '../src/jobs/work.ts';
 import { createTestDatabase, waitFor } from './helpers.ts';
 
 // How a queue is worked (jobs/work.ts), on a pg-boss of its own: a backlog is worked off job after job without
-// waiting for the polling interval in between, one job per fetch.
+// waiting for the polling interval in between, one job or a batch per fetch, each job failing on its own.
 describe('queue workers', () => {
   let boss: PgBoss;
 
@@ -27,6 +27,30 @@ describe('queue workers', () => {
     expect(ids).toHaveLength(2);
     expect((await waitFor(async () => done.length, (n) => n === sent.length, 100, 100))).toBe(sent.length);
     expect([...done].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('takes several jobs per fetch with batchSize and runs them at once, each once; only the one that threw fails', async () => {
+    await boss.createQueue('batch-test', { notify: false, retryLimit: 0 });
+    const ids: Array<string | null> = [];
+    for (let i = 0; i < 3; i++) ids.push(await boss.send('batch-test', { i }));
+    const runs: number[] = [];
+    let running = 0;
+    let most = 0;
+    let release!: () => void;
+    const allIn = new Promise<void>((resolve) => (release = resolve));
+    // One worker: only a batch of all three can have them running at the same time.
+    await workQueue<{ i: number }>(boss, 'batch-test', { pollingIntervalSeconds: 0.5, localConcurrency: 1, batchSize: 3 }, async ({ i }) => {
+      runs.push(i);
+      most = Math.max(most, (running += 1));
+      if (running === 3) release();
+      await Promise.race([allIn, new Promise((resolve) => setTimeout(resolve, 2000))]);
+      running -= 1;
+      if (i === 1) throw new Error('this job fails');
+    });
+    const states = () => Promise.all(ids.map(async (id) => (await boss.getJobById('batch-test', id!))?.state));
+    expect(await waitFor(states, (s) => s.every((state) => state === 'completed' || state === 'failed'), 100, 100)).toEqual(['completed', 'failed', 'completed']);
+    expect(most).toBe(3);
+    expect([...runs].sort()).toEqual([0, 1, 2]);
   });
 
   it('fails only the job whose handler threw; the others complete', async () => {

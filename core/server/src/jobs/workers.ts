@@ -11,6 +11,11 @@ import { workQueue } from './work.ts';
  * and the other organizations' checks would wait behind all of it in queue order.
  */
 export const VERIFY_SLOTS = 2 * LIMITS.maxConcurrentVerifications.default;
+/**
+ * Events one fetch of `event.published` takes; each is still dispatched (and failed, and retried) on its own. Small:
+ * each event in flight holds a database connection, and the pool is shared with the checks.
+ */
+const EVENT_BATCH = 2;
 
 /**
  * Edge reconciles one worker process runs at once: one per configured edge (at least 2, at most 8), so a change
@@ -32,6 +37,8 @@ export async function startWorkers({ boss, eventService, auditService, verificat
   const polling = { pollingIntervalSeconds: seconds, notifyPollingIntervalSeconds: seconds };
   const consumers = eventConsumers({ webhookService, notificationService });
   const ids = [
+    // One check per fetch: a batch would end at the pace of its slowest lookup (a nameserver timing out) and hold
+    // the slots of its quick checks meanwhile.
     await workQueue(boss, 'domain.verify', { ...polling, localConcurrency: VERIFY_SLOTS, groupConcurrency: { default: LIMITS.maxConcurrentVerifications.default, tiers: CONCURRENCY_TIERS } }, async (data: JobData['domain.verify']) =>
       verificationService.run(data.domainId, data.trigger ?? 'manual'),
     ),
@@ -47,7 +54,7 @@ export async function startWorkers({ boss, eventService, auditService, verificat
     await workQueue(boss, 'certificate.issue', { ...polling, localConcurrency: 2 }, async (data: JobData['certificate.issue']) => certificateService.runIssue(data)),
     await workQueue(boss, 'certificate.check', { ...polling, localConcurrency: 2 }, async (data: JobData['certificate.check']) => certificateService.runCheck(data)),
     await workQueue(boss, 'mail.send', { ...polling, localConcurrency: 2 }, async (data: JobData['mail.send']) => mailer.run(data)),
-    await workQueue(boss, 'event.published', { ...polling, localConcurrency: 2 }, async (data: JobData['event.published']) => {
+    await workQueue(boss, 'event.published', { ...polling, localConcurrency: 2, batchSize: EVENT_BATCH }, async (data: JobData['event.published']) => {
       await dispatchEvent(data.eventId, consumers, logger);
     }),
     await workQueue(boss, 'webhook.deliver', { ...polling, localConcurrency: 8 }, async (data: JobData['webhook.deliver']) => webhookService.deliver(data.deliveryId)),

@@ -55,11 +55,15 @@ export async function routingClaim(em: EntityManager, host: string): Promise<Dom
  */
 export async function winClaim(em: EntityManager, domain: Domain): Promise<void> {
   await lockHostnames(em, [domain.hostname]);
-  const holder = await em.findOne(
-    Domain,
-    { hostname: domain.hostname, status: { $in: [...CLAIM_HELD] }, id: { $ne: domain.id } },
-    { lockMode: LockMode.PESSIMISTIC_WRITE },
+  // Under the lock, one round trip tells whether there is anything to take over; most verifications find nothing.
+  const [found] = await em.execute<Array<{ holder: boolean; parent_routes: boolean }>>(
+    `select exists (select 1 from domains where hostname = ? and status in (${[...CLAIM_HELD].map(() => '?').join(', ')}) and id <> ?) as holder,
+            exists (${PARENT_ROUTES}) as parent_routes`,
+    [domain.hostname, ...CLAIM_HELD, domain.id, ...parentRoutesParams(domain)],
   );
+  const holder = found?.holder
+    ? await em.findOne(Domain, { hostname: domain.hostname, status: { $in: [...CLAIM_HELD] }, id: { $ne: domain.id } }, { lockMode: LockMode.PESSIMISTIC_WRITE })
+    : null;
   if (holder) {
     // Its mappings go with it: the new holder routes the hostname, and the unique (host, base path) index is global.
     await publishMappingsDeleted(em, { domain: holder.id });
@@ -68,9 +72,16 @@ export async function winClaim(em: EntityManager, domain: Domain): Promise<void>
     holder.consecutiveMisses = 0;
     transition(em, holder, 'taken_over', 'taken_over', { hostname: holder.hostname });
   }
-  await releaseParentRoutes(em, domain);
+  if (found?.parent_routes) await releaseParentRoutes(em, domain);
   await em.flush();
 }
+
+/** Other organizations' mappings at and below a hostname that a parent's verification carries (params: `parentRoutesParams`). */
+const PARENT_ROUTES = `select m.id from service_domain_mappings m join domains d on d.id = m.domain_id
+  where m.organization_id <> ?
+    and (m.host = ? or right(m.host, ?) = ?)
+    and right(?, char_length(d.hostname) + 1) = '.' || d.hostname`;
+const parentRoutesParams = (domain: Domain) => [domain.organization.id, domain.hostname, domain.hostname.length + 1, `.${domain.hostname}`, domain.hostname];
 
 /**
  * Remove other organizations' mappings at and below `domain.hostname` that a parent's verification carried
@@ -78,14 +89,7 @@ export async function winClaim(em: EntityManager, domain: Domain): Promise<void>
  */
 async function releaseParentRoutes(em: EntityManager, domain: Domain): Promise<void> {
   const hostname = domain.hostname;
-  const matched: Array<{ id: string }> = await em.execute(
-    `select m.id from service_domain_mappings m join domains d on d.id = m.domain_id
-      where m.organization_id <> ?
-        and (m.host = ? or right(m.host, ?) = ?)
-        and right(?, char_length(d.hostname) + 1) = '.' || d.hostname
-      for update of m`,
-    [domain.organization.id, hostname, hostname.length + 1, `.${hostname}`, hostname],
-  );
+  const matched: Array<{ id: string }> = await em.execute(`${PARENT_ROUTES} for update of m`, parentRoutesParams(domain));
   if (matched.length === 0) return;
   const ids = matched.map((row) => row.id);
   const removed = await publishMappingsDeleted(em, { id: { $in: ids } });

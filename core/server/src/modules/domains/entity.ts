@@ -3,7 +3,15 @@ import { baseColumns } from '../../db/columns.ts';
 import { DnsCredential } from '../credentials/entity.ts';
 import { Organization } from '../organizations/entity.ts';
 import { ROUTES_CHANNEL } from '../routing/route-channel.ts';
-import { CLAIM_HELD, DOMAIN_STATUSES } from './lifecycle.ts';
+import { CLAIM_HELD, DOMAIN_STATUSES, ROUTABLE } from './lifecycle.ts';
+
+/** `status` entering or leaving `set`, in a trigger's WHEN. */
+const entersOrLeaves = (set: ReadonlySet<string>): string => {
+  const anyOf = (column: string) => `${column} = ANY (ARRAY[${[...set].map((s) => `'${s}'::text`).join(', ')}])`;
+  return `((${anyOf('old.status')}) <> (${anyOf('new.status')}))`;
+};
+/** The route trigger's condition, as PostgreSQL prints it back (so schema diffs see no change). */
+const ROUTE_STATUS_CHANGED = `(${entersOrLeaves(ROUTABLE)} OR ${entersOrLeaves(CLAIM_HELD)})`;
 
 export const DomainSchema = defineEntity({
   name: 'Domain',
@@ -67,15 +75,16 @@ export const DomainSchema = defineEntity({
     // Substring search (`?q=`) by trigrams; made only where the pg_trgm extension could be created (see its migration).
     { name: 'domains_hostname_trgm_index', expression: 'create index "domains_hostname_trgm_index" on "domains" using gin ("hostname" gin_trgm_ops)' },
   ],
-  // A status change can open or close a domain's routes: the route tables reload its hosts.
+  // A status change that opens or closes a domain's routes (it enters or leaves ROUTABLE), or makes its claim hold
+  // or release the hostname (CLAIM_HELD: carved out of another organization's wildcard), makes the route tables
+  // reload its hosts. Other moves (pending → verifying, verified → deploying…) change nothing in the tables.
   triggers: [
     {
       name: 'domains_notify_routes',
       timing: 'after',
       events: ['update'],
       forEach: 'row',
-      // As PostgreSQL prints it back, so schema diffs see no change.
-      when: '(old.status IS DISTINCT FROM new.status)',
+      when: ROUTE_STATUS_CHANGED,
       body: `perform pg_notify('${ROUTES_CHANNEL}', json_build_object('domain', new.id)::text);
   return null;`,
     },

@@ -80,9 +80,12 @@ export function createVerificationService({ orm, kernel, jobs, config, logger, s
   /** Record a finished check on a domain that was `verifying` (a manual or automatic attempt). */
   async function settleAttempt(em: EntityManager, domain: Domain, result: VerifyResult, trigger: VerifyTrigger, now: Date): Promise<void> {
     const details = { detail: result.message, check: result.status, trigger, expected: result.expected, ...(result.found ? { found: result.found } : {}) };
+    // Hostname claims: the last organization to prove control holds it (claims.ts). Won before the domain itself is
+    // touched: winClaim flushes, and the domain's changes below then go in one update.
+    if (result.status === 'verified') await winClaim(em, domain);
+    domain.lastCheckedAt = now;
     if (result.status === 'verified') {
-      await winClaim(em, domain); // hostname claims: the last organization to prove control holds it (claims.ts)
-      domain.verifiedAt = domain.lastCheckedAt;
+      domain.verifiedAt = now;
       domain.autoRetryCount = 0;
       domain.consecutiveMisses = 0;
       domain.checkErrorCount = 0;
@@ -115,6 +118,7 @@ export function createVerificationService({ orm, kernel, jobs, config, logger, s
   /** Record a watch check: drift only after confirmed misses in a row; restore at the first check that finds the proof. */
   function settleWatch(em: EntityManager, domain: Domain, result: VerifyResult, now: Date): void {
     const status = domain.status as DomainStatus;
+    domain.lastCheckedAt = now;
     if (result.status === 'verified') {
       domain.consecutiveMisses = 0;
       domain.checkErrorCount = 0;
@@ -235,18 +239,19 @@ export function createVerificationService({ orm, kernel, jobs, config, logger, s
         logger.warn({ domainId, method: domain.method, err: error }, 'verification check threw; recorded as a checker error');
         result = pluginFailure(domain.method, error);
       }
-      await usageService.increment(domain.organization.id, 'checks');
+      // Counted while the check settles (a usage write never fails: see UsageService.increment).
+      const counted = usageService.increment(domain.organization.id, 'checks');
       // The check took time: record it only if nobody deleted, disabled or settled the domain meanwhile.
       await orm.em.fork().transactional(async (em) => {
         const fresh = await em.findOne(Domain, { id: domainId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!stillDue(fresh)) return;
         const now = new Date();
-        fresh.lastCheckedAt = now;
         if (watching) settleWatch(em, fresh, result, now);
         else await settleAttempt(em, fresh, result, trigger, now);
         await em.flush();
         logger.info({ domainId, hostname: fresh.hostname, trigger, outcome: result.status, status: fresh.status }, 'domain check finished');
       });
+      await counted;
     },
 
     /**

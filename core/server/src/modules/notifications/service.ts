@@ -77,25 +77,22 @@ export function createNotificationService({ orm, config, logger, mailer }: Deps)
   /** The users an event notifies (rules.ts `audience`): always members of the event's own organization. */
   async function recipients(em: EntityManager, event: EventRecord, rule: NotificationRule): Promise<Recipient[]> {
     const projects = new Set<string>();
+    let domainId = '';
     if (rule.audience === 'resource') {
       if (event.projectId) projects.add(event.projectId);
-      const domainId = event.subject.kind === 'domain' ? event.subject.id : typeof event.data.domainId === 'string' ? event.data.domainId : '';
-      if (UUID.test(domainId)) {
-        const rows = await em
-          .getConnection()
-          .execute<Array<{ project_id: string }>>(
-            'select pd.project_id from project_domains pd join domains d on d.id = pd.domain_id where pd.domain_id = ? and d.organization_id = ?',
-            [domainId, event.organizationId],
-          );
-        for (const row of rows) projects.add(row.project_id);
-      }
+      const subject = event.subject.kind === 'domain' ? event.subject.id : typeof event.data.domainId === 'string' ? event.data.domainId : '';
+      if (UUID.test(subject)) domainId = subject;
     }
+    // The projects of the event's domain (those it is assigned to, within the organization) are read in the same statement.
     return em.getConnection().execute<Recipient[]>(
       `select distinct u.id, u.email from memberships m join users u on u.id = m.user_id
         where m.organization_id = ?
           and ((m.project_id is null and m.role in ('owner', 'admin'))
-            or (m.project_id = any(${LIST}::uuid[]) and m.role in ('project_admin', 'project_member')))`,
-      [event.organizationId, [...projects].join(',')],
+            or (m.role in ('project_admin', 'project_member')
+                and (m.project_id = any(${LIST}::uuid[])
+                  or m.project_id in (select pd.project_id from project_domains pd join domains d on d.id = pd.domain_id
+                                       where pd.domain_id = nullif(?, '')::uuid and d.organization_id = ?))))`,
+      [event.organizationId, [...projects].join(','), domainId, event.organizationId],
     );
   }
 
@@ -130,6 +127,18 @@ export function createNotificationService({ orm, config, logger, mailer }: Deps)
       if (wanted.length === 0) return 0;
       const content = { severity: rule.severity(event), title: rule.title(event).slice(0, 300), body: rule.body(event), link: rule.link(event) };
       const organizationName = row.organization.name;
+      const mailed = (user: Recipient) => channelOn(prefs.get(user.id) ?? [], 'email', event.type, rule.category);
+      if (!wanted.some(mailed)) {
+        // No email to queue with them: one statement writes every notification, atomically on its own.
+        const inserted = await em.getConnection().execute<Array<{ id: string }>>(
+          `insert into notifications (id, created_at, user_id, organization_id, event_id, type, severity, title, body, link, read_at)
+           select r.id, now(), r.user_id, ?, ?, ?, ?, ?, ?, ?, null from unnest(${LIST}::uuid[], ${LIST}::uuid[]) as r(id, user_id)
+           on conflict (user_id, event_id) do nothing returning id`,
+          [event.organizationId, event.id, event.type, content.severity, content.title, content.body, content.link, wanted.map(() => uuidv7()).join(','), wanted.map((u) => u.id).join(',')],
+        );
+        if (inserted.length > 0) log.debug({ eventId, type: event.type, created: inserted.length }, 'notifications created');
+        return inserted.length;
+      }
       return em.transactional(async (tx) => {
         let created = 0;
         for (const user of wanted) {
@@ -142,7 +151,7 @@ export function createNotificationService({ orm, config, logger, mailer }: Deps)
           );
           if (inserted.length === 0) continue;
           created += 1;
-          if (channelOn(prefs.get(user.id) ?? [], 'email', event.type, rule.category)) {
+          if (mailed(user)) {
             const url = content.link ? `${publicBase()}${content.link}` : undefined;
             await mailer.enqueue(user.email, 'notification', { organizationName, title: content.title, body: content.body, ...(url ? { url } : {}) }, { em: tx });
           }

@@ -226,6 +226,9 @@ export class RouteTable {
         let full = batch.all || pendingSize(batch) > PARTIAL_RELOAD_LIMIT;
         try {
           const hosts = full ? [] : await this.#hostsOf(batch);
+          // Nothing the table holds changed (a domain without mappings changed status): no load, no new version, no
+          // edge reconcile.
+          if (!full && hosts.length === 0) continue;
           full ||= hosts.length > PARTIAL_RELOAD_LIMIT || hosts.length * 2 > this.#hosts.size + 1000;
           await this.#load(full ? undefined : hosts);
           if (full) {

@@ -57,25 +57,58 @@ export function createUsageService({ orm, planService, settingsService, logger }
     };
   }
 
+  /** Add `by` to the organization's day (UTC) in one statement. */
+  async function write(organizationId: string, metric: Metric, by: number): Promise<void> {
+    try {
+      const column = { checks: 'checks' }[metric];
+      await orm.em
+        .fork()
+        .getConnection()
+        .execute(
+          `insert into usage_daily (id, created_at, updated_at, organization_id, day, ${column}) values (gen_random_uuid(), now(), now(), ?, (now() at time zone 'utc')::date, ?)
+           on conflict (organization_id, day) do update set ${column} = usage_daily.${column} + excluded.${column}, updated_at = now()`,
+          [organizationId, by],
+        );
+    } catch (error) {
+      logger.warn({ organizationId, metric, error: (error as Error).message }, 'could not count usage');
+    }
+  }
+
+  /**
+   * Per organization and metric: the count waiting to be written, and the write under way. One write at a time per
+   * key; what arrives while it runs is added up and written by the next one, so many checks running at once cost a
+   * few statements (and one lock of the day's row at a time) instead of one each.
+   */
+  const queued = new Map<string, { organizationId: string; metric: Metric; by: number; written: Promise<void>; release: () => void }>();
+  const writing = new Map<string, Promise<void>>();
+
+  async function drain(key: string): Promise<void> {
+    for (let next = queued.get(key); next; next = queued.get(key)) {
+      queued.delete(key);
+      await write(next.organizationId, next.metric, next.by);
+      next.release();
+    }
+    writing.delete(key);
+  }
+
   return {
     /**
-     * Count one event for the organization's day (UTC). Best effort: usage must never fail the work it counts, so
-     * an error is logged and swallowed.
+     * Count `by` events for the organization's day (UTC); resolves once they are written. Counts arriving while a
+     * write for the same organization and metric runs are written together by the next one. Best effort: usage
+     * must never fail the work it counts, so an error is logged and swallowed.
      */
-    async increment(organizationId: string, metric: Metric, by = 1): Promise<void> {
-      try {
-        const em = orm.em.fork();
-        const column = { checks: 'checks' }[metric];
-        await em
-          .getConnection()
-          .execute(
-            `insert into usage_daily (id, created_at, updated_at, organization_id, day, ${column}) values (gen_random_uuid(), now(), now(), ?, (now() at time zone 'utc')::date, ?)
-             on conflict (organization_id, day) do update set ${column} = usage_daily.${column} + excluded.${column}, updated_at = now()`,
-            [organizationId, by],
-          );
-      } catch (error) {
-        logger.warn({ organizationId, metric, error: (error as Error).message }, 'could not count usage');
+    increment(organizationId: string, metric: Metric, by = 1): Promise<void> {
+      const key = `${organizationId}:${metric}`;
+      let entry = queued.get(key);
+      if (!entry) {
+        let release!: () => void;
+        const written = new Promise<void>((resolve) => (release = resolve));
+        entry = { organizationId, metric, by: 0, written, release };
+        queued.set(key, entry);
       }
+      entry.by += by;
+      if (!writing.has(key)) writing.set(key, drain(key));
+      return entry.written;
     },
 
     /** Usage beside limits for the organization, or one of its projects, with the daily history. */
