@@ -1,7 +1,7 @@
 // The route table perf/edge-bench.ts measures: N mappings shaped like a SaaS's (see perf/README.md), and the
 // one-mapping changes it times. Deterministic: the same N gives the same table.
 import type { Route, RouteTenant } from '../core/kernel/src/index.ts';
-import { tenantKey } from '../plugins/edge-traefik/src/index.ts';
+import { tenantKey } from '../plugins/edge-traefik/src/split.ts';
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
 

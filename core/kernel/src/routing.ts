@@ -201,7 +201,18 @@ function compareCompiled(a: Compiled, b: Compiled): number {
  * `matchRoute`. Throws a `TypeError` for a malformed route.
  */
 export function compareRoutes(a: Route, b: Route): number {
-  return compareCompiled(compile(a), compile(b));
+  return compareCompiled(compiledOnce(a), compiledOnce(b));
+}
+
+/**
+ * Each route's compiled form, kept while the route object lives: a sort compares every route many times, and a
+ * route handed to the kernel is never edited afterwards (the same rule as `partitionRoutes`' checks).
+ */
+const compiledRoutes = new WeakMap<Route, Compiled>();
+function compiledOnce(route: Route): Compiled {
+  let compiled = compiledRoutes.get(route);
+  if (compiled === undefined) compiledRoutes.set(route, (compiled = compile(route)));
+  return compiled;
 }
 
 function matches(compiled: Compiled, path: RequestPath): boolean {

@@ -80,7 +80,7 @@ function gatewayApiRules(group: HostGroup, scheme: Scheme, options: IstioRenderO
 const MAX_RULES = 16;
 
 export function httpRoutes(group: HostGroup, options: IstioRenderOptions): KubeObject[] {
-  const name = dnsLabel(group.hostname);
+  const name = group.name;
   const out: KubeObject[] = [];
   for (const scheme of schemesOf(group, options)) {
     const rules = gatewayApiRules(group, scheme, options);

@@ -2,7 +2,7 @@
  * The route table grouped by host, as both APIs render it: each host's routes in precedence order (as
  * routing.ts orders them), the schemes the host's Gateway listens on, and what each route does on each scheme.
  */
-import { compareRoutes, normaliseBasePath, normaliseHostname, normaliseInternalPath, offersHttps, PROTOCOL_HANDLING, REDIRECT_STATUS, type Route } from '@portico/kernel';
+import { checkRoute, compareRoutes, normaliseHostname, offersHttps, PROTOCOL_HANDLING, REDIRECT_STATUS, type Route } from '@portico/kernel';
 import { dnsLabel, HOST_LABEL, MANAGED_BY, secretNameOf, TENANT_LABEL, tenantLabel } from './names.ts';
 import type { IstioRenderOptions, KubeObject } from './render.ts';
 
@@ -21,7 +21,11 @@ export interface Placed {
 
 export interface HostGroup {
   hostname: string;
+  /** The host's DNS-1123 name (`dnsLabel`): what its objects are named after. */
+  name: string;
   tenant: string;
+  /** The labels of every object of the host (`labelsOf`): one object, shared, as rendered objects are never changed. */
+  labels: Record<string, string>;
   /** The host's routes in precedence order (longest base path first), routes shadowed by an equal base path dropped. */
   routes: Placed[];
   /** Wildcard hosts whose names cover this one as Envoy matches them (any suffix), most specific first. */
@@ -39,31 +43,58 @@ export function canonicalHost(route: Route): string {
   return wildcard ? `*.${named}` : named;
 }
 
-function place(route: Route): Placed {
-  const base = normaliseBasePath(route.basePath);
-  const internal = normaliseInternalPath(route.upstream.path ?? '/');
-  if (!base.ok || !internal.ok) throw new TypeError(`Malformed route ${route.hostname}${route.basePath}`);
-  return { route, base: base.path, internal: internal.path };
+/**
+ * A route checked as routing.ts checks it (`checkRoute`, once per route) with its canonical host and paths; throws a
+ * `TypeError` for a malformed route.
+ */
+function place(route: Route): { hostname: string; placed: Placed } {
+  const check = checkRoute(route);
+  if (!check.ok) throw new TypeError(`Malformed route ${String(route?.hostname)}${String(route?.basePath)}: ${check.message}`);
+  return { hostname: check.hostname, placed: { route, base: check.basePath, internal: check.internalPath } };
 }
 
 export function groupRoutes(routes: readonly Route[], tenantOf: (route: Route) => string): HostGroup[] {
+  // Grouped first, then each host's routes sorted alone: precedence orders by hostname first, so this is the order a
+  // sort of the whole table gives, at a comparison or two per host instead of log N per route.
+  const byHost = new Map<string, Placed[]>();
+  for (const route of routes) {
+    const { hostname, placed } = place(route);
+    const list = byHost.get(hostname);
+    if (list) list.push(placed);
+    else byHost.set(hostname, [placed]);
+  }
   const hosts = new Map<string, Placed[]>();
   const challenges = new Map<string, Set<string>>();
-  for (const route of [...routes].sort(compareRoutes)) {
-    const hostname = canonicalHost(route);
-    if (route.ownershipChallenge) challenges.set(hostname, (challenges.get(hostname) ?? new Set()).add(route.ownershipChallenge.token));
-    const list = hosts.get(hostname) ?? [];
-    const placed = place(route);
-    // Of routes with the same base path the first in precedence order wins; the others can never match.
-    if (!list.some((p) => p.base === placed.base)) list.push(placed);
+  for (const [hostname, all] of byHost) {
+    if (all.length > 1) all.sort((a, b) => compareRoutes(a.route, b.route));
+    const list: Placed[] = [];
+    for (const placed of all) {
+      const { route } = placed;
+      if (route.ownershipChallenge) challenges.set(hostname, (challenges.get(hostname) ?? new Set()).add(route.ownershipChallenge.token));
+      // Of routes with the same base path the first in precedence order wins; the others can never match.
+      if (!list.some((p) => p.base === placed.base)) list.push(placed);
+    }
     hosts.set(hostname, list);
   }
   // A host belongs to the tenant of its first route in precedence order, so a split host cannot be rendered twice.
-  const groups: HostGroup[] = [...hosts].map(([hostname, list]) => ({ hostname, tenant: tenantOf(list[0]!.route), routes: list, covering: [], challenges: [...(challenges.get(hostname) ?? [])].sort(byCodeUnit) }));
+  const tenantLabels = new Map<string, string>();
+  const groups: HostGroup[] = [...hosts].map(([hostname, list]) => {
+    const tenant = tenantOf(list[0]!.route);
+    let tenantValue = tenantLabels.get(tenant);
+    if (tenantValue === undefined) tenantLabels.set(tenant, (tenantValue = tenantLabel(tenant)));
+    const name = dnsLabel(hostname);
+    const labels = { ...MANAGED_BY, [HOST_LABEL]: name, [TENANT_LABEL]: tenantValue };
+    return { hostname, name, tenant, labels, routes: list, covering: [], challenges: [...(challenges.get(hostname) ?? [])].sort(byCodeUnit) };
+  });
   const wildcards = new Map(groups.filter((g) => g.hostname.startsWith('*.')).map((g) => [g.hostname, g]));
+  if (wildcards.size === 0) return groups;
   for (const group of groups) {
-    const labels = group.hostname.replace(/^\*\./, '').split('.');
-    group.covering = labels.slice(1).flatMap((_, i) => wildcards.get(`*.${labels.slice(i + 1).join('.')}`) ?? []);
+    // `*.<suffix>` for every suffix after a dot of the name, the longest (most specific) first.
+    const name = group.hostname.startsWith('*.') ? group.hostname.slice(2) : group.hostname;
+    for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1)) {
+      const wildcard = wildcards.get(`*${name.slice(dot)}`);
+      if (wildcard) group.covering.push(wildcard);
+    }
   }
   return groups;
 }
@@ -72,7 +103,7 @@ export function metadata(name: string, namespace: string, group: HostGroup): Kub
   return { name, namespace, labels: labelsOf(group) };
 }
 
-export const labelsOf = (group: HostGroup) => ({ ...MANAGED_BY, [HOST_LABEL]: dnsLabel(group.hostname), [TENANT_LABEL]: tenantLabel(group.tenant) });
+export const labelsOf = (group: HostGroup) => group.labels;
 
 export type Scheme = 'http' | 'https';
 export type Action = 'proxy' | 'redirect' | 'refuse';

@@ -18,7 +18,7 @@
 import { ownershipChallengePath, type Route } from '@portico/kernel';
 import { gatewayApiGateway, httpRoutes } from './gateway-api.ts';
 import { ACME_PREFIX, actionsOf, byCodeUnit, groupRoutes, hostOffersHttps, HTTP_PORT, HTTPS_PORT, labelsOf, metadata, redirectStatusOf, schemesOf, tlsSecretOf, type HostGroup, type Placed } from './host-groups.ts';
-import { dnsLabel, secretNameOf } from './names.ts';
+import { secretNameOf } from './names.ts';
 
 export { backendRefOf } from './gateway-api.ts';
 export { dnsLabel, HOST_LABEL, MANAGED_BY, secretNameOf, TENANT_LABEL, tenantLabel } from './names.ts';
@@ -70,7 +70,7 @@ function certificate(group: HostGroup, options: IstioRenderOptions): KubeObject 
   return {
     apiVersion: 'cert-manager.io/v1',
     kind: 'Certificate',
-    metadata: metadata(dnsLabel(group.hostname), options.gatewayNamespace, group),
+    metadata: metadata(group.name, options.gatewayNamespace, group),
     spec: {
       dnsNames: [group.hostname],
       issuerRef: options.issuerRef,
@@ -86,7 +86,7 @@ function certificate(group: HostGroup, options: IstioRenderOptions): KubeObject 
 // ---------------------------------------------------------------------------------------------------------
 
 function istioGateway(group: HostGroup, options: IstioRenderOptions): KubeObject {
-  const name = dnsLabel(group.hostname);
+  const name = group.name;
   // `<namespace>/<host>`: only VirtualServices of the route namespace can bind to this host.
   const hosts = [`${options.routeNamespace}/${group.hostname}`];
   const servers = schemesOf(group, options).map((scheme) =>
@@ -166,7 +166,7 @@ function istioHttpRoutes(group: HostGroup, options: IstioRenderOptions): Record<
 }
 
 function virtualService(group: HostGroup, options: IstioRenderOptions): KubeObject {
-  const name = dnsLabel(group.hostname);
+  const name = group.name;
   return {
     apiVersion: 'networking.istio.io/v1',
     kind: 'VirtualService',

@@ -10,7 +10,7 @@
  *
  * The routing rules themselves are described in render.ts.
  */
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { compareRoutes, normaliseBasePath, normaliseHostname, normaliseInternalPath, ownershipChallengePath, type Route, type RouteTenant } from '@portico/kernel';
 import type { TraefikRenderOptions, TraefikRouter } from './render.ts';
 
@@ -28,8 +28,8 @@ export interface HostUnits {
   routers: Array<[string, TraefikRouter]>;
   services: Array<[string, Json]>;
   middlewares: Array<[string, Json]>;
-  /** Router name → the tenant of the route it serves (`undefined`: a route of no tenant). */
-  owners: Map<string, RouteTenant | undefined>;
+  /** The tenant of the route each router serves, by the router's index in `routers` (`undefined`: a route of no tenant). */
+  owners: Array<RouteTenant | undefined>;
 }
 
 interface Entry {
@@ -39,7 +39,22 @@ interface Entry {
   internalPath: string;
 }
 
-const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 10);
+const hash = (text: string) => digest('sha256', text, 'hex').slice(0, 10);
+
+/**
+ * Names that many routes share (one service per upstream, one middleware per path pair), each made once: kept up
+ * to `MAX_KEPT_NAMES` and then forgotten all at once, so a long-running process never holds more.
+ */
+const MAX_KEPT_NAMES = 50_000;
+const keptNames = new Map<string, string>();
+function sharedName(key: string, make: () => string): string {
+  let name = keptNames.get(key);
+  if (name === undefined) {
+    if (keptNames.size >= MAX_KEPT_NAMES) keptNames.clear();
+    keptNames.set(key, (name = make()));
+  }
+  return name;
+}
 const slug = (text: string) => text.replace(/^\*\./, 'wildcard.').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'root';
 const regexQuote = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -93,62 +108,70 @@ function upstreamUrl(route: Route): string {
  * that have routes, sorted.
  */
 export function renderHost(hostname: string, routes: readonly Route[], exactBelow: readonly string[], options: TraefikRenderOptions): HostUnits {
-  const units: HostUnits = { routers: [], services: [], middlewares: [], owners: new Map() };
-  const sorted = [...routes].sort(compareRoutes);
-  const seen = new Set<string>();
+  const units: HostUnits = { routers: [], services: [], middlewares: [], owners: [] };
+  const sorted = routes.length > 1 ? [...routes].sort(compareRoutes) : routes;
   const entries: Entry[] = [];
   for (const route of sorted) {
     const entry = entryOf(route, hostname);
-    if (seen.has(entry.basePath)) continue;
-    seen.add(entry.basePath);
-    entries.push(entry);
+    // Of routes with the same base path the first in precedence order wins (a host has a few: a scan is cheapest).
+    if (!entries.some((other) => other.basePath === entry.basePath)) entries.push(entry);
   }
 
+  const host = hostRule(hostname, hostname.startsWith('*.') ? exactBelow : []);
   for (const entry of entries) {
     const { route, basePath, internalPath } = entry;
     const name = routeName(hostname, basePath);
     const url = upstreamUrl(route);
-    const service = `portico-svc-${slug(`${route.upstream.host}-${route.upstream.port}`)}-${hash(url)}`;
+    const service = sharedName(`svc ${route.upstream.host} ${route.upstream.port}`, () => `portico-svc-${slug(`${route.upstream.host}-${route.upstream.port}`)}-${hash(url)}`);
     units.services.push([service, { loadBalancer: { servers: [{ url }] } }]);
 
     const pathMiddlewares: string[] = [];
     const strip = route.stripPath && basePath !== '/';
     if (internalPath !== '/') {
-      const mw = `portico-path-${hash(`${strip ? basePath : ''} ${internalPath}`)}`;
+      const mw = sharedName(`path ${strip ? basePath : ''} ${internalPath}`, () => `portico-path-${hash(`${strip ? basePath : ''} ${internalPath}`)}`);
       const regex = strip ? `^${regexQuote(basePath)}(.*)$` : '^(.*)$';
       const replacement = `${internalPath.replace(/\$/g, '$$$$')}\${1}`;
       // Internal path ending in `/` and a rest starting with `/` must not double the slash (joinPaths).
       units.middlewares.push([mw, { replacePathRegex: internalPath.endsWith('/') ? { regex: regex.replace('(.*)$', '/?(.*)$'), replacement } : { regex, replacement } }]);
       pathMiddlewares.push(mw);
     } else if (strip) {
-      const mw = `portico-strip-${hash(basePath)}`;
+      const mw = sharedName(`strip ${basePath}`, () => `portico-strip-${hash(basePath)}`);
       units.middlewares.push([mw, { stripPrefix: { prefixes: [basePath] } }]);
       pathMiddlewares.push(mw);
     }
 
-    const longer = entries.filter((other) => other.basePath.length > basePath.length && (basePath === '/' || other.basePath.startsWith(`${basePath}/`)));
+    const longer = entries.length === 1 ? [] : entries.filter((other) => other.basePath.length > basePath.length && (basePath === '/' || other.basePath.startsWith(`${basePath}/`)));
+    const path = pathRule(basePath);
+    // The host's rule, then the base path's, then each longer base path not served on the scheme, joined by `&&`.
     const ruleFor = (scheme: 'http' | 'https') => {
-      const excluded = longer.filter((other) => !serves[scheme](other.route.protocol)).map((other) => `!${pathRule(other.basePath)}`);
-      return [hostRule(hostname, hostname.startsWith('*.') ? exactBelow : []), pathRule(basePath), ...excluded].filter(Boolean).join(' && ');
+      let rule = path === undefined ? host : `${host} && ${path}`;
+      for (const other of longer) if (!serves[scheme](other.route.protocol)) rule += ` && !${pathRule(other.basePath)}`;
+      return rule;
     };
     const priority = basePath.length + 1;
-    const withMiddlewares = (list: string[]) => (list.length > 0 ? { middlewares: list } : {});
     const router = (suffix: string, value: TraefikRouter) => {
       units.routers.push([`${name}-${suffix}`, value]);
-      units.owners.set(`${name}-${suffix}`, route.tenant);
+      units.owners.push(route.tenant);
+    };
+    /** A router's members in the order they are serialised: entry points, rule, priority, service, middlewares, tls. */
+    const routerOf = (entryPoint: string, scheme: 'http' | 'https', middlewares: string[], tls?: TraefikRouter['tls']): TraefikRouter => {
+      const value: TraefikRouter = { entryPoints: [entryPoint], rule: ruleFor(scheme), priority, service };
+      if (middlewares.length > 0) value.middlewares = middlewares;
+      if (tls !== undefined) value.tls = tls;
+      return value;
     };
 
     if (serves.https(route.protocol)) {
       const tls: TraefikRouter['tls'] = options.certResolver === undefined ? {} : { certResolver: options.certResolver };
       // A certResolver cannot read names out of HostRegexp: a wildcard names its certificate (DNS-01 needed).
       if (options.certResolver !== undefined && hostname.startsWith('*.')) tls.domains = [{ main: hostname }];
-      router('https', { entryPoints: [options.httpsEntryPoint], rule: ruleFor('https'), priority, service, ...withMiddlewares(pathMiddlewares), tls });
+      router('https', routerOf(options.httpsEntryPoint, 'https', pathMiddlewares, tls));
     }
     if (route.protocol === 'redirect-to-https') {
       units.middlewares.push([REDIRECT_MIDDLEWARE, { redirectScheme: { scheme: 'https', permanent: true } }]);
-      router('http', { entryPoints: [options.httpEntryPoint], rule: ruleFor('http'), priority, service, middlewares: [REDIRECT_MIDDLEWARE] });
+      router('http', routerOf(options.httpEntryPoint, 'http', [REDIRECT_MIDDLEWARE]));
     } else if (serves.http(route.protocol)) {
-      router('http', { entryPoints: [options.httpEntryPoint], rule: ruleFor('http'), priority, service, ...withMiddlewares(pathMiddlewares) });
+      router('http', routerOf(options.httpEntryPoint, 'http', pathMiddlewares));
     }
   }
 
@@ -165,10 +188,10 @@ export function renderHost(hostname: string, routes: readonly Route[], exactBelo
       const rule = `Host(\`${hostname}\`) && Path(\`${path}\`)`;
       const router = { rule, priority: CHALLENGE_PRIORITY, service: CHALLENGE_SERVICE };
       units.routers.push([`${name}-http`, { entryPoints: [options.httpEntryPoint], ...router }]);
-      units.owners.set(`${name}-http`, route.tenant);
+      units.owners.push(route.tenant);
       if (https) {
         units.routers.push([`${name}-https`, { entryPoints: [options.httpsEntryPoint], ...router, tls: options.certResolver === undefined ? {} : { certResolver: options.certResolver } }]);
-        units.owners.set(`${name}-https`, route.tenant);
+        units.owners.push(route.tenant);
       }
     }
   }

@@ -39,6 +39,13 @@ interface Shared {
 /** Hosts rendered between two pauses of `resetInSlices` (a few milliseconds of work). */
 const HOSTS_PER_SLICE = 2000;
 
+/** Whether `list[i]` is the first entry of `list` with its name (a host lists a few units: a scan is cheapest). */
+function firstNaming(list: ReadonlyArray<[string, unknown]>, i: number): boolean {
+  const name = list[i]![0];
+  for (let j = 0; j < i; j++) if (list[j]![0] === name) return false;
+  return true;
+}
+
 const ownerKey = (tenant: RouteTenant | undefined) => (tenant === undefined ? '' : `${tenant.organization}/${tenant.project}`);
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -56,7 +63,8 @@ export class TraefikRenderCache {
   readonly #options: TraefikRenderOptions;
   #routes = new Map<string, Route[]>();
   #units = new Map<string, HostUnits>();
-  #exactByParent = new Map<string, Set<string>>();
+  /** Parent → the exact hosts one label below it (a list: nearly every parent has one). */
+  #exactByParent = new Map<string, string[]>();
   readonly routers = new Map<string, TraefikRouter>();
   readonly owners = new Map<string, RouteTenant | undefined>();
   readonly #byOwner = new Map<string, Set<string>>();
@@ -180,9 +188,10 @@ export class TraefikRenderCache {
 
   /** The whole configuration, keys sorted (equal tables, equal bytes). */
   config(certificates: readonly SuppliedCertificate[] = []): TraefikConfig {
-    const sorted = <T>(entries: Iterable<[string, T]>) => Object.fromEntries([...entries].sort(([a], [b]) => compare(a, b)));
-    const shared = (map: Map<string, Shared>) => sorted([...map].map(([name, { value }]): [string, Json] => [name, value]));
-    const http = { routers: sorted(this.routers), services: shared(this.#shared.services), middlewares: shared(this.#shared.middlewares) };
+    // The default order of strings is by UTF-16 code unit, as `compare`, and needs no call per comparison.
+    const sorted = <T, V>(map: ReadonlyMap<string, T>, valueOf: (entry: T) => V): Record<string, V> => Object.fromEntries([...map.keys()].sort().map((name) => [name, valueOf(map.get(name)!)]));
+    const value = (shared: Shared) => shared.value;
+    const http = { routers: sorted(this.routers, (router) => router), services: sorted(this.#shared.services, value), middlewares: sorted(this.#shared.middlewares, value) };
     return certificates.length === 0 ? { http } : { http, tls: { certificates: suppliedCertificates(certificates) } };
   }
 
@@ -192,11 +201,12 @@ export class TraefikRenderCache {
     if (parent === undefined) return;
     const siblings = this.#exactByParent.get(parent);
     if (present) {
-      if (siblings) siblings.add(host);
-      else this.#exactByParent.set(parent, new Set([host]));
+      if (!siblings) this.#exactByParent.set(parent, [host]);
+      else if (!siblings.includes(host)) siblings.push(host);
     } else if (siblings) {
-      siblings.delete(host);
-      if (siblings.size === 0) this.#exactByParent.delete(parent);
+      const at = siblings.indexOf(host);
+      if (at !== -1) siblings.splice(at, 1);
+      if (siblings.length === 0) this.#exactByParent.delete(parent);
     }
   }
 
@@ -207,18 +217,28 @@ export class TraefikRenderCache {
     const units = renderHost(host, routes, below, this.#options);
     before?.(units);
     this.#units.set(host, units);
-    for (const [name, router] of units.routers) {
-      const owner = units.owners.get(name);
+    let lastOwner: RouteTenant | undefined | null = null;
+    let owned: Set<string> | undefined;
+    for (let i = 0; i < units.routers.length; i++) {
+      const [name, router] = units.routers[i]!;
+      const owner = units.owners[i];
       this.routers.set(name, router);
       this.owners.set(name, owner);
-      const key = ownerKey(owner);
-      const owned = this.#byOwner.get(key);
-      if (owned) owned.add(name);
-      else this.#byOwner.set(key, new Set([name]));
+      // A host's routers mostly share one tenant: its set is looked up once.
+      if (owner !== lastOwner || owned === undefined) {
+        const key = ownerKey(owner);
+        owned = this.#byOwner.get(key);
+        if (!owned) this.#byOwner.set(key, (owned = new Set()));
+        lastOwner = owner;
+      }
+      owned.add(name);
     }
     for (const section of ['services', 'middlewares'] as const) {
-      // A host names a shared unit once however many of its routes use it.
-      for (const [name, value] of new Map(units[section])) {
+      const list = units[section];
+      for (let i = 0; i < list.length; i++) {
+        const [name, value] = list[i]!;
+        // A host names a shared unit once however many of its routes use it (the first naming counts).
+        if (!firstNaming(list, i)) continue;
         const shared = this.#shared[section].get(name);
         if (shared) shared.refs += 1;
         else this.#shared[section].set(name, { value, refs: 1 });
@@ -237,7 +257,10 @@ export class TraefikRenderCache {
       this.owners.delete(name);
     }
     for (const section of ['services', 'middlewares'] as const) {
-      for (const name of new Set(units[section].map(([n]) => n))) {
+      const list = units[section];
+      for (let i = 0; i < list.length; i++) {
+        if (!firstNaming(list, i)) continue;
+        const name = list[i]![0];
         const shared = this.#shared[section].get(name);
         if (shared && --shared.refs === 0) this.#shared[section].delete(name);
       }
