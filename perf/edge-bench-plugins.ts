@@ -1,10 +1,11 @@
-// The Traefik and Istio plugins driven through the kernel, as the server drives them: a whole delivery, then each
-// change as a change set. Part of edge-bench.ts (see perf/README.md).
+// The Traefik, Istio and Caddy plugins driven through the kernel, as the server drives them: a whole delivery, then
+// each change as a change set. Part of edge-bench.ts (see perf/README.md).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RenderInput, Route } from '../core/kernel/src/index.ts';
 import { createTestKernel } from '../core/kernel/src/conformance/index.ts';
-import type { Redis } from '../core/test-servers/src/index.ts';
+import { requireCaddy, startCaddy, type Caddy, type Redis } from '../core/test-servers/src/index.ts';
+import caddyPlugin from '../plugins/edge-caddy/src/index.ts';
 import istio, { optionsSchema as istioSchema, renderIstio, renderOptionsOf, tenantFiles } from '../plugins/edge-istio/src/index.ts';
 import traefik, { routeName } from '../plugins/edge-traefik/src/index.ts';
 import { ADDED_TENANT, changeSteps, type Step } from './edge-bench-routes.ts';
@@ -111,5 +112,55 @@ export async function measureIstioPlugin(n: number, routes: Route[], dir: string
     return summarise(n, 'istio GitOps — plugin, by change set', full, 'seeded files, then a whole delivery through the kernel (nothing to commit)', samples, referenceMs);
   } finally {
     await kernel.close();
+  }
+}
+
+/**
+ * The Caddy plugin as the server drives it, against three real Caddies in the same run: two given each change as a
+ * change set (the changed routes sent through the admin API: with the default `maxChangeCalls`, one call per change,
+ * both servers replaced when more are needed; and one call per changed route), the third the same tables without
+ * one (a whole render, GET /config/ for its ETag, the whole config posted), as before change sets. All start with a
+ * whole delivery of all N mappings. Without caddy installed, no rows.
+ */
+export async function measureCaddyPlugin(n: number, routes: Route[], referenceMs: number, cycles: number): Promise<ChangeRow[]> {
+  if (!requireCaddy()) return [];
+  const caddies: Caddy[] = [];
+  const kernels: Array<Awaited<ReturnType<typeof createTestKernel>>> = [];
+  try {
+    const paths = [
+      { name: 'caddy admin API — plugin, by change set', byChange: true, maxChangeCalls: undefined },
+      { name: 'caddy admin API — plugin, by change set, call per route', byChange: true, maxChangeCalls: 1000 },
+      { name: 'caddy admin API — plugin, whole /load', byChange: false, maxChangeCalls: undefined },
+    ];
+    for (const path of paths) {
+      const caddy = await startCaddy();
+      caddies.push(caddy);
+      const options = { askUrl: 'http://127.0.0.1:9/edge/ask', adminListen: caddy.adminListen, httpPort: caddy.httpPort, httpsPort: caddy.httpsPort, listenAddresses: ['127.0.0.1'], issuers: [{ module: 'internal' }], storageRoot: caddy.storageRoot, adminTimeoutMs: 120_000, maxChangeCalls: path.maxChangeCalls };
+      kernels.push(await createTestKernel([{ plugin: caddyPlugin, options }]));
+    }
+    const has = async (caddy: Caddy, hostname: string) => JSON.stringify(await caddy.config()).includes(`"${hostname}"`);
+    const results = paths.map(() => ({ full: undefined as Sample | undefined, samples: [] as Sample[] }));
+    const full: Step = { kind: 'full', table: routes, hostname: '', present: false };
+    let version = 1;
+    for (const step of [full, ...changeSteps(routes, cycles)]) {
+      const since = version;
+      version += 1;
+      const changes = step.kind === 'full' ? undefined : { since, hosts: [step.hostname], routes: step.table.filter((r) => r.hostname === step.hostname) };
+      for (const [i, path] of paths.entries()) {
+        const input: RenderInput = { routes: step.table, version, ...(changes && path.byChange ? { changes } : {}) };
+        const delivered = await timed(() => kernels[i]!.deployRoutes('caddy', input));
+        if (step.hostname && (await has(caddies[i]!, step.hostname)) !== step.present) throw new Error(`${path.name}: after ${step.kind}, ${step.hostname} is ${step.present ? 'missing' : 'still there'}`);
+        const detail = delivered.value.delivered.detail ?? '';
+        const replaced = detail.endsWith('(both servers replaced)');
+        const calls = replaced ? 1 : Number(/^(\d+) routes? changed/.exec(detail)?.[1] ?? 0);
+        const sample = { kind: step.kind, ms: delivered.ms, phases: { 'render + deliver': delivered.ms }, effect: { calls, serversReplaced: replaced ? 1 : 0, loads: detail.startsWith('loaded') ? 1 : 0 } };
+        if (step.kind === 'full') results[i]!.full = sample;
+        else results[i]!.samples.push(sample);
+      }
+    }
+    return paths.map((path, i) => summarise(n, path.name, results[i]!.full!, 'whole load into an empty Caddy', results[i]!.samples, referenceMs));
+  } finally {
+    for (const kernel of kernels) await kernel.close();
+    for (const caddy of caddies) await caddy.stop();
   }
 }

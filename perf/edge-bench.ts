@@ -18,7 +18,7 @@ import type { Route } from '../core/kernel/src/index.ts';
 import { startRedis, type Redis } from '../core/test-servers/src/index.ts';
 import { ADDED_TENANT, changeSteps, routeTable, shape, type Step } from './edge-bench-routes.ts';
 import { FULL_NOTE, gc, laps, median, msSince, now, routed, round, run, summarise, timed, type ChangeRow, type Lap, type Sample } from './edge-bench-measure.ts';
-import { measureIstioPlugin, measureTraefikPlugin } from './edge-bench-plugins.ts';
+import { measureCaddyPlugin, measureIstioPlugin, measureTraefikPlugin } from './edge-bench-plugins.ts';
 import { deliverGitOps, gitOpsOptionsOf, optionsSchema as istioSchema, renderIstio, renderOptionsOf, tenantFiles, type IstioRenderOptions, type TenantFileCache } from '../plugins/edge-istio/src/index.ts';
 import {
   createRedisDeliverer,
@@ -356,6 +356,7 @@ try {
       ...(await measureTraefikPlugin(n, routes, sizeDir, redis, referenceMs, cycles)),
       await measureGitOpsChange(n, routes, sizeDir, referenceMs),
       await measureIstioPlugin(n, routes, sizeDir, referenceMs, cycles),
+      ...(await measureCaddyPlugin(n, routes, referenceMs, cycles)),
     ];
     changes.push({ size: n, referenceMs: round(referenceMs, 1), referenceSamples: referenceSamples.map((ms) => round(ms, 1)), rows });
     rmSync(sizeDir, { recursive: true, force: true });

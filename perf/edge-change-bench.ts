@@ -6,7 +6,7 @@
 // is what production does: the trigger's NOTIFY, every route table reloading that host, the coalesced reconcile job
 // per edge, the plugin rendering and delivering the change set.
 //
-//   npx node perf/edge-change-bench.ts [--hosts 100000] [--changes 5]
+//   npx node perf/edge-change-bench.ts [--hosts 100000] [--changes 5] [--edges caddy,file,directory,redis,http]
 //
 // The reference, in the same run: one round trip of the same INSERT … RETURNING on the same database, so the figure
 // reads as "so many database round trips". See perf/README.md.
@@ -27,7 +27,11 @@ import { edgeCaddyPlugin } from '../core/server/test/caddy-stack.ts';
 import { routeName } from '../plugins/edge-traefik/src/index.ts';
 import { announceReload, seedBench } from './seed-bench.ts';
 
-const { values } = parseArgs({ options: { hosts: { type: 'string', default: '100000' }, changes: { type: 'string', default: '5' } } });
+const EDGE_KEYS = ['caddy', 'file', 'directory', 'redis', 'http'] as const;
+const { values } = parseArgs({ options: { hosts: { type: 'string', default: '100000' }, changes: { type: 'string', default: '5' }, edges: { type: 'string', default: EDGE_KEYS.join(',') } } });
+/** The edges measured (`--edges caddy` measures Caddy alone: no other edge's reconcile shares the machine). */
+const chosen = new Set(values.edges.split(','));
+if ([...chosen].some((key) => !(EDGE_KEYS as readonly string[]).includes(key))) throw new Error(`--edges takes ${EDGE_KEYS.join(',')}`);
 const hosts = Number(values.hosts);
 const changes = Number(values.changes);
 if (!Number.isInteger(hosts) || hosts < 100 || hosts > 1_000_000 || !Number.isInteger(changes) || changes < 1 || changes > 50) throw new Error('--hosts 100…1000000, --changes 1…50');
@@ -70,7 +74,7 @@ try {
   upstream = createServer((_req, res) => res.end('ok'));
   await new Promise<void>((resolve) => upstream!.listen(0, '127.0.0.1', resolve));
   const upstreamPort = (upstream.address() as { port: number }).port;
-  caddy = requireCaddy() ? await startCaddy() : undefined;
+  caddy = chosen.has('caddy') && requireCaddy() ? await startCaddy() : undefined;
   const port = await freePort();
   const caddyPlugin = caddy && edgeCaddyPlugin(caddy, { askUrl: `http://127.0.0.1:${port}/edge/ask`, issuers: [{ module: 'internal' }] });
   const file = join(dir, 'traefik', 'portico.yaml');
@@ -88,7 +92,7 @@ try {
         { id: 'file', edge: 'traefik', target: { delivery: { kind: 'file', path: file } } },
         { id: 'directory', edge: 'traefik', target: { delivery: { kind: 'directory', path: directory } } },
         { id: 'redis', edge: 'traefik', target: { delivery: { kind: 'redis', url: redis.url, prefix: 'traefik' } } },
-      ],
+      ].filter((edge) => chosen.has(edge.id)),
     },
     {},
     'edge-change-bench',
@@ -143,10 +147,10 @@ try {
     });
   const edges: Record<string, (host: string, i: number) => Promise<boolean>> = {
     ...(caddy ? { 'caddy (admin API)': async (host: string) => throughCaddy(host) } : {}),
-    'traefik file (1 file)': async (host) => routed(await textOf(file), host),
-    'traefik directory (file per project)': async (host, i) => routed(await textOf(projectFile(i)), host),
-    'traefik redis KV': async (host) => (await client!.exists(`traefik/http/routers/${routeName(host, '/')}-https/rule`)) === 1,
-    'traefik HTTP provider (served)': async (host) => routed(await served(), host),
+    ...(chosen.has('file') ? { 'traefik file (1 file)': async (host: string) => routed(await textOf(file), host) } : {}),
+    ...(chosen.has('directory') ? { 'traefik directory (file per project)': async (host: string, i: number) => routed(await textOf(projectFile(i)), host) } : {}),
+    ...(chosen.has('redis') ? { 'traefik redis KV': async (host: string) => (await client!.exists(`traefik/http/routers/${routeName(host, '/')}-https/rule`)) === 1 } : {}),
+    ...(chosen.has('http') ? { 'traefik HTTP provider (served)': async (host: string) => routed(await served(), host) } : {}),
   };
 
   // The first whole delivery of every edge, before any change is timed.
