@@ -48,6 +48,28 @@ describe('verification work', () => {
     expect(heard).toEqual(['marker-verifying', 'domain', 'marker-verified', 'marker-deploying', 'domain', 'marker-suspended']);
   });
 
+  it('makes no new route-table version (and no edge reconcile) for a change that names no host the table holds', async () => {
+    const { organizationId } = await createOrganizationWithUser(portico);
+    const { routeTable, orm } = portico.container.cradle;
+    const domainId = randomUUID();
+    const db = orm.em.getConnection();
+    await db.execute(
+      `insert into domains (id, created_at, updated_at, status_changed_at, organization_id, hostname, status, status_message, method, token)
+       values (?, now(), now(), now(), ?, ?, 'verifying', 'Checking.', 'dns-txt', 'token')`,
+      [domainId, organizationId, `unmapped-${domainId.slice(0, 8)}.example.test`],
+    );
+    await routeTable.settled();
+    const before = routeTable.version;
+    // Verified: the NOTIFY comes (the domain may route now), but it has no mapping, so nothing in the table changes.
+    // Then a change the table does take in (a host reloaded): the listener hears both in order, so once the table
+    // has a new version it has handled the first — which must not have made one of its own.
+    await db.execute(`update domains set status = 'verified' where id = ?`, [domainId]);
+    await db.execute('select pg_notify(?, ?)', [ROUTES_CHANNEL, JSON.stringify({ hosts: [`marker-${domainId.slice(0, 8)}.example.test`] })]);
+    await waitFor(async () => routeTable.version, (version) => version > before);
+    await routeTable.settled();
+    expect(routeTable.version).toBe(before + 1);
+  });
+
   it('writes checks counted at the same time together, and counts every one', async () => {
     const { organizationId } = await createOrganizationWithUser(portico);
     const { usageService, orm } = portico.container.cradle;
