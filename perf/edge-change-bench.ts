@@ -164,7 +164,7 @@ try {
   // are done). The watch and certificate checks of 100,000 live domains go on meanwhile, as they do in production.
   const busy = async () =>
     Number(
-      (await db!.query(`select count(*)::int as n from pgboss.job where name in ('edge.reconcile', 'domain.probe') and (state = 'active' or (state in ('created', 'retry') and start_after <= now()))`)).rows[0].n,
+      (await db!.query(`select count(*)::int as n from pgboss.job where (name like 'edge.reconcile/%' or name = 'domain.probe') and (state = 'active' or (state in ('created', 'retry') and start_after <= now()))`)).rows[0].n,
     );
   let quietSince = now();
   await until(async () => {

@@ -106,7 +106,7 @@ export async function startPortico(options: { config: PorticoConfig; baseDir: st
       }
     }
 
-    const boss: PgBoss = await startBoss(databaseUrl, logger);
+    const boss: PgBoss = await startBoss(databaseUrl, logger, config.edges.map((edge) => edge.id));
     stops.push(() => boss.stop({ graceful: true, timeout: 10_000 }));
 
     const container = buildContainer({ config, logger, orm, boss, kernel, dns, secretBox, version: VERSION });

@@ -245,7 +245,7 @@ describe('organizations and projects: edit and delete', () => {
     expect(taken.body.error).toMatchObject({ code: 'CONFLICT', details: { field: 'slug' } });
 
     const boss = portico.container.cradle.orm.em.fork().getConnection();
-    const count = async () => Number(((await boss.execute(`select count(*)::int as n from pgboss.job where name = 'edge.reconcile'`, [], 'get')) as unknown as { n: number }).n);
+    const count = async () => Number(((await boss.execute(`select count(*)::int as n from pgboss.job where name like 'edge.reconcile/%'`, [], 'get')) as unknown as { n: number }).n);
     const before = await count();
     const renamed = await owner.agent.patch(`/v1/organizations/${owner.organization.id}`).set('x-csrf-token', owner.csrf).send({ name: 'Zeta Inc', slug: 'zeta-inc' });
     expect(renamed.body).toMatchObject({ name: 'Zeta Inc', slug: 'zeta-inc', role: 'owner' });

@@ -2,9 +2,10 @@ import { PgBoss } from 'pg-boss';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CompiledQuery } from 'kysely';
 import type { Logger } from 'pino';
-import { QUEUES, SCHEDULES, type JobData, type QueueName } from './queues.ts';
+import { QUEUES, reconcileQueue, SCHEDULES, type JobData, type QueueName } from './queues.ts';
 
-export async function startBoss(connectionString: string, logger: Logger): Promise<PgBoss> {
+/** Starts pg-boss and creates every queue: those of QUEUES, and one reconcile queue per configured edge. */
+export async function startBoss(connectionString: string, logger: Logger, edgeIds: readonly string[] = []): Promise<PgBoss> {
   const boss = new PgBoss({ connectionString, schema: 'pgboss', useListenNotify: true });
   // Log only message and code: pg errors carry the client object, connection parameters included.
   boss.on('error', (error: Error & { code?: string }) => {
@@ -12,7 +13,11 @@ export async function startBoss(connectionString: string, logger: Logger): Promi
     logger[level]({ code: error.code, error: error.message }, 'job queue connection error');
   });
   await boss.start();
-  for (const [name, options] of Object.entries(QUEUES)) {
+  const queues: Array<[string, (typeof QUEUES)[QueueName]]> = [
+    ...Object.entries(QUEUES).filter(([name]) => name !== 'edge.reconcile'),
+    ...edgeIds.map((id): [string, (typeof QUEUES)[QueueName]] => [reconcileQueue(id), QUEUES['edge.reconcile']]),
+  ];
+  for (const [name, options] of queues) {
     if (!(await boss.getQueue(name))) await boss.createQueue(name, options);
   }
   for (const [name, cron] of Object.entries(SCHEDULES)) await boss.schedule(name, cron, {});
@@ -42,7 +47,9 @@ export function createJobQueue({ boss }: { boss: PgBoss }): JobQueue {
   return {
     async send(queue, data, options = {}) {
       const { em, ...jobOptions } = options;
-      return boss.send(queue, data as object, { ...jobOptions, ...transactionDb(em) });
+      // Each edge's reconciles have a queue of their own.
+      const name = queue === 'edge.reconcile' ? reconcileQueue((data as JobData['edge.reconcile']).edgeId) : queue;
+      return boss.send(name, data as object, { ...jobOptions, ...transactionDb(em) });
     },
     async sendMany(queue, jobs, { em } = {}) {
       if (jobs.length > 0) await boss.insert(queue, jobs.map(({ data, group }) => ({ data: data as object, ...(group ? { group } : {}) })), transactionDb(em));

@@ -30,8 +30,10 @@ export const QUEUES = {
   'domain.auto-map': { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 120, deadLetter: 'dead-letter', notify: true },
   /**
    * Render the route table for one edge and push it (`kernel.deployRoutes`), then move the domains it now carries
-   * to `deploying`. Data: { edgeId }, sent with singletonKey = edgeId: `stately` keeps at most one queued and one
-   * running per edge, so a burst of changes coalesces into one more reconcile.
+   * to `deploying`. Data: { edgeId }. The options of every edge's own queue, `edge.reconcile/<edgeId>`
+   * (`reconcileQueue`): `stately` keeps at most one queued and one running per edge, so a burst of changes coalesces
+   * into one more reconcile; one queue per edge, so an edge that hangs holds only its own reconciles (in one shared
+   * queue its next queued job would stand in front of every other edge's until pg-boss noticed it running).
    */
   'edge.reconcile': { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 600, heartbeatSeconds: 30, deadLetter: 'dead-letter', notify: true, policy: 'stately' },
   /** HTTPS probe of a deploying domain's hosts through the edge; re-sent until it passes or attempts run out. */
@@ -104,6 +106,9 @@ export const SCHEDULES: Partial<Record<QueueName, string>> = {
 };
 
 export type QueueName = keyof typeof QUEUES;
+
+/** The queue of one edge's reconciles (options: `QUEUES['edge.reconcile']`). */
+export const reconcileQueue = (edgeId: string): string => `edge.reconcile/${edgeId}`;
 
 export interface JobData {
   'domain.verify': { domainId: string; trigger: 'manual' | 'automatic' | 'watch' };

@@ -2,7 +2,7 @@ import type { Cradle } from '../container.ts';
 import { CONCURRENCY_TIERS } from '../modules/domains/verification.ts';
 import { LIMITS } from '../modules/organizations/settings.entity.ts';
 import { dispatchEvent, eventConsumers } from './event-consumers.ts';
-import type { JobData } from './queues.ts';
+import { reconcileQueue, type JobData } from './queues.ts';
 import { workQueue } from './work.ts';
 
 /**
@@ -17,13 +17,6 @@ export const VERIFY_SLOTS = 2 * LIMITS.maxConcurrentVerifications.default;
  */
 const EVENT_BATCH = 2;
 
-/**
- * Edge reconciles one worker process runs at once: one per configured edge (at least 2, at most 8), so a change
- * reaches a quick edge (a Redis KV, a directory) without queueing behind a slow one (a whole Caddy load). A
- * reconcile mostly waits on its edge; the queue's `stately` policy and the edge's advisory lock keep it at one per
- * edge however many run.
- */
-export const reconcileSlots = (edges: number): number => Math.min(8, Math.max(2, edges));
 
 /**
  * Attach a worker to every queue that has one. Workers are small functions of their dependencies; retries,
@@ -47,9 +40,16 @@ export async function startWorkers({ boss, eventService, auditService, verificat
     await workQueue(boss, 'domain.auto-map', { ...polling, localConcurrency: 2 }, async (data: JobData['domain.auto-map']) => {
       await widgetService.autoMap(data.domainId);
     }),
-    await workQueue(boss, 'edge.reconcile', { ...polling, localConcurrency: reconcileSlots(config.edges.length) }, async (data: JobData['edge.reconcile']) => {
-      await edgeService.runReconcile(data.edgeId);
-    }),
+    // One worker per edge, on the edge's own queue: a change reaches a quick edge (a Redis KV, a directory) without
+    // waiting behind a slow one (a whole Caddy load) or one that hangs. The queue's `stately` policy and the edge's
+    // advisory lock keep it at one reconcile per edge across processes.
+    ...(await Promise.all(
+      config.edges.map((edge) =>
+        workQueue(boss, reconcileQueue(edge.id), polling, async (data: JobData['edge.reconcile']) => {
+          await edgeService.runReconcile(data.edgeId);
+        }),
+      ),
+    )),
     await workQueue(boss, 'domain.probe', { ...polling, localConcurrency: 4 }, async (data: JobData['domain.probe']) => edgeService.runProbe(data)),
     await workQueue(boss, 'certificate.issue', { ...polling, localConcurrency: 2 }, async (data: JobData['certificate.issue']) => certificateService.runIssue(data)),
     await workQueue(boss, 'certificate.check', { ...polling, localConcurrency: 2 }, async (data: JobData['certificate.check']) => certificateService.runCheck(data)),

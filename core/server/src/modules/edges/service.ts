@@ -22,6 +22,32 @@ type EdgeConfig = PorticoConfig['edges'][number];
 /** `a.b.example.com`, `b.example.com`, `example.com`, `com`: the names a domain owning `host` may have. */
 const suffixesOf = (host: string): string[] => host.split('.').map((_, i, labels) => labels.slice(i).join('.'));
 
+/**
+ * Whole deliveries one process makes at once. A whole render and delivery of a large table takes seconds of CPU and
+ * hundreds of MB (a first reconcile of every edge at start-up, each edge's periodic whole delivery): run together they
+ * starve each other and the process (an edge's admin API gives up on a body that trickles in), while change sets,
+ * which cost milliseconds, run side by side.
+ */
+const WHOLE_AT_ONCE = 2;
+
+/** Runs `fn`s at most `max` at a time, in the order they came. */
+function limiter(max: number) {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (active < max) active += 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      // The slot passes to the next in line, or is freed.
+      const next = waiting.shift();
+      if (next) next();
+      else active -= 1;
+    }
+  };
+}
+
 /** How often each edge is sent the whole route table even when a change set would do. */
 const FULL_RECONCILE_MS = 10 * 60_000;
 
@@ -112,6 +138,7 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
   const wholeAt = new Map<string, number>();
   const edgeOf = (edgeId: string): EdgeConfig | undefined => config.edges.find((e) => e.id === edgeId);
   const targetOf = (edge: EdgeConfig) => ({ id: edge.id, ...(edge.target === undefined ? {} : { options: edge.target }) });
+  const wholeDeliveries = limiter(WHOLE_AT_ONCE);
   const selected = (edgeIds?: readonly string[]): EdgeConfig[] => (edgeIds?.length ? config.edges.filter((e) => edgeIds.includes(e.id)) : config.edges);
 
   /** Run `fn` holding a transaction-scoped advisory lock for the edge: one delivery per edge across processes. */
@@ -191,6 +218,44 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
     }
   }
 
+  /** One reconcile of `edge`: the whole table, or what changed since `since` (when the table can still tell). */
+  async function reconcile(edge: EdgeConfig, since: number | undefined, whole: boolean): Promise<ReconcileResult> {
+    const edgeId = edge.id;
+    await routeTable.settled();
+    const version = routeTable.version;
+    const routes = routeTable.routes();
+    const changes = whole || since === undefined ? undefined : routeTable.changesSince(since);
+    const started = performance.now();
+    let delivered: { detail?: string };
+    let skipped: SkippedRoute[];
+    try {
+      // Portico's own certificates (cert.acme) go to every edge with the routes; keys unsealed in memory only.
+      const certificates = await suppliedCertificates({ orm, secretBox, logger });
+      // The queue runs one reconcile per edge at a time; the lock also serialises the CLI's forced reconcile.
+      ({ delivered, skipped } = await exclusively(edgeId, () =>
+        kernel.deployRoutes(edge.edge, { routes, target: targetOf(edge), certificates, version, ...(changes ? { changes } : {}) }),
+      ));
+    } catch (error) {
+      metrics.reconcileFailures.inc({ edge: edgeId });
+      await recordAttempt(edge, { ok: false, error: error instanceof Error ? error.message : String(error) });
+      logger.warn({ edgeId, err: error }, 'edge reconcile failed; retried with backoff');
+      throw error;
+    }
+    const elapsed = performance.now() - started;
+    metrics.reconcileSeconds.observe({ edge: edgeId }, elapsed / 1000);
+    // A malformed route costs its own mapping only: the rest was delivered, and the status names what was left out.
+    const deliveredRoutes = routes.length - skipped.length;
+    if (skipped.length > 0) logger.warn({ edgeId, skipped: skippedMappings(skipped) }, 'edge reconcile left out routes that cannot be served');
+    await recordAttempt(edge, { ok: true, routes: deliveredRoutes, durationMs: Math.round(elapsed), detail: delivered.detail ?? null, skipped: skippedMappings(skipped) });
+    // A changed table retries `cert_failed` domains: all of them after a whole delivery, those whose routes changed after a change set.
+    const retryFailed = since !== version;
+    deployedVersion.set(edgeId, version);
+    if (!changes) wholeAt.set(edgeId, Date.now());
+    await orm.em.fork().transactional((em) => advance(em, edge, pushedHosts(routes, skipped), retryFailed, changes?.hosts));
+    logger.info({ edgeId, routes: deliveredRoutes, durationMs: Math.round(elapsed) }, 'edge reconciled');
+    return { edgeId, edge: edge.edge, routes: deliveredRoutes, durationMs: Math.round(elapsed), detail: delivered.detail ?? null };
+  }
+
   return {
     /** Every configured edge's health, in configuration order (edges never reconciled are `pending`). */
     async statuses(): Promise<EdgeHealth[]> {
@@ -238,43 +303,11 @@ export function createEdgeService({ orm, kernel, jobs, config, logger, routeTabl
     async runReconcile(edgeId: string): Promise<ReconcileResult | undefined> {
       const edge = edgeOf(edgeId);
       if (!edge) return undefined;
-      await routeTable.settled();
-      const version = routeTable.version;
-      const routes = routeTable.routes();
       // What changed since this process last delivered to the edge, so its plugin can send only that; the whole
       // table now and then all the same (it heals an edge that lost what it was sent).
       const since = deployedVersion.get(edgeId);
       const whole = since === undefined || Date.now() - (wholeAt.get(edgeId) ?? 0) > FULL_RECONCILE_MS;
-      const changes = whole ? undefined : routeTable.changesSince(since);
-      const started = performance.now();
-      let delivered: { detail?: string };
-      let skipped: SkippedRoute[];
-      try {
-        // Portico's own certificates (cert.acme) go to every edge with the routes; keys unsealed in memory only.
-        const certificates = await suppliedCertificates({ orm, secretBox, logger });
-        // The queue runs one reconcile per edge at a time; the lock also serialises the CLI's forced reconcile.
-        ({ delivered, skipped } = await exclusively(edgeId, () =>
-          kernel.deployRoutes(edge.edge, { routes, target: targetOf(edge), certificates, version, ...(changes ? { changes } : {}) }),
-        ));
-      } catch (error) {
-        metrics.reconcileFailures.inc({ edge: edgeId });
-        await recordAttempt(edge, { ok: false, error: error instanceof Error ? error.message : String(error) });
-        logger.warn({ edgeId, err: error }, 'edge reconcile failed; retried with backoff');
-        throw error;
-      }
-      const elapsed = performance.now() - started;
-      metrics.reconcileSeconds.observe({ edge: edgeId }, elapsed / 1000);
-      // A malformed route costs its own mapping only: the rest was delivered, and the status names what was left out.
-      const deliveredRoutes = routes.length - skipped.length;
-      if (skipped.length > 0) logger.warn({ edgeId, skipped: skippedMappings(skipped) }, 'edge reconcile left out routes that cannot be served');
-      await recordAttempt(edge, { ok: true, routes: deliveredRoutes, durationMs: Math.round(elapsed), detail: delivered.detail ?? null, skipped: skippedMappings(skipped) });
-      // A changed table retries `cert_failed` domains: all of them after a whole delivery, those whose routes changed after a change set.
-      const retryFailed = since !== version;
-      deployedVersion.set(edgeId, version);
-      if (!changes) wholeAt.set(edgeId, Date.now());
-      await orm.em.fork().transactional((em) => advance(em, edge, pushedHosts(routes, skipped), retryFailed, changes?.hosts));
-      logger.info({ edgeId, routes: deliveredRoutes, durationMs: Math.round(elapsed) }, 'edge reconciled');
-      return { edgeId, edge: edge.edge, routes: deliveredRoutes, durationMs: Math.round(elapsed), detail: delivered.detail ?? null };
+      return whole ? wholeDeliveries(() => reconcile(edge, since, true)) : reconcile(edge, since, false);
     },
 
     /** The `domain.probe` job: HTTPS through the edge for every mapped host of a deploying domain. */
