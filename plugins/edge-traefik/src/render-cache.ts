@@ -64,7 +64,7 @@ export class TraefikRenderCache {
   #routes = new Map<string, Route[]>();
   #units = new Map<string, HostUnits>();
   /** Parent → the exact hosts one label below it (a list: nearly every parent has one). */
-  #exactByParent = new Map<string, string[]>();
+  #exactByParent = new Map<string, Set<string>>();
   readonly routers = new Map<string, TraefikRouter>();
   readonly owners = new Map<string, RouteTenant | undefined>();
   readonly #byOwner = new Map<string, Set<string>>();
@@ -199,14 +199,14 @@ export class TraefikRenderCache {
   #index(host: string, present: boolean): void {
     const parent = parentOf(host);
     if (parent === undefined) return;
+    // A set, not a list: one parent may hold every host of an installation (`*.bench.test` over 100,000 names).
     const siblings = this.#exactByParent.get(parent);
     if (present) {
-      if (!siblings) this.#exactByParent.set(parent, [host]);
-      else if (!siblings.includes(host)) siblings.push(host);
+      if (!siblings) this.#exactByParent.set(parent, new Set([host]));
+      else siblings.add(host);
     } else if (siblings) {
-      const at = siblings.indexOf(host);
-      if (at !== -1) siblings.splice(at, 1);
-      if (siblings.length === 0) this.#exactByParent.delete(parent);
+      siblings.delete(host);
+      if (siblings.size === 0) this.#exactByParent.delete(parent);
     }
   }
 
