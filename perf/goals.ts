@@ -91,17 +91,20 @@ const BEFORE: Array<[RegExp, string]> = [
   [/^traefik HTTP provider.*: from the commit/, 'about 3 s'],
   [/^traefik (file|directory).*: from the commit/, '7–11 s'],
   [/^caddy.*: from the commit/, '—'],
+  [/^all five edges/, '—'],
+  [/^rendering never holds/, '731 ms (2026-12-07)'],
 ];
 
 const goals: Goal[] = [];
-const add = (bench: Bench, goal: string, value: number | undefined, unit: string, reference: string, met: (v: number) => boolean) =>
+/** `met` left out: a figure shown beside the goals, not one of them. */
+const add = (bench: Bench, goal: string, value: number | undefined, unit: string, reference: string, met?: (v: number) => boolean) =>
   goals.push({
     goal,
     bench,
     before: BEFORE.find(([pattern]) => pattern.test(goal))?.[1] ?? '—',
     value: value === undefined || Number.isNaN(value) ? 'not measured' : `${fmt(round(value, Math.abs(value) < 10 ? 2 : 1))} ${unit}`.trim(),
     reference,
-    met: value === undefined || Number.isNaN(value) ? undefined : met(value),
+    met: value === undefined || Number.isNaN(value) || met === undefined ? undefined : met(value),
   });
 
 const benches: Record<Bench, () => Promise<void>> = {
@@ -159,21 +162,28 @@ const benches: Record<Bench, () => Promise<void>> = {
   },
   async change() {
     const hosts = size(100_000);
-    const result = jsonLine(await run('edge-change-bench.ts', ['--hosts', String(hosts), '--changes', '5']), 'edge-change-bench');
-    const limits: Array<[RegExp, number]> = [
-      [/redis/, 100],
-      [/HTTP provider/, 100],
-      [/file \(1 file\)/, 300],
-      [/directory/, 300],
-      [/caddy/, 1000],
+    const limits: Array<[string, RegExp, number]> = [
+      ['redis', /redis/, 100],
+      ['http', /HTTP provider/, 100],
+      ['file', /file \(1 file\)/, 300],
+      ['directory', /directory/, 300],
+      ['caddy', /caddy/, 1000],
     ];
-    for (const row of result.rows as Array<{ edge: string; medianMs: number; maxMs: number }>) {
-      const limit = limits.find(([pattern]) => pattern.test(row.edge))?.[1];
-      if (limit === undefined) continue;
+    const bench = (edges: string[]) => run('edge-change-bench.ts', ['--hosts', String(hosts), '--changes', '5', '--edges', edges.join(',')]).then((out) => jsonLine(out, 'edge-change-bench'));
+    // Each edge's goal with that edge alone: no other edge's reconcile shares the process or the two CPUs.
+    for (const [key, pattern, limit] of limits) {
+      const result = await bench([key]);
+      const row = (result.rows as Array<{ edge: string; medianMs: number; maxMs: number }>).find((r) => pattern.test(r.edge));
+      if (!row) continue;
       add('change', `${row.edge}: from the commit to the edge holding it, ${fmt(hosts)} hosts < ${fmt(limit)} ms (median)`, round(row.medianMs), 'ms', `one INSERT round trip: ${result.referenceMs} ms; max ${fmt(round(row.maxMs))} ms`, (v) => v < limit);
     }
-    const loop = result.eventLoop as { p50Ms: number; p99Ms: number; maxMs: number } | undefined;
-    add('change', 'rendering never holds the event loop more than a few ms (p99 delay while the changes go through, API and worker in one process)', loop?.p99Ms, 'ms', loop ? `p50 ${loop.p50Ms} ms, max ${loop.maxMs} ms` : '', (v) => v <= 10);
+    // All five edges in one process, as an installation that runs them all would: what they cost each other.
+    const together = await bench(limits.map(([key]) => key));
+    const medians = (together.rows as Array<{ edge: string; medianMs: number }>).map((r) => `${r.edge.replace(/ \(.*\)$/, '')} ${fmt(round(r.medianMs, 0))}`).join(', ');
+    const slowest = Math.max(...(together.rows as Array<{ medianMs: number }>).map((r) => r.medianMs));
+    add('change', 'all five edges in one process: the slowest edge from the commit (median; not a goal, what the edges cost each other)', round(slowest), 'ms', `medians: ${medians} ms`);
+    const loop = together.eventLoop as { p50Ms: number; p99Ms: number; maxMs: number } | undefined;
+    add('change', 'rendering never holds the event loop more than a few ms (p99 delay while the changes go through all five edges, API and worker in one process)', loop?.p99Ms, 'ms', loop ? `p50 ${loop.p50Ms} ms, max ${loop.maxMs} ms` : '', (v) => v <= 10);
   },
   async scale() {
     await run('scale-bench.ts', quick ? ['--hosts', '10000', '--duration', '3', '--rounds', '1', '--checks', '100'] : []);

@@ -26,6 +26,7 @@ export { forbiddenUpstream, inAddressRange, nonPublicReason, parseAddressRange, 
 export type { AddressRange, ForbiddenUpstream } from './addresses.ts';
 export type { AuthoritativeLookup, AuthoritativeLookupOptions } from './services/authoritative-lookup.ts';
 export { DELIVERY_STAGE, HOOK_NAMES } from './hooks.ts';
+export { servedText } from './render-routes.ts';
 export { emitYaml } from './yaml-emit.ts';
 export type { EmitYamlOptions } from './yaml-emit.ts';
 export { defineDnsProvider, DNS_PROVIDER_API_VERSION, SUPPORTED_DNS_PROVIDER_API_VERSIONS } from './dns-provider.ts';

@@ -135,13 +135,22 @@ export interface RouteChanges {
 
 /** A configuration an edge pulls from Portico (`Kernel.serveRoutes`). */
 export interface ServedConfig {
-  body: string;
+  /**
+   * A text, or its encoded bytes in pieces sent one after another: a large body kept as encoded pieces is served
+   * without being encoded or copied into one buffer again (`servedText` joins it back, for tests and tools).
+   */
+  body: string | readonly Uint8Array[];
   contentType: string;
   /**
    * The entity tag of `body`: equal configurations give equal tags in every Portico process. Weak (`W/"…"`) when
    * two bodies of one configuration may differ in bytes (members in another order).
    */
   etag: string;
+}
+
+/** A served body as one text (pieces decoded as UTF-8). */
+export function servedText(body: ServedConfig['body']): string {
+  return typeof body === 'string' ? body : Buffer.concat(body).toString('utf8');
 }
 
 /** A certificate an edge is given to serve (see `RenderRoutesState.certificates`). */

@@ -10,16 +10,31 @@ import { basename, dirname, join } from 'node:path';
 import { redactPrivateKeys, unifiedDiff } from '@portico/kernel';
 import { toYaml, type TraefikConfig } from './render.ts';
 
-/** Writes `text` to `path` through a temporary sibling and a rename; a text holding a private key gets mode 0600. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+const PRIVATE_KEY = 'PRIVATE KEY-----';
+
+/**
+ * Writes `text` (or its encoded pieces, one after another) to `path` through a temporary sibling and a rename; a
+ * text holding a private key gets mode 0600.
+ */
+export async function writeFileAtomic(path: string, text: string | readonly Uint8Array[]): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   // A leading dot: Traefik's directory watcher skips hidden files, so it never parses the temporary one.
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const secret = typeof text === 'string' ? text.includes(PRIVATE_KEY) : text.some((chunk) => Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).includes(PRIVATE_KEY));
   try {
-    await writeFile(temp, text, { flag: 'wx', ...(text.includes('PRIVATE KEY-----') ? { mode: 0o600 } : {}) });
+    await writeFile(temp, text, { flag: 'wx', ...(secret ? { mode: 0o600 } : {}) });
     await rename(temp, path);
   } catch (err) {
     await rm(temp, { force: true });
+    throw err;
+  }
+}
+
+async function readBytesOrUndefined(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
 }
@@ -42,12 +57,13 @@ export interface FilePreview {
 }
 
 /**
- * One file in total: `path` holds the whole dynamic configuration (or its YAML, already made). Resolves with whether
- * the file changed.
+ * One file in total: `path` holds the whole dynamic configuration (or its YAML, already made: a text or its encoded
+ * pieces in order). Resolves with whether the file changed.
  */
-export async function writeTraefikFile(path: string, config: TraefikConfig | string): Promise<boolean> {
-  const text = typeof config === 'string' ? config : toYaml(config);
-  if ((await readOrUndefined(path)) === text) return false;
+export async function writeTraefikFile(path: string, config: TraefikConfig | string | readonly Uint8Array[]): Promise<boolean> {
+  const text = typeof config === 'string' || Array.isArray(config) ? (config as string | readonly Uint8Array[]) : toYaml(config as TraefikConfig);
+  const current = await readBytesOrUndefined(path);
+  if (current !== undefined && current.equals(typeof text === 'string' ? Buffer.from(text) : Buffer.concat(text))) return false;
   await writeFileAtomic(path, text);
   return true;
 }

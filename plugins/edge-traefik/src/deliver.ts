@@ -116,15 +116,15 @@ export function createTraefikDeliveries(): TraefikDeliveries {
     if (!kept) return `${(await writeTraefikFile(path, config)) ? 'wrote' : 'unchanged'} ${path}`;
     let file = yamlFiles.get(kept.cache);
     if (!file) yamlFiles.set(kept.cache, (file = new YamlFile()));
-    const { text, changed } = file.text(kept.cache, kept.delta, config.tls);
+    const { chunks, changed } = file.chunks(kept.cache, kept.delta, config.tls);
     const place = `file ${resolve(path)}`;
     // After a delivery of the previous generation here, the file is known: write it when it changed, without reading it.
     if (previous(kept, place)) {
-      if (changed) await writeFileAtomic(path, text);
+      if (changed) await writeFileAtomic(path, chunks);
       remember(kept, place, new Map());
       return `${changed ? 'wrote' : 'unchanged'} ${path}`;
     }
-    const wrote = await writeTraefikFile(path, text);
+    const wrote = await writeTraefikFile(path, chunks);
     remember(kept, place, new Map());
     return `${wrote ? 'wrote' : 'unchanged'} ${path}`;
   }

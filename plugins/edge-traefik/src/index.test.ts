@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Route } from '@portico/kernel';
+import { servedText, type Route } from '@portico/kernel';
 import { createTestKernel } from '@portico/kernel/conformance';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -172,6 +172,6 @@ describe('ownershipChallengeUrl', () => {
     rendering = false;
     // A render that never let go would see no turn of the event loop at all until it finished.
     expect(turns).toBeGreaterThanOrEqual(4);
-    expect(JSON.parse(served.body)).toEqual(renderTraefikConfig(table));
+    expect(JSON.parse(servedText(served.body))).toEqual(renderTraefikConfig(table));
   });
 });

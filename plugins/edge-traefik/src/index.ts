@@ -119,7 +119,7 @@ type ParsedTarget = z.output<typeof targetSchema>;
 
 export default defineEdge<typeof optionsSchema, typeof targetSchema, KeptTraefikRender>({
   id: 'edge.traefik',
-  version: '0.4.1',
+  version: '0.4.2',
   kernel: '^0.1.1',
   options: optionsSchema,
   edge: { edge: 'traefik', displayName: 'Traefik', target: targetSchema, served: true },

@@ -10,7 +10,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis as RedisClient } from 'ioredis';
-import { partitionRoutes, type Kernel, type Route, type SuppliedCertificate } from '@portico/kernel';
+import { partitionRoutes, servedText, type Kernel, type Route, type SuppliedCertificate } from '@portico/kernel';
 import { createTestKernel, routeChangeSequence } from '@portico/kernel/conformance';
 import { requireRedis, startRedis, type Redis } from '@portico/test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,7 +79,7 @@ describe.skipIf(!requireRedis())('edge.traefik: deliveries of change sets', { ti
         const projects = Object.fromEntries([...splitByTenant(expected, partitionRoutes(routes).routes)].map(([key, config]) => [`portico-${key}.yaml`, toYaml(config)]));
         expect(await filesOf(join(dir, 'projects')), label).toEqual(projects);
         expect(await keysOf(client, 'edge'), label).toEqual(flattenToKv(expected, 'edge'));
-        expect(JSON.parse(served.body), label).toEqual(JSON.parse(JSON.stringify(expected)));
+        expect(JSON.parse(servedText(served.body)), label).toEqual(JSON.parse(JSON.stringify(expected)));
       }
     }
   });

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { OWNERSHIP_CHALLENGE_PATH, previewRoute, type Kernel, type ServedConfig } from '@portico/kernel';
 import type { Context, Next } from 'koa';
 import type { PorticoConfig } from '../config/schema.ts';
@@ -96,7 +97,12 @@ export function edgeEndpoints({ routeTable, metrics, config, certificateService,
         return;
       }
       ctx.type = contentType;
-      ctx.body = body;
+      if (typeof body === 'string') ctx.body = body;
+      else {
+        // Pieces kept encoded by the plugin go out one after another, never copied into one buffer.
+        ctx.length = body.reduce((sum, piece) => sum + piece.byteLength, 0);
+        ctx.body = Readable.from(body, { objectMode: false });
+      }
       return;
     }
     if (ctx.path.startsWith(CHALLENGE_PATH) && ctx.method === 'GET') {
