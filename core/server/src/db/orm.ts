@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Migrator } from '@mikro-orm/migrations';
+import pg from 'pg';
 import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
 import { AuditedEntityManager } from '../modules/audit/entity-manager.ts';
 import { AuditSubscriber } from '../modules/audit/subscriber.ts';
@@ -25,9 +26,28 @@ export function ormOptions(clientUrl: string, extra: Partial<Options> = {}): Opt
   });
 }
 
-/** Connect and bring the schema up to date with the committed migrations (production never syncs the schema). */
+/** The advisory lock every process takes to migrate: one migrates, the others wait and then find nothing to do. */
+const MIGRATION_LOCK = 'portico:migrations';
+
+/**
+ * Connect and bring the schema up to date with the committed migrations (production never syncs the schema). Every
+ * process migrates at start-up, so processes starting together (an API and a worker, a rolling upgrade) take turns:
+ * the migrations run under a session advisory lock held on a connection of its own, released when they are done or
+ * when the process dies (its session ends), never left behind.
+ */
 export async function openDatabase(clientUrl: string, extra: Partial<Options> = {}): Promise<MikroORM> {
   const orm = await MikroORM.init(ormOptions(clientUrl, extra));
-  await orm.migrator.up();
+  const lock = new pg.Client({ connectionString: clientUrl, application_name: 'portico migrations' });
+  try {
+    await lock.connect();
+    await lock.query('select pg_advisory_lock(hashtext($1))', [MIGRATION_LOCK]);
+    await orm.migrator.up();
+    await lock.query('select pg_advisory_unlock(hashtext($1))', [MIGRATION_LOCK]);
+  } catch (error) {
+    await orm.close(true);
+    throw error;
+  } finally {
+    await lock.end().catch(() => undefined);
+  }
   return orm;
 }
