@@ -146,15 +146,17 @@ try {
       poller.on('message', answer);
       poller.postMessage({ id, needle: `Host(\`${host}\`)` });
     });
-  const routed = (bytes: Buffer, host: string) => bytes.includes(`Host(\`${host}\`)`);
-  // A file is read again only once it was replaced (every delivery writes a new file and renames it over the old).
-  const texts = new Map<string, { stamp: string; bytes: Buffer }>();
-  const textOf = async (path: string) => {
+  // A file is read and searched again only once it was replaced (every delivery writes a new file and renames it
+  // over the old): the answer for a host is kept with the file's stamp, so a poll of an unchanged file is one stat.
+  const files = new Map<string, { stamp: string; bytes: Buffer; answers: Map<string, boolean> }>();
+  const fileRoutes = async (path: string, host: string) => {
     const info = await stat(path).catch(() => undefined);
     const stamp = info ? `${info.ino}:${info.mtimeMs}:${info.size}` : '';
-    let known = texts.get(path);
-    if (known?.stamp !== stamp) texts.set(path, (known = { stamp, bytes: info ? await readFile(path) : Buffer.alloc(0) }));
-    return known.bytes;
+    let known = files.get(path);
+    if (known?.stamp !== stamp) files.set(path, (known = { stamp, bytes: info ? await readFile(path) : Buffer.alloc(0), answers: new Map() }));
+    let answer = known.answers.get(host);
+    if (answer === undefined) known.answers.set(host, (answer = known.bytes.includes(`Host(\`${host}\`)`)));
+    return answer;
   };
   // Host i belongs to organization i mod O, project `bench`: its file in the directory.
   const projectFile = (i: number) => join(directory, `portico-bench-${i % installation.tenancy.organizations.length === 0 ? 'hosts' : `o${i % installation.tenancy.organizations.length}`}.bench.yaml`);
@@ -170,8 +172,8 @@ try {
     });
   const edges: Record<string, (host: string, i: number) => Promise<boolean>> = {
     ...(caddy ? { 'caddy (admin API)': async (host: string) => throughCaddy(host) } : {}),
-    ...(chosen.has('file') ? { 'traefik file (1 file)': async (host: string) => routed(await textOf(file), host) } : {}),
-    ...(chosen.has('directory') ? { 'traefik directory (file per project)': async (host: string, i: number) => routed(await textOf(projectFile(i)), host) } : {}),
+    ...(chosen.has('file') ? { 'traefik file (1 file)': async (host: string) => fileRoutes(file, host) } : {}),
+    ...(chosen.has('directory') ? { 'traefik directory (file per project)': async (host: string, i: number) => fileRoutes(projectFile(i), host) } : {}),
     ...(chosen.has('redis') ? { 'traefik redis KV': async (host: string) => (await client!.exists(`traefik/http/routers/${routeName(host, '/')}-https/rule`)) === 1 } : {}),
     ...(chosen.has('http') ? { 'traefik HTTP provider (served)': async (host: string) => servedRoutes(host) } : {}),
   };
