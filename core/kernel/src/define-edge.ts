@@ -15,7 +15,7 @@
  *
  * ```ts
  * export default defineEdge({
- *   id: 'edge.example', version: '1.0.0', kernel: '^0.1.2', options: optionsSchema,
+ *   id: 'edge.example', ...packageFacts(import.meta.url), options: optionsSchema,
  *   edge: { edge: 'example', displayName: 'Example', target: targetSchema },
  *   build: ({ options }) => ({
  *     render: ({ routes }) => renderExample(routes, options),

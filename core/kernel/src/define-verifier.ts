@@ -14,7 +14,7 @@
  * import { defineVerifier, lookupFailed, verifierOptions, z } from '@portico/kernel';
  *
  * export default defineVerifier({
- *   id: 'verify.acme-txt', version: '1.0.0', kernel: '^0.1.0',
+ *   id: 'verify.acme-txt', ...packageFacts(import.meta.url),
  *   options: z.object({ recordName: verifierOptions.recordName() }),
  *   methods: [{
  *     method: 'acme-txt', title: 'TXT record',

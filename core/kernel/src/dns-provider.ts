@@ -9,7 +9,7 @@
  * import { createAcmeDnsClient } from './client.ts';
  *
  * export default defineDnsProvider({
- *   id: 'dns.acme', version: '1.0.0', kernel: '^0.1.0',
+ *   id: 'dns.acme', ...packageFacts(import.meta.url),
  *   options: z.object({}),
  *   credentials: z.object({ token: z.string().min(1) }),
  *   provider: () => ({

@@ -5,6 +5,8 @@
 export { createKernel } from './kernel.ts';
 export type { DnsProviderHandle, EdgeTarget, Kernel, KernelDescriptors, KernelOptions, KernelServices, RegisteredPlugin, RenderInput } from './kernel.ts';
 export { definePlugin, isPlugin } from './define-plugin.ts';
+export { packageFacts } from './package-facts.ts';
+export type { PackageFacts } from './package-facts.ts';
 export { CHECKER_ERROR_NOTE, checkerError, defineVerifier, lookupFailed, neverRejecting, normaliseVerifiedHost, verifierOptions } from './define-verifier.ts';
 export type { VerifierCheckContext, VerifierMethod, VerifierPluginDefinition } from './define-verifier.ts';
 export { defineEdge, placeOf } from './define-edge.ts';
@@ -32,6 +34,8 @@ export type { EmitYamlOptions } from './yaml-emit.ts';
 export { defineDnsProvider, DNS_PROVIDER_API_VERSION, SUPPORTED_DNS_PROVIDER_API_VERSIONS } from './dns-provider.ts';
 export type * from './dns-provider.ts';
 export { isOwnerRecordName, markerOwner, ownerMarker, ownerRecordName } from './ownership.ts';
+export { applyRecordChanges } from './record-writes.ts';
+export type { RecordRef, RecordWriter, SetWithRecords } from './record-writes.ts';
 export { applyPlanned, DEFAULT_OWNER, isInZone, parseCredentials, planChanges, sameValues, toProviderError } from './dns-plan.ts';
 export type { Plan, PlanInput, PlannedWrite } from './dns-plan.ts';
 export { confidenceOf, matchesPattern, matchNameservers } from './dns-detect.ts';

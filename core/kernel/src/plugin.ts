@@ -2,11 +2,10 @@
  * The plugin contract. A plugin package default-exports the value `definePlugin()` returns:
  *
  * ```ts
- * import { definePlugin, z } from '@portico/kernel';
+ * import { definePlugin, packageFacts, z } from '@portico/kernel';
  * export default definePlugin({
  *   id: 'verify.dns-txt',            // <kind>.<name>: kind is dns | verify | edge | cert | ext
- *   version: '0.1.0',                // the package's own version
- *   kernel: '^0.1.0',                // semver range of @portico/kernel this plugin works with
+ *   ...packageFacts(import.meta.url), // version, and the @portico/kernel range it works with, from package.json
  *   dependsOn: [],                   // ids of plugins that must be enabled too
  *   options: z.object({ recordName: z.string().default('_portico-challenge') }),
  *   describe: { verificationMethods: [{ method: 'dns-txt', title: 'TXT record', challenge: … }] },
