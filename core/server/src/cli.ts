@@ -1,5 +1,8 @@
-// The operator CLI: `npm run portico -- <command>` (node core/server/src/cli.ts). See docs/reference/cli.md.
+#!/usr/bin/env node
+// The operator CLI: `npm run portico -- <command>` (node core/server/src/cli.ts), or `portico <command>` from the
+// published package (its `bin`, built to dist/cli.js). See docs/reference/cli.md.
 import { parseArgs } from 'node:util';
+import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import { createOwnerCommand, makeOperatorCommand } from './cli-users.ts';
@@ -173,7 +176,18 @@ export async function runCli(argv: string[], io: CliIo = { out: (t) => process.s
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+/** Run as a program rather than imported. An installed `portico` is a symlink to this file, so compare real paths. */
+function runAsProgram(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (runAsProgram()) {
   if (process.argv[2] === 'start') {
     // The server itself, with the rest of the arguments (`--role`, `--config`): main.ts reads them from argv.
     process.argv.splice(2, 1);

@@ -48,7 +48,8 @@ describe('an out-of-tree plugin package', () => {
   });
 
   it('loads with Node’s own loader too: type stripping works through the symlink, not on a copy under node_modules', () => {
-    // Vitest transforms modules itself; a child `node` proves the product path (loadConfig + importPlugins) natively.
+    // Vitest transforms modules itself; a child `node` proves the product path (loadConfig + importPlugins) natively,
+    // on the kernel's sources as the repository runs (its `portico-source` export condition).
     const script = `
       const { loadConfig } = await import(${JSON.stringify(pathToFileURL(join(REPO_ROOT, 'core/server/src/config/load-config.ts')).href)});
       const { importPlugins } = await import(${JSON.stringify(pathToFileURL(join(REPO_ROOT, 'core/server/src/config/load-plugins.ts')).href)});
@@ -60,7 +61,7 @@ describe('an out-of-tree plugin package', () => {
         console.log(JSON.stringify({ code: error.code, message: error.message }));
       }`;
     const run = (configPath: string) =>
-      JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script, configPath], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } }).trim().split('\n').at(-1)!);
+      JSON.parse(execFileSync(process.execPath, ['--conditions=portico-source', '--input-type=module', '-e', script, configPath], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } }).trim().split('\n').at(-1)!);
     expect(run(join(dir, 'portico.config.json'))).toEqual({ ids: ['verify.acme', 'verify.local-file'] });
 
     // The same package with a copy of the kernel (TypeScript sources) inside node_modules: Node refuses it.

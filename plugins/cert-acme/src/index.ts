@@ -4,7 +4,7 @@
  * whichever challenges the caller (the certificate job) offers; it never calls hooks.
  */
 import { readFile } from 'node:fs/promises';
-import { definePlugin, z } from '@portico/kernel';
+import { definePlugin, packageFacts, z } from '@portico/kernel';
 import { loadOrCreateAccountKey } from './account-key.ts';
 import { createAcmeIssuer } from './client.ts';
 
@@ -48,8 +48,7 @@ export type AcmePluginOptions = z.input<typeof optionsSchema>;
 
 export default definePlugin({
   id: 'cert.acme',
-  version: '0.1.0',
-  kernel: '^0.1.0',
+  ...packageFacts(import.meta.url),
   options: optionsSchema,
   async apply({ hooks, services, options }) {
     const bundles = [options.caBundlePem, options.caBundleFile && (await readBundle(options.caBundleFile))].filter(Boolean);

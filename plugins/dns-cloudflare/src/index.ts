@@ -2,7 +2,7 @@
  * `dns.cloudflare`: Portico writes records through the Cloudflare API v4 with an API token. A thin adapter over
  * the vendor client (client.ts); the kernel plans, checks ownership and refuses to clobber (dns-plan.ts).
  */
-import { defineDnsProvider, z, type DnsProviderClient } from '@portico/kernel';
+import { defineDnsProvider, packageFacts, z, type DnsProviderClient } from '@portico/kernel';
 import { CLOUDFLARE_API_URL, createCloudflareClient, type CloudflareDnsClient } from './client.ts';
 import { normalName } from './content.ts';
 
@@ -63,8 +63,7 @@ export function adapt(client: CloudflareDnsClient): DnsProviderClient {
 
 export default defineDnsProvider({
   id: 'dns.cloudflare',
-  version: '0.1.0',
-  kernel: '^0.1.0',
+  ...packageFacts(import.meta.url),
   options: optionsSchema,
   credentials: credentialsSchema,
   provider: (options) => ({

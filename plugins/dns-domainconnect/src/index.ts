@@ -1,4 +1,4 @@
-import { DNS_PROVIDER_API_VERSION, definePlugin } from '@portico/kernel';
+import { definePlugin, DNS_PROVIDER_API_VERSION, packageFacts } from '@portico/kernel';
 import { applyWithConsent } from './apply.ts';
 import { discover, discoveryOptions } from './discovery.ts';
 import { optionsSchema, setupProblems, templateOf } from './options.ts';
@@ -18,8 +18,7 @@ const PROVIDER = 'domainconnect';
 
 export default definePlugin({
   id: 'dns.domainconnect',
-  version: '0.1.0',
-  kernel: '^0.1.0',
+  ...packageFacts(import.meta.url),
   options: optionsSchema,
   describe: (options) => {
     const keyDomain = options.syncPubKeyDomain ?? templateOf(options)?.syncPubKeyDomain ?? '<syncPubKeyDomain>';

@@ -1,7 +1,7 @@
 import { createPublicFetch, type DnsAnswer, type DnsLookup, type PublicFetch } from '@portico/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discover, type DiscoveryOptions } from '../src/discovery.ts';
-import { settingsFor, startFakeProvider, type FakeProvider } from './provider.ts';
+import { settingsFor, startFakeProvider, type FakeProvider } from '../src/testing.ts';
 
 describe('discover against a provider on loopback', () => {
   let provider: FakeProvider;

@@ -2,7 +2,7 @@ import type { Kernel } from '@portico/kernel';
 import { createTestKernel } from '@portico/kernel/conformance';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import domainConnect, { loadShippedTemplate, type DomainConnectOptions } from '../src/index.ts';
-import { settingsFor, startFakeProvider, type FakeProvider } from './provider.ts';
+import { settingsFor, startFakeProvider, type FakeProvider } from '../src/testing.ts';
 
 const shipped = loadShippedTemplate('portico', 'customdomain');
 const base = { providerId: 'portico', serviceId: 'customdomain', privateKeySecret: 'k' } satisfies DomainConnectOptions;

@@ -3,7 +3,7 @@ import { startMemoryDnsHarness, type MemoryDnsHarness } from '@portico/dns-memor
 import type { ApplyRecordsInput, RecordSet } from '@portico/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import domainConnect, { loadShippedTemplate, publicKeyRecords, type DomainConnectOptions } from '../src/index.ts';
-import { settingsFor, startFakeProvider, type FakeProvider } from './provider.ts';
+import { settingsFor, startFakeProvider, type FakeProvider } from '../src/testing.ts';
 
 const keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
 const ZONES = ['example.com', 'portico.example', 'stale.test', 'nosupport.test', 'nosync.test', 'badjson.test', 'slow.test', 'plain.test'];

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { defineDnsProvider, DnsProviderError, z, type DnsProviderClient } from '@portico/kernel';
+import { defineDnsProvider, DnsProviderError, packageFacts, z, type DnsProviderClient } from '@portico/kernel';
 import { openZoneFile, persistZones } from './persist.ts';
 import { startDnsServer } from './server.ts';
 import { MEMORY_NAMESERVERS, MemoryZones, normalizeName } from './zones.ts';
@@ -103,8 +103,7 @@ function memoryClient(zones: MemoryZones, token: string | undefined, credentials
 
 export default defineDnsProvider({
   id: 'dns.memory',
-  version: '0.2.0',
-  kernel: '^0.1.0',
+  ...packageFacts(import.meta.url),
   options: optionsSchema,
   credentials: z.object({ token: z.string().optional() }),
   provider: (options) => ({

@@ -2,7 +2,7 @@
  * `dns.powerdns`: Portico writes records through the PowerDNS Authoritative HTTP API. A thin adapter over the
  * vendor client (client.ts); the kernel plans, checks ownership and refuses to clobber (dns-plan.ts).
  */
-import { defineDnsProvider, z } from '@portico/kernel';
+import { defineDnsProvider, packageFacts, z } from '@portico/kernel';
 import { connectPowerDns } from './adapter.ts';
 
 export * from './client.ts';
@@ -43,8 +43,7 @@ export const POWERDNS_PERMISSIONS = [
 
 export default defineDnsProvider({
   id: 'dns.powerdns',
-  version: '0.2.0',
-  kernel: '^0.1.0',
+  ...packageFacts(import.meta.url),
   options: optionsSchema,
   credentials: credentialsSchema,
   provider: (options) => ({

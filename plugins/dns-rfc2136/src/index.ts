@@ -3,7 +3,7 @@
  * server). A thin adapter over the vendor client (client.ts); the kernel plans, checks ownership and refuses to
  * clobber (dns-plan.ts). DNS keeps no comments, so Portico marks what it owns with owner TXT records.
  */
-import { defineDnsProvider } from '@portico/kernel';
+import { defineDnsProvider, packageFacts } from '@portico/kernel';
 import { connectRfc2136 } from './adapter.ts';
 import { credentialsSchema, optionsSchema } from './schema.ts';
 
@@ -22,8 +22,7 @@ export const RFC2136_PERMISSIONS = [
 
 export default defineDnsProvider({
   id: 'dns.rfc2136',
-  version: '0.2.0',
-  kernel: '^0.1.0',
+  ...packageFacts(import.meta.url),
   options: optionsSchema,
   credentials: credentialsSchema,
   provider: (options) => ({

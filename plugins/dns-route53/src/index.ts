@@ -1,4 +1,4 @@
-import { defineDnsProvider, z, type DnsProviderClient } from '@portico/kernel';
+import { defineDnsProvider, packageFacts, z, type DnsProviderClient } from '@portico/kernel';
 import { createRoute53Dns, type Route53DnsOptions } from './client.ts';
 
 export { createRoute53Dns, decodeTxt, encodeTxt, ROUTE53_BATCH_LIMITS, Route53Error } from './client.ts';
@@ -72,8 +72,7 @@ function adapt(options: Omit<Route53DnsOptions, keyof Route53Credentials>, crede
 
 export default defineDnsProvider({
   id: 'dns.route53',
-  version: '0.1.0',
-  kernel: '^0.1.0',
+  ...packageFacts(import.meta.url),
   options: optionsSchema,
   credentials: credentialsSchema,
   provider: (options) => ({

@@ -7,7 +7,7 @@
  * machine of a fleet). Caddy obtains certificates on demand, gated by Portico's `/edge/ask`, except for names
  * Portico supplies a certificate for (`state.certificates`, from cert.acme): those are loaded and served as given.
  */
-import { defineEdge, z, type KeptRender, type RenderRoutesState, type Route, type RouteChanges } from '@portico/kernel';
+import { defineEdge, packageFacts, z, type KeptRender, type RenderRoutesState, type Route, type RouteChanges } from '@portico/kernel';
 import { createCaddyClient, pushCaddyConfig, type CaddyClient } from './client.ts';
 import { callsFor, deliverDelta, MAX_CALLS, replaceServers } from './deliver.ts';
 import { previewCaddyConfig } from './preview.ts';
@@ -142,8 +142,7 @@ class KeptCaddyRender implements KeptRender<Json> {
 
 export default defineEdge<typeof optionsSchema, typeof targetSchema, KeptCaddyRender>({
   id: 'edge.caddy',
-  version: '0.4.0',
-  kernel: '^0.1.1',
+  ...packageFacts(import.meta.url),
   options: optionsSchema,
   edge: { edge: 'caddy', displayName: 'Caddy', target: targetSchema },
   build({ hooks, options, services }) {

@@ -9,7 +9,7 @@
  * Each configured edge may name its own GitOps work tree (`targetSchema`: two clusters, two repositories).
  */
 import { resolve } from 'node:path';
-import { defineEdge, z, type KeptRender, type RenderRoutesState, type Route, type RouteChanges } from '@portico/kernel';
+import { defineEdge, packageFacts, z, type KeptRender, type RenderRoutesState, type Route, type RouteChanges } from '@portico/kernel';
 import { deliverGitOps, tenantFiles, type GitOpsOptions, type TenantFileCache } from './gitops.ts';
 import { IstioRenderCache } from './render-cache.ts';
 import { DEFAULT_TENANT, RENDERED_KINDS, renderIstio, type IstioRenderOptions, type TenantManifests } from './render.ts';
@@ -141,8 +141,7 @@ class KeptIstioRender implements KeptRender<TenantManifests[]> {
 
 export default defineEdge({
   id: 'edge.istio',
-  version: '0.3.1',
-  kernel: '^0.1.1',
+  ...packageFacts(import.meta.url),
   options: optionsSchema,
   edge: { edge: 'istio', displayName: 'Istio (cert-manager, GitOps)', target: targetSchema },
   build({ options, services }) {

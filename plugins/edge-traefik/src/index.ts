@@ -6,7 +6,7 @@
  * edge may name its own delivery (`targetSchema`: two Traefik fleets, two Redis servers); deliver.ts keeps the
  * deliverers and caches per place delivered to.
  */
-import { defineEdge, z, type KeptRender, type RenderRoutesState, type Route, type RouteChanges, type SuppliedCertificate } from '@portico/kernel';
+import { defineEdge, packageFacts, z, type KeptRender, type RenderRoutesState, type Route, type RouteChanges, type SuppliedCertificate } from '@portico/kernel';
 import { createTraefikDeliveries, type KeptRender as DeliverableRender } from './deliver.ts';
 import { renderForHttp } from './http.ts';
 import { suppliedCertificates, TraefikRenderCache, type RenderDelta } from './render-cache.ts';
@@ -119,8 +119,7 @@ type ParsedTarget = z.output<typeof targetSchema>;
 
 export default defineEdge<typeof optionsSchema, typeof targetSchema, KeptTraefikRender>({
   id: 'edge.traefik',
-  version: '0.4.2',
-  kernel: '^0.1.1',
+  ...packageFacts(import.meta.url),
   options: optionsSchema,
   edge: { edge: 'traefik', displayName: 'Traefik', target: targetSchema, served: true },
   build({ options, services }) {

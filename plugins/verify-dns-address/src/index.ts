@@ -1,4 +1,4 @@
-import { defineVerifier, verifierOptions, z } from '@portico/kernel';
+import { defineVerifier, packageFacts, verifierOptions, z } from '@portico/kernel';
 import { canonicalIp, decide, expectedRecords, shouldAskCname } from './check.ts';
 
 export { VALUE_PREFIX, canonicalIp, decide, decideAddresses, decideToken, expectedRecords, shouldAskCname } from './check.ts';
@@ -27,8 +27,7 @@ export type DnsAddressOptions = z.input<typeof optionsSchema>;
 
 export default defineVerifier({
   id: 'verify.dns-address',
-  version: '0.2.0',
-  kernel: '^0.1.0',
+  ...packageFacts(import.meta.url),
   options: optionsSchema,
   methods: [
     {

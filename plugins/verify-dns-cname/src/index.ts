@@ -1,4 +1,4 @@
-import { defineVerifier, verifierOptions, z, type VerifierMethod } from '@portico/kernel';
+import { defineVerifier, packageFacts, verifierOptions, z, type VerifierMethod } from '@portico/kernel';
 import { followChain } from './chain.ts';
 import { decideDelegation, delegationRecord } from './check-delegation.ts';
 import { decideRouting, routingRecord } from './check-routing.ts';
@@ -64,8 +64,7 @@ function methods(options: Options): VerifierMethod<Options>[] {
 
 export default defineVerifier({
   id: 'verify.dns-cname',
-  version: '0.2.0',
-  kernel: '^0.1.0',
+  ...packageFacts(import.meta.url),
   options: optionsSchema,
   methods,
 });

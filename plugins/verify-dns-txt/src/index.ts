@@ -1,4 +1,4 @@
-import { defineVerifier, verifierOptions, z } from '@portico/kernel';
+import { defineVerifier, packageFacts, verifierOptions, z } from '@portico/kernel';
 import { decide, expectedRecord } from './check.ts';
 
 export { VALUE_PREFIX, decide, expectedRecord } from './check.ts';
@@ -12,8 +12,7 @@ export type DnsTxtOptions = z.input<typeof optionsSchema>;
 
 export default defineVerifier({
   id: 'verify.dns-txt',
-  version: '0.2.0',
-  kernel: '^0.1.0',
+  ...packageFacts(import.meta.url),
   options: optionsSchema,
   methods: [
     {

@@ -1,4 +1,4 @@
-import { defineVerifier, z } from '@portico/kernel';
+import { defineVerifier, packageFacts, z } from '@portico/kernel';
 import { MAX_REDIRECTS, chooseAddress, decideFetch, expectedRecord, type Served } from './check.ts';
 import { fetchPinned } from './fetch.ts';
 
@@ -31,8 +31,7 @@ const served = (options: z.output<typeof optionsSchema>): Served => ({
 
 export default defineVerifier({
   id: 'verify.http-file',
-  version: '0.2.0',
-  kernel: '^0.1.0',
+  ...packageFacts(import.meta.url),
   options: optionsSchema,
   methods: [
     {

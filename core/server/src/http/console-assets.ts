@@ -46,9 +46,17 @@ export const CONSOLE_CSP = [
   "object-src 'none'",
 ].join('; ');
 
-/** The `dist/` folder of the `@portico/console` workspace (where `npm run build:console` writes). */
+/**
+ * The console's build: the `dist/` folder of the `@portico/console` workspace (where `npm run build:console`
+ * writes) in the repository; in a server installed from npm, where the console is no package of its own, the copy
+ * packed inside it (`dist/console/`, written by scripts/bundle-console.ts).
+ */
 export function defaultConsoleDistDir(): string {
-  return join(dirname(fileURLToPath(import.meta.resolve('@portico/console/package.json'))), 'dist');
+  try {
+    return join(dirname(fileURLToPath(import.meta.resolve('@portico/console/package.json'))), 'dist');
+  } catch {
+    return fileURLToPath(new URL('../console', import.meta.url));
+  }
 }
 
 const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Portico</title></head>

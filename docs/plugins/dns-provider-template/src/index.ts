@@ -5,7 +5,7 @@
  *
  * COPIER: rename `dns.example` / `example` / `ExampleDNS`, keep the shape.
  */
-import { defineDnsProvider, z, type DnsProviderClient, type ProviderChange } from '@portico/kernel';
+import { defineDnsProvider, packageFacts, z, type DnsProviderClient, type ProviderChange } from '@portico/kernel';
 import { createExampleDnsClient, ExampleDnsError, type ExampleDnsClient } from './client.ts';
 
 /** Plugin options (portico.config.json `plugins[].options`): the same for every credential. */
@@ -88,8 +88,7 @@ function write(client: ExampleDnsClient, zoneId: string, change: ProviderChange,
 
 export default defineDnsProvider({
   id: 'dns.example',
-  version: '0.1.0', // keep in step with package.json
-  kernel: '^0.1.0',
+  ...packageFacts(import.meta.url), // version and kernel range from package.json
   options: optionsSchema,
   credentials: credentialsSchema,
   provider: (options) => ({

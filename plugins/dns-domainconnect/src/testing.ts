@@ -1,4 +1,6 @@
 /**
+ * `@portico/dns-domainconnect/testing`: for tests only.
+ *
  * A DNS provider's Domain Connect endpoints on loopback, written from the spec: settings per zone, the template
  * support check, and the synchronous apply page (standing in for the user clicking "Connect"), which checks the
  * signature against the public key it reads from DNS, as real providers do, before it writes anything.
@@ -7,7 +9,7 @@ import { createPublicKey, verify } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DnsLookup, RecordSet } from '@portico/kernel';
-import { expandTemplate, type DomainConnectTemplate } from '../src/template.ts';
+import { expandTemplate, type DomainConnectTemplate } from './template.ts';
 
 /** How the settings endpoint answers for one zone. */
 export type SettingsBehaviour = { settings: Record<string, unknown> } | 'bad-json' | 'hang' | 'error';
