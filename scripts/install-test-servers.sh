@@ -10,8 +10,9 @@
 #   caddy                                     plugins/edge-caddy and the server's Caddy end-to-end suite
 #   pebble openssl                            a test ACME CA: plugins/cert-acme, the server's certificate suites
 #   redis-server                              plugins/edge-traefik (its Redis KV provider)
+#   python3                                   plugins/dns-webhook (its reference provider server, standard library only)
 set -euo pipefail
-packages=(pdns-server pdns-backend-sqlite3 sqlite3 bind9-dnsutils bind9 bind9-utils knot knot-dnsutils caddy pebble openssl redis-server chromium fonts-dejavu-core)
+packages=(pdns-server pdns-backend-sqlite3 sqlite3 bind9-dnsutils bind9 bind9-utils knot knot-dnsutils caddy pebble openssl redis-server python3 chromium fonts-dejavu-core)
 if dpkg -s "${packages[@]}" >/dev/null 2>&1; then
   echo "Test servers already installed: ${packages[*]}"
   exit 0
