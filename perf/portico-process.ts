@@ -13,7 +13,9 @@ export interface PorticoProcessOptions {
   keyFile: string;
   /** The `dns` configuration section (see core/server/src/config/schema.ts). */
   dns: Record<string, unknown>;
-  plugins: Array<{ package: string }>;
+  plugins: Array<{ package: string; options?: unknown }>;
+  /** More of the configuration (edges, edgeApi, jobs…), as the process that started this one has it. */
+  config?: Record<string, unknown>;
 }
 
 const REPO_ROOT = new URL('../', import.meta.url).pathname;
@@ -21,7 +23,7 @@ const REPO_ROOT = new URL('../', import.meta.url).pathname;
 if (import.meta.main) {
   const options = JSON.parse(process.argv[2] ?? '') as PorticoProcessOptions;
   const config = parseConfig(
-    { seedDemo: false, http: { host: '127.0.0.1', port: 0 }, secrets: { keyFile: options.keyFile }, dns: options.dns, plugins: options.plugins },
+    { seedDemo: false, http: { host: '127.0.0.1', port: 0 }, secrets: { keyFile: options.keyFile }, dns: options.dns, plugins: options.plugins, ...options.config },
     {},
     `portico-process-${options.role}`,
   );
