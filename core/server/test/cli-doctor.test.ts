@@ -5,7 +5,7 @@ import { deadPort, MemoryZones, startDnsServer, type DnsServer } from '@portico/
 import { requirePebble, startPebble, type Pebble } from '@portico/test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.ts';
-import { collectingLogger, createTestDatabase, REPO_ROOT } from './helpers.ts';
+import { cliRunner, collectingLogger, createTestDatabase, REPO_ROOT } from './helpers.ts';
 
 // `portico doctor` and `portico plugins list` from the machine they run on: a DNS server that answers and one that
 // does not, an edge it can deliver to and one whose admin API is down, and a real ACME directory (Pebble).
@@ -15,12 +15,7 @@ describe('portico doctor and plugins list', () => {
   let pebble: Pebble | undefined;
   let configFile: string;
   let silentDns: string;
-  const cli = async (...args: string[]) => {
-    let out = '';
-    let err = '';
-    const code = await runCli([...args, '--config', configFile], { out: (t) => (out += t), err: (t) => (err += t), logger: collectingLogger().logger });
-    return { code, out, err };
-  };
+  const cli = cliRunner(() => configFile);
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'portico-doctor-'));

@@ -3,9 +3,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli.ts';
 import { Domain } from '../src/modules/domains/entity.ts';
-import { collectingLogger, REPO_ROOT, signIn, startTestPortico, waitFor, type TestPortico } from './helpers.ts';
+import { cliRunner, REPO_ROOT, signIn, startTestPortico, waitFor, type TestPortico } from './helpers.ts';
 
 // Edge health and last sync per edge in the API, /metrics and the operator CLI, with one edge
 // that delivers (Traefik, file provider) and one that cannot (Caddy, admin API on a closed port).
@@ -86,12 +85,7 @@ describe('edge health', () => {
 
   describe('the operator CLI', () => {
     let configFile: string;
-    const cli = async (...args: string[]) => {
-      let out = '';
-      let err = '';
-      const code = await runCli([...args, '--config', configFile], { out: (t) => (out += t), err: (t) => (err += t), logger: collectingLogger().logger });
-      return { code, out, err };
-    };
+    const cli = cliRunner(() => configFile);
 
     beforeAll(async () => {
       // The CLI reads the same configuration and database as the running Portico (plugins resolved from the repo).

@@ -6,6 +6,7 @@ import { inject } from 'vitest';
 import supertest from 'supertest';
 import type { Kernel } from '@portico/kernel';
 import { parseConfig } from '../src/config/load-config.ts';
+import { runCli } from '../src/cli.ts';
 import { ensureDatabase } from '../src/db/embedded-postgres.ts';
 import { createLogger } from '../src/logger.ts';
 import { startPortico, type Portico } from '../src/runtime.ts';
@@ -65,4 +66,14 @@ export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boo
     value = await read();
   }
   return value;
+}
+
+/** `portico <args> --config <configFile()>` in this process: its exit code and what it printed to stdout and stderr. */
+export function cliRunner(configFile: () => string) {
+  return async (...args: string[]) => {
+    let out = '';
+    let err = '';
+    const code = await runCli([...args, '--config', configFile()], { out: (t) => (out += t), err: (t) => (err += t), logger: collectingLogger().logger });
+    return { code, out, err };
+  };
 }
