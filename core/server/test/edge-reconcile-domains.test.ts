@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Domain } from '../src/modules/domains/entity.ts';
-import { startTestPortico, type TestPortico } from './helpers.ts';
+import { startTestPortico, waitFor, type TestPortico } from './helpers.ts';
 import { routingTenant } from './routing-fixtures.ts';
 
 // What a reconcile does to domains: those its delivery carried move on to `deploying`; a routed domain whose last
@@ -33,6 +33,9 @@ describe('edge reconcile and domain status', () => {
     const dropped = await tenant.verifiedDomain('dropped.test');
     await tenant.map(kept, null);
     const mapping = await tenant.map(dropped, null);
+    // The table learns of a commit by its NOTIFY, which may not have arrived yet: wait until it holds both hosts.
+    const held = (host: string) => routeTable.routesFor(host).length > 0;
+    expect(await waitFor(async () => held('kept.test') && held('dropped.test'), Boolean)).toBe(true);
     await routeTable.settled();
     await edgeService.runReconcile('traefik');
     const status = async (id: string) => (await orm.em.fork().findOneOrFail(Domain, { id })).status;
@@ -40,6 +43,7 @@ describe('edge reconcile and domain status', () => {
     await orm.em.fork().nativeUpdate(Domain, { id: { $in: [kept, dropped] } }, { status: 'live' });
 
     expect((await tenant.caller.delete(`/v1/mappings/${mapping.id}`)).status).toBe(204);
+    expect(await waitFor(async () => held('dropped.test'), (v) => !v)).toBe(false);
     await routeTable.settled();
     await edgeService.runReconcile('traefik');
     expect([await status(kept), await status(dropped)]).toEqual(['live', 'verified']);
