@@ -35,6 +35,7 @@ export { defineDnsProvider, DNS_PROVIDER_API_VERSION, SUPPORTED_DNS_PROVIDER_API
 export type * from './dns-provider.ts';
 export { isOwnerRecordName, markerOwner, ownerMarker, ownerRecordName } from './ownership.ts';
 export { applyRecordChanges } from './record-writes.ts';
+export { decodeTxtStrings, encodeTxtStrings } from './txt-strings.ts';
 export type { RecordRef, RecordWriter, SetWithRecords } from './record-writes.ts';
 export { applyPlanned, DEFAULT_OWNER, isInZone, parseCredentials, planChanges, sameValues, toProviderError } from './dns-plan.ts';
 export type { Plan, PlanInput, PlannedWrite } from './dns-plan.ts';
